@@ -1,0 +1,30 @@
+# Two entry points: `make run` and `make test`. Each creates .venv and installs on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install gates pytest clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(PY) tools/gen_protocol.py
+	$(PY) tools/gen_protocol.py --check
+	$(PY) -m byok route "Compare two sorting algorithms and explain the trade-offs"
+
+gates: install
+	$(PY) -m mypy
+
+pytest: install
+	$(PY) -m pytest -n auto -q
+
+test: gates pytest
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache

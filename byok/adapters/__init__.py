@@ -1,0 +1,1 @@
+"""One adapter per wire protocol. Each module imports its SDK; ``byok`` imports them only on first use."""

@@ -1,0 +1,78 @@
+"""Errors raised by the handler. None of them ever carries an API key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class BYOKError(Exception):
+    """Base class of every error the handler raises on purpose."""
+
+
+class InvalidRequestError(BYOKError, ValueError):
+    """The request is malformed; nothing was sent."""
+
+
+class NoProvidersConfiguredError(BYOKError):
+    """No provider has a key (or an injected client), so nothing can be sent."""
+
+
+class ProviderError(BYOKError):
+    """One provider failed one request.
+
+    ``retryable`` tells the handler whether another provider may take the request over.
+    ``status`` is the HTTP status when there was one (None for timeouts and lost connections).
+    """
+
+    def __init__(self, provider_id: str, message: str, *, status: int | None = None, retryable: bool) -> None:
+        super().__init__(f"{provider_id}: {message}")
+        self.provider_id = provider_id
+        self.status = status
+        self.retryable = retryable
+        self.reason = message
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One provider tried during a failover chain, and why it failed."""
+
+    provider_id: str
+    model: str
+    status: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        status = f"HTTP {self.status}" if self.status is not None else "no status"
+        return f"{self.provider_id}/{self.model} ({status}): {self.reason}"
+
+
+class AllProvidersFailedError(BYOKError):
+    """Every provider in the chain failed; ``attempts`` lists them in order."""
+
+    def __init__(self, attempts: list[Attempt]) -> None:
+        lines = "; ".join(str(a) for a in attempts)
+        super().__init__(f"all {len(attempts)} provider attempt(s) failed: {lines}")
+        self.attempts = tuple(attempts)
+
+
+class BudgetExceededError(BYOKError):
+    """The request's estimated cost would take spending past ``budget_usd``; nothing was sent."""
+
+    def __init__(self, *, limit_usd: float, committed_usd: float, estimate_usd: float) -> None:
+        super().__init__(
+            f"budget of ${limit_usd:.6f} would be exceeded: ${committed_usd:.6f} already spent or reserved, "
+            f"this request is estimated at ${estimate_usd:.6f}"
+        )
+        self.limit_usd = limit_usd
+        self.committed_usd = committed_usd
+        self.estimate_usd = estimate_usd
+
+
+class StreamInterruptedError(BYOKError):
+    """A stream failed after text was already delivered; the text is not replayed elsewhere."""
+
+    def __init__(self, provider_id: str, reason: str, *, delivered_chars: int) -> None:
+        super().__init__(f"{provider_id}: stream interrupted after {delivered_chars} characters: {reason}")
+        self.provider_id = provider_id
+        self.reason = reason
+        self.delivered_chars = delivered_chars

@@ -1,0 +1,369 @@
+"""BYOKHandler: chat with six LLM providers through the user's own keys."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Self
+
+from byok.adapters.base import ChatRequest, ProviderAdapter
+from byok.budget import Budget
+from byok.catalog import ModelCatalog
+from byok.errors import (
+    AllProvidersFailedError,
+    Attempt,
+    BudgetExceededError,
+    InvalidRequestError,
+    NoProvidersConfiguredError,
+    ProviderError,
+    StreamInterruptedError,
+)
+from byok.health import HealthTracker
+from byok.providers import PROVIDERS, base_url_for, keys_from_env
+from byok.routing import (
+    DEFAULT_OUTPUT_TOKENS,
+    analyze_query_complexity,
+    estimate_message_tokens,
+    estimate_tokens,
+    fit_messages,
+    rank_routes,
+    truncate_text,
+)
+from byok.types import ChatResult, Message, ModelInfo, QueryComplexity, Route, RoutingInfo, StreamChunk, Usage
+from byok.validation import validate_messages, validate_options
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """One planned attempt of a failover chain."""
+
+    provider_id: str
+    request: ChatRequest
+    info: ModelInfo | None
+    estimate_usd: float
+
+    def cost_usd(self, usage: Usage) -> float:
+        return self.info.cost_usd(usage.input_tokens, usage.output_tokens) if self.info else 0.0
+
+
+class BYOKHandler:
+    """Chat with OpenAI, Anthropic, DeepSeek, Gemini, Moonshot and Mistral through the user's own keys.
+
+    Requests are routed by complexity and cost, fail over to the next provider on retryable errors,
+    stream without ever replaying text, and stay within an optional budget.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_keys: Mapping[str, str] | None = None,
+        base_urls: Mapping[str, str] | None = None,
+        budget_usd: float | None = None,
+        timeout_s: float = 60.0,
+        clients: Mapping[str, ProviderAdapter] | None = None,
+        catalog: ModelCatalog | None = None,
+        failure_threshold: int = 3,
+        cooldown_s: float = 30.0,
+    ) -> None:
+        keys = keys_from_env() if api_keys is None else {p: k for p, k in api_keys.items() if k.strip()}
+        for where, ids in (("api_keys", keys), ("base_urls", base_urls or {}), ("clients", clients or {})):
+            unknown = sorted(set(ids) - set(PROVIDERS))
+            if unknown:
+                raise InvalidRequestError(f"unknown provider(s) in {where}: {unknown}; known: {list(PROVIDERS)}")
+        if timeout_s <= 0:
+            raise InvalidRequestError(f"timeout_s must be > 0, got {timeout_s}")
+        self._keys = keys
+        self._base_urls = dict(base_urls or {})
+        self._clients: dict[str, ProviderAdapter] = dict(clients or {})
+        self._owned: list[ProviderAdapter] = []
+        self.timeout_s = timeout_s
+        self.catalog = catalog or ModelCatalog.default()
+        self.budget = Budget(budget_usd)
+        self.health = HealthTracker(threshold=failure_threshold, cooldown_s=cooldown_s)
+
+    def __repr__(self) -> str:
+        return f"BYOKHandler(providers={self.get_available_providers()!r}, spent_usd={self.total_cost_usd:.6f})"
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the SDK clients this handler created (injected clients belong to their owner)."""
+        owned, self._owned = self._owned, []
+        for client in owned:
+            await client.aclose()
+            self._clients.pop(client.provider_id, None)
+
+    # ----- providers, routing and costs -------------------------------------------------------------
+
+    def get_available_providers(self) -> list[str]:
+        """Providers with a key or an injected client, in the handler's fixed provider order."""
+        return [p for p in PROVIDERS if p in self._keys or p in self._clients]
+
+    def analyze_query_complexity(self, prompt: str, task_type: str | None = None) -> QueryComplexity:
+        return analyze_query_complexity(prompt, task_type)
+
+    def get_ranked_providers(
+        self,
+        complexity: QueryComplexity = QueryComplexity.MODERATE,
+        *,
+        prefer_cost: bool = True,
+        input_tokens: int = 0,
+        output_tokens: int = DEFAULT_OUTPUT_TOKENS,
+    ) -> list[Route]:
+        """The failover chain: one route per available provider whose models fit, best first;
+        providers that keep failing go last."""
+        routes = rank_routes(
+            self.catalog,
+            self.get_available_providers(),
+            complexity,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            prefer_cost=prefer_cost,
+        )
+        order = self.health.order([r.provider_id for r in routes])
+        return sorted(routes, key=lambda r: order.index(r.provider_id))
+
+    def get_optimal_provider(
+        self, complexity: QueryComplexity = QueryComplexity.MODERATE, *, prefer_cost: bool = True, input_tokens: int = 0
+    ) -> Route:
+        routes = self.get_ranked_providers(complexity, prefer_cost=prefer_cost, input_tokens=input_tokens)
+        if not routes:
+            raise NoProvidersConfiguredError(self._no_provider_message())
+        return routes[0]
+
+    def get_routing_info(self, prompt: str, task_type: str | None = None) -> RoutingInfo:
+        complexity = analyze_query_complexity(prompt, task_type)
+        tokens = estimate_tokens(prompt)
+        return RoutingInfo(complexity, tokens, tuple(self.get_ranked_providers(complexity, input_tokens=tokens)))
+
+    def get_context_window(self, model: str) -> int:
+        return self.catalog.require(model).context_window
+
+    def truncate_to_context(self, text: str, model: str, reserve_tokens: int = 1000) -> str:
+        """The newest part of ``text`` that fits the model's window with ``reserve_tokens`` left over."""
+        return truncate_text(text, self.get_context_window(model) - reserve_tokens)
+
+    def get_cheapest_models(self, limit: int = 5) -> list[ModelInfo]:
+        """The available providers' models, cheapest first (input plus output price per million tokens)."""
+        available = set(self.get_available_providers())
+        models = [m for m in self.catalog if m.provider_id in available]
+        models.sort(key=lambda m: (m.input_usd_per_mtok + m.output_usd_per_mtok, m.model))
+        return models[:limit]
+
+    @property
+    def total_cost_usd(self) -> float:
+        return self.budget.spent_usd
+
+    def costs_by_provider(self) -> dict[str, float]:
+        return self.budget.spent_by_provider()
+
+    # ----- sending ----------------------------------------------------------------------------------
+
+    async def generate_response(
+        self,
+        messages: Sequence[Message],
+        *,
+        model: str | None = None,
+        provider_id: str | None = None,
+        temperature: float = 0.7,
+        max_tokens: int | None = None,
+        stop: str | Sequence[str] | None = None,
+        task_type: str | None = None,
+        prefer_cost: bool = True,
+    ) -> ChatResult:
+        """Send a chat request to the best provider, failing over on retryable errors."""
+        steps = self._plan(messages, model, provider_id, temperature, max_tokens, stop, task_type, prefer_cost)
+        attempts: list[Attempt] = []
+        for index, step in enumerate(steps):
+            reservation = self.budget.reserve(step.estimate_usd) if index == 0 else self._try_reserve(step, attempts)
+            if reservation is None:
+                continue
+            charged = False
+            try:
+                completion = await self._client(step.provider_id).complete(step.request)
+                if not completion.text:
+                    raise ProviderError(step.provider_id, "empty completion", retryable=True)
+                usage = completion.usage or _estimated_usage(step.request, completion.text)
+                cost = step.cost_usd(usage)
+                self.budget.settle(reservation, step.provider_id, cost)
+                charged = True
+            except ProviderError as exc:
+                self._record_failure(step, exc, attempts)
+                continue
+            finally:
+                if not charged:
+                    self.budget.settle(reservation, None, 0.0)
+            self.health.record_success(step.provider_id)
+            return ChatResult(completion.text, step.provider_id, step.request.model, usage, cost, completion.finish_reason)
+        raise AllProvidersFailedError(attempts)
+
+    async def stream_completion(
+        self,
+        messages: Sequence[Message],
+        *,
+        model: str | None = None,
+        provider_id: str | None = None,
+        temperature: float = 0.7,
+        max_tokens: int | None = None,
+        stop: str | Sequence[str] | None = None,
+        task_type: str | None = None,
+        prefer_cost: bool = True,
+    ) -> AsyncIterator[StreamChunk]:
+        """Stream the reply as it arrives. Fails over only before the first text; after it, a failure
+        raises StreamInterruptedError. The last chunk has empty text and carries finish_reason, usage, cost."""
+        steps = self._plan(messages, model, provider_id, temperature, max_tokens, stop, task_type, prefer_cost)
+        attempts: list[Attempt] = []
+        for index, step in enumerate(steps):
+            reservation = self.budget.reserve(step.estimate_usd) if index == 0 else self._try_reserve(step, attempts)
+            if reservation is None:
+                continue
+            model_name = step.request.model
+            delivered: list[str] = []
+            charged = False
+            deltas = self._client(step.provider_id).stream(step.request)
+            try:
+                async for delta in deltas:
+                    if delta.text:
+                        delivered.append(delta.text)
+                        yield StreamChunk(delta.text, step.provider_id, model_name)
+                    if delta.finish_reason is None:
+                        continue
+                    if not delivered:
+                        raise ProviderError(step.provider_id, "empty completion", retryable=True)
+                    text = "".join(delivered)
+                    usage = delta.usage or _estimated_usage(step.request, text)
+                    cost = step.cost_usd(usage)
+                    self.budget.settle(reservation, step.provider_id, cost)
+                    charged = True
+                    self.health.record_success(step.provider_id)
+                    yield StreamChunk("", step.provider_id, model_name, delta.finish_reason, usage, cost)
+                    return
+                raise ProviderError(step.provider_id, "stream ended without a finish reason", retryable=True)
+            except ProviderError as exc:
+                if delivered:
+                    self.health.record_failure(step.provider_id)
+                    size = sum(map(len, delivered))
+                    raise StreamInterruptedError(step.provider_id, exc.reason, delivered_chars=size) from None
+                self._record_failure(step, exc, attempts)
+            finally:
+                if isinstance(deltas, AsyncGenerator):  # close the provider's stream on every exit
+                    await deltas.aclose()
+                if not charged:
+                    self.budget.settle(reservation, None, 0.0)
+        raise AllProvidersFailedError(attempts)
+
+    # ----- internals --------------------------------------------------------------------------------
+
+    def _plan(
+        self,
+        messages: Sequence[Message],
+        model: str | None,
+        provider_id: str | None,
+        temperature: float,
+        max_tokens: int | None,
+        stop: str | Sequence[str] | None,
+        task_type: str | None,
+        prefer_cost: bool,
+    ) -> list[_Step]:
+        """Validate a request and lay out its failover chain; raises before anything is sent."""
+        checked = validate_messages(messages)
+        stops = validate_options(temperature, max_tokens, stop)
+        available = self.get_available_providers()
+        if not available:
+            raise NoProvidersConfiguredError(self._no_provider_message())
+        if provider_id is not None and provider_id not in available:
+            if provider_id not in PROVIDERS:
+                raise InvalidRequestError(f"unknown provider_id {provider_id!r}; known: {list(PROVIDERS)}")
+            raise InvalidRequestError(f"provider {provider_id!r} has no API key; available: {available}")
+        first: tuple[str, str] | None = None
+        if model is not None:
+            info = self.catalog.get(model)
+            if info is None and provider_id is None:
+                raise InvalidRequestError(f"unknown model {model!r}: name its provider_id to use a model off the catalog")
+            owner = provider_id or (info.provider_id if info else "")
+            if info is not None and info.provider_id != owner:
+                raise InvalidRequestError(f"model {model!r} belongs to {info.provider_id!r}, not {owner!r}")
+            if owner not in available:
+                raise InvalidRequestError(f"provider {owner!r} of model {model!r} has no API key; available: {available}")
+            first = (owner, model)
+        prompt = next((m["content"] for m in reversed(checked) if m["role"] == "user"), "")
+        complexity = analyze_query_complexity(prompt, task_type)
+        output = max_tokens or DEFAULT_OUTPUT_TOKENS
+        needed = estimate_message_tokens(checked)
+        routes = self.get_ranked_providers(complexity, prefer_cost=prefer_cost, input_tokens=needed, output_tokens=output)
+        covered = {r.provider_id for r in routes}
+        # Providers with no model that fits still serve as a last resort, with the request truncated.
+        routes += [r for r in self.get_ranked_providers(complexity, prefer_cost=prefer_cost, input_tokens=0, output_tokens=output) if r.provider_id not in covered]
+        chain = [(r.provider_id, r.model) for r in routes]
+        if first is None and provider_id is not None:
+            first = next(pair for pair in chain if pair[0] == provider_id)
+        if first is not None:
+            chain = [first] + [pair for pair in chain if pair[0] != first[0]]
+        return [self._step(p, m, checked, temperature, max_tokens, stops) for p, m in chain]
+
+    def _step(
+        self, provider_id: str, model: str, messages: list[Message], temperature: float, max_tokens: int | None, stop: tuple[str, ...] | None
+    ) -> _Step:
+        info = self.catalog.get(model)
+        output = max_tokens or DEFAULT_OUTPUT_TOKENS
+        fitted = fit_messages(messages, info.context_window - output) if info else messages
+        request = ChatRequest(model, tuple(fitted), temperature, max_tokens, stop)
+        estimate = info.cost_usd(estimate_message_tokens(fitted), output) if info else 0.0
+        return _Step(provider_id, request, info, estimate)
+
+    def _try_reserve(self, step: _Step, attempts: list[Attempt]) -> float | None:
+        """Reserve for a failover attempt; an attempt over budget is recorded and skipped."""
+        try:
+            return self.budget.reserve(step.estimate_usd)
+        except BudgetExceededError as exc:  # a later, cheaper provider may still fit
+            attempts.append(Attempt(step.provider_id, step.request.model, None, str(exc)))
+            return None
+
+    def _record_failure(self, step: _Step, exc: ProviderError, attempts: list[Attempt]) -> None:
+        if not exc.retryable:
+            raise exc
+        self.health.record_failure(step.provider_id)
+        attempts.append(Attempt(step.provider_id, step.request.model, exc.status, exc.reason))
+
+    def _client(self, provider_id: str) -> ProviderAdapter:
+        client = self._clients.get(provider_id)
+        if client is None:
+            client = self._build_client(provider_id)
+            self._clients[provider_id] = client
+            self._owned.append(client)
+        return client
+
+    def _build_client(self, provider_id: str) -> ProviderAdapter:
+        spec = PROVIDERS[provider_id]
+        base_url = base_url_for(provider_id, self._base_urls)
+        key = self._keys[provider_id]
+        if spec.wire == "anthropic":
+            from byok.adapters.anthropic_wire import AnthropicWireAdapter
+
+            return AnthropicWireAdapter(provider_id, api_key=key, base_url=base_url, timeout_s=self.timeout_s)
+        from byok.adapters.openai_wire import OpenAIWireAdapter
+
+        return OpenAIWireAdapter(
+            provider_id,
+            api_key=key,
+            base_url=base_url,
+            timeout_s=self.timeout_s,
+            stream_usage_option=spec.stream_usage_option,
+        )
+
+    @staticmethod
+    def _no_provider_message() -> str:
+        names = ", ".join(name for spec in PROVIDERS.values() for name in spec.key_env)
+        return f"no provider is configured: set at least one of {names}, or pass api_keys="
+
+
+def _estimated_usage(request: ChatRequest, text: str) -> Usage:
+    """Usage estimated from the text, for a provider that reported none."""
+    return Usage(estimate_message_tokens(request.messages), estimate_tokens(text))

@@ -1,0 +1,80 @@
+"""The providers the handler knows: wire protocol, key and endpoint variables, public endpoints."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+Wire = Literal["openai", "anthropic"]
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderSpec:
+    provider_id: str
+    wire: Wire
+    key_env: tuple[str, ...]
+    base_url_env: str
+    default_base_url: str
+    stream_usage_option: bool = True  # send stream_options={"include_usage": True}
+
+
+PROVIDERS: Mapping[str, ProviderSpec] = {
+    spec.provider_id: spec
+    for spec in (
+        ProviderSpec("openai", "openai", ("OPENAI_API_KEY",), "OPENAI_BASE_URL", "https://api.openai.com/v1"),
+        ProviderSpec("anthropic", "anthropic", ("ANTHROPIC_API_KEY",), "ANTHROPIC_BASE_URL", "https://api.anthropic.com"),
+        ProviderSpec("deepseek", "openai", ("DEEPSEEK_API_KEY",), "DEEPSEEK_BASE_URL", "https://api.deepseek.com/v1"),
+        ProviderSpec(
+            "gemini",
+            "openai",
+            ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
+            "GEMINI_BASE_URL",
+            "https://generativelanguage.googleapis.com/v1beta/openai/",
+        ),
+        ProviderSpec("moonshot", "openai", ("MOONSHOT_API_KEY",), "MOONSHOT_BASE_URL", "https://api.moonshot.ai/v1"),
+        # Mistral reports usage in its last stream chunk on its own and does not take stream_options.
+        ProviderSpec(
+            "mistral", "openai", ("MISTRAL_API_KEY",), "MISTRAL_BASE_URL", "https://api.mistral.ai/v1", False
+        ),
+    )
+}
+
+
+def keys_from_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The key of every provider whose key variable is set and not blank."""
+    env = os.environ if env is None else env
+    keys: dict[str, str] = {}
+    for spec in PROVIDERS.values():
+        for name in spec.key_env:
+            value = env.get(name, "").strip()
+            if value:
+                keys[spec.provider_id] = value
+                break
+    return keys
+
+
+def base_url_for(provider_id: str, overrides: Mapping[str, str], env: Mapping[str, str] | None = None) -> str:
+    spec = PROVIDERS[provider_id]
+    env = os.environ if env is None else env
+    return overrides.get(provider_id) or env.get(spec.base_url_env, "").strip() or spec.default_base_url
+
+
+def mask_key(key: str) -> str:
+    """A key as it may be shown to a person: its length and last four characters at most."""
+    if len(key) < 12:
+        return "*" * len(key)
+    return f"{'*' * 8}{key[-4:]}"
+
+
+_KEYLIKE = re.compile(r"\b(?:sk|key|pk|api)[-_][A-Za-z0-9_\-*.]{6,}", re.IGNORECASE)
+
+
+def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """``text`` with every given secret and anything shaped like an API key replaced."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "[redacted]")
+    return _KEYLIKE.sub("[redacted]", text)

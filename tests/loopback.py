@@ -1,0 +1,271 @@
+"""A loopback HTTP server that speaks the OpenAI chat-completions and Anthropic messages wire formats.
+
+One server hosts any number of fake providers, each under its own path prefix. By default a provider
+echoes the last user message; ``script(prefix, Reply(...))`` queues scripted replies and faults for the
+next requests to that prefix. Every request is recorded for assertions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import sys
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Literal
+
+Wire = Literal["openai", "anthropic"]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One scripted answer. Unset fields keep the default echo behaviour."""
+
+    text: str | None = None  # the reply text; default: "echo: " + the last user message
+    status: int | None = None  # answer with this HTTP error status and an error body
+    delay_s: float = 0.0  # wait this long before answering
+    cut_after_chunks: int | None = None  # stream: drop the connection after this many text chunks
+    malformed: bool = False  # answer 200 with a body that is not the wire format
+    usage: tuple[int, int] | None = None  # (input, output) tokens to report; default: character counts
+    no_usage: bool = False  # report no usage at all
+    error_message: str | None = None  # the message of an error body; default: "scripted failure <status>"
+
+
+@dataclass(frozen=True)
+class Recorded:
+    prefix: str
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+
+@dataclass
+class _State:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    scripts: defaultdict[str, deque[Reply]] = field(default_factory=lambda: defaultdict(deque))
+    requests: list[Recorded] = field(default_factory=list)
+
+
+class LoopbackServer:
+    """Start with ``with LoopbackServer() as server:``; it binds a free port on 127.0.0.1."""
+
+    def __init__(self) -> None:
+        self._state = _State()
+        state = self._state
+
+        class Handler(_WireHandler):
+            shared = state
+
+        self._httpd = _QuietServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    def __enter__(self) -> LoopbackServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+    @property
+    def port(self) -> int:
+        return int(self._httpd.server_address[1])
+
+    def base_url(self, prefix: str, wire: Wire = "openai") -> str:
+        """The base URL an SDK client takes for the fake provider under ``prefix``."""
+        root = f"http://127.0.0.1:{self.port}/{prefix}"
+        return f"{root}/v1" if wire == "openai" else root
+
+    def script(self, prefix: str, *replies: Reply) -> None:
+        with self._state.lock:
+            self._state.scripts[prefix].extend(replies)
+
+    def requests(self, prefix: str | None = None) -> list[Recorded]:
+        with self._state.lock:
+            return [r for r in self._state.requests if prefix is None or r.prefix == prefix]
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that timed out and hung up is a scripted fault, not a server error.
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
+def _chunks(text: str) -> list[str]:
+    """Split text into stream pieces of one word and its trailing space each."""
+    return re.findall(r"\S+\s*|\s+", text, flags=re.DOTALL) or ([text] if text else [])
+
+
+class _WireHandler(BaseHTTPRequestHandler):
+    shared: _State
+    protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in separate writes; without this Nagle meets delayed ACK (~40 ms).
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # keep test output clean
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", "0"))
+        body = json.loads(self.rfile.read(length) or b"{}")
+        prefix, _, rest = self.path.lstrip("/").partition("/")
+        wire: Wire = "anthropic" if rest.endswith("messages") else "openai"
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        with self.shared.lock:
+            self.shared.requests.append(Recorded(prefix, "/" + rest, headers, body))
+            queue = self.shared.scripts.get(prefix)
+            reply = queue.popleft() if queue else Reply()
+        if reply.delay_s:
+            time.sleep(reply.delay_s)
+        if reply.status is not None:
+            return self._error(wire, reply.status, reply.error_message or f"scripted failure {reply.status}")
+        if reply.malformed:
+            return self._send(200, "application/json", b"{this is not json")
+        messages = body.get("messages", [])
+        last_user = next((m["content"] for m in reversed(messages) if m.get("role") == "user"), "")
+        text = reply.text if reply.text is not None else f"echo: {last_user}"
+        finish = "stop"
+        stops = body.get("stop") or body.get("stop_sequences") or []
+        for stop in [stops] if isinstance(stops, str) else stops:
+            if stop in text:
+                text, finish = text[: text.index(stop)], "stop_sequence"
+        prompt_chars = sum(len(m.get("content", "")) for m in messages) + len(body.get("system", ""))
+        usage = None if reply.no_usage else (reply.usage or (prompt_chars, len(text)))
+        if body.get("stream"):
+            self._stream(wire, body, text, finish, usage, reply.cut_after_chunks)
+        elif wire == "openai":
+            self._openai_json(body, text, usage)
+        else:
+            self._anthropic_json(body, text, finish, usage)
+
+    # ----- plain JSON replies -------------------------------------------------------------------------
+
+    def _send(self, status: int, content_type: str, payload: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _json(self, status: int, data: dict[str, Any]) -> None:
+        self._send(status, "application/json", json.dumps(data).encode())
+
+    def _error(self, wire: Wire, status: int, message: str) -> None:
+        if wire == "openai":
+            self._json(status, {"error": {"message": message, "type": "scripted", "code": status}})
+        else:
+            self._json(status, {"type": "error", "error": {"type": "scripted_error", "message": message}})
+
+    def _openai_json(self, body: dict[str, Any], text: str, usage: tuple[int, int] | None) -> None:
+        data: dict[str, Any] = {
+            "id": "chatcmpl-loopback",
+            "object": "chat.completion",
+            "created": 0,
+            "model": body["model"],
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+        }
+        if usage is not None:
+            data["usage"] = {"prompt_tokens": usage[0], "completion_tokens": usage[1], "total_tokens": sum(usage)}
+        self._json(200, data)
+
+    def _anthropic_json(self, body: dict[str, Any], text: str, finish: str, usage: tuple[int, int] | None) -> None:
+        self._json(
+            200,
+            {
+                "id": "msg_loopback",
+                "type": "message",
+                "role": "assistant",
+                "model": body["model"],
+                "content": [{"type": "text", "text": text}] if text else [],
+                "stop_reason": "stop_sequence" if finish == "stop_sequence" else "end_turn",
+                "stop_sequence": None,
+                "usage": {"input_tokens": (usage or (0, 0))[0], "output_tokens": (usage or (0, 0))[1]},
+            },
+        )
+
+    # ----- server-sent events -------------------------------------------------------------------------
+
+    def _stream(
+        self, wire: Wire, body: dict[str, Any], text: str, finish: str, usage: tuple[int, int] | None, cut: int | None
+    ) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        events = _openai_events if wire == "openai" else _anthropic_events
+        sent_text = 0
+        for event, is_text in events(body, text, finish, usage):
+            if cut is not None and is_text and sent_text >= cut:
+                self.wfile.flush()
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)  # no terminating chunk: a broken transfer
+                return
+            sent_text += is_text
+            payload = event.encode()
+            self.wfile.write(f"{len(payload):x}\r\n".encode() + payload + b"\r\n")
+        self.wfile.write(b"0\r\n\r\n")
+
+
+def _sse(data: dict[str, Any] | str, event: str | None = None) -> str:
+    line = data if isinstance(data, str) else json.dumps(data)
+    return (f"event: {event}\n" if event else "") + f"data: {line}\n\n"
+
+
+def _openai_events(
+    body: dict[str, Any], text: str, finish: str, usage: tuple[int, int] | None
+) -> list[tuple[str, bool]]:
+    def chunk(delta: dict[str, str], finish_reason: str | None) -> str:
+        choice = {"index": 0, "delta": delta, "finish_reason": finish_reason}
+        base = {"id": "chatcmpl-loopback", "object": "chat.completion.chunk", "created": 0, "model": body["model"]}
+        return _sse({**base, "choices": [choice]})
+
+    events = [(chunk({"role": "assistant", "content": ""}, None), False)]
+    events += [(chunk({"content": piece}, None), True) for piece in _chunks(text)]
+    events.append((chunk({}, "stop"), False))
+    if usage is not None and body.get("stream_options", {}).get("include_usage"):
+        tail = {"id": "chatcmpl-loopback", "object": "chat.completion.chunk", "created": 0, "model": body["model"]}
+        counts = {"prompt_tokens": usage[0], "completion_tokens": usage[1], "total_tokens": sum(usage)}
+        events.append((_sse({**tail, "choices": [], "usage": counts}), False))
+    events.append((_sse("[DONE]"), False))
+    return events
+
+
+def _anthropic_events(
+    body: dict[str, Any], text: str, finish: str, usage: tuple[int, int] | None
+) -> list[tuple[str, bool]]:
+    input_tokens, output_tokens = usage or (0, 0)
+    message = {
+        "id": "msg_loopback",
+        "type": "message",
+        "role": "assistant",
+        "model": body["model"],
+        "content": [],
+        "stop_reason": None,
+        "stop_sequence": None,
+        "usage": {"input_tokens": input_tokens, "output_tokens": 1},
+    }
+    events = [
+        (_sse({"type": "message_start", "message": message}, "message_start"), False),
+        (_sse({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}, "content_block_start"), False),
+    ]
+    for piece in _chunks(text):
+        delta = {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}}
+        events.append((_sse(delta, "content_block_delta"), True))
+    stop_reason = "stop_sequence" if finish == "stop_sequence" else "end_turn"
+    events += [
+        (_sse({"type": "content_block_stop", "index": 0}, "content_block_stop"), False),
+        (_sse({"type": "message_delta", "delta": {"stop_reason": stop_reason, "stop_sequence": None}, "usage": {"output_tokens": output_tokens}}, "message_delta"), False),
+        (_sse({"type": "message_stop"}, "message_stop"), False),
+    ]
+    return events
