@@ -19,6 +19,7 @@ run: install
 	$(PY) -m byok route "Compare two sorting algorithms and explain the trade-offs"
 
 gates: install
+	$(PY) tools/gen_protocol.py --check
 	$(PY) -m mypy
 
 pytest: install

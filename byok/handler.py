@@ -78,7 +78,7 @@ class BYOKHandler:
         self._clients: dict[str, ProviderAdapter] = dict(clients or {})
         self._owned: list[ProviderAdapter] = []
         self.timeout_s = timeout_s
-        self.catalog = catalog or ModelCatalog.default()
+        self.catalog: ModelCatalog = catalog or ModelCatalog.default()
         self.budget = Budget(budget_usd)
         self.health = HealthTracker(threshold=failure_threshold, cooldown_s=cooldown_s)
 

@@ -1,0 +1,175 @@
+"""Command line of the Protocol generator (``python tools/gen_protocol.py``, ``gen-protocol``)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from contracts.gen.target import GenerationError, load_class, parse_target
+
+EXIT_OK, EXIT_STALE, EXIT_BAD_INPUT = 0, 1, 2
+
+DESCRIPTION = """\
+Generate a typing.Protocol from a class, statically: griffe reads the source and nothing is imported.
+
+With no TARGET, regenerate every target listed under [tool.gen_protocol] in pyproject.toml:
+
+    [[tool.gen_protocol.targets]]
+    source = "byok.handler:BYOKHandler"      # TARGET, as below
+    output = "contracts/byok_protocol.py"    # relative to pyproject.toml
+    name = "BYOKProtocol"                    # optional; default <Class>Protocol
+    include_private = false                  # optional
+
+TARGET is 'package.module:Class' (found on the search path: the project folder, then sys.path) or
+'path/to/file.py:Class' (the file need not be importable; its own imports need not be installed).
+"""
+
+EPILOG = """\
+exit status:
+  0  written, or --check found every file fresh
+  1  --check found a file stale (a drift report and a unified diff are printed)
+  2  bad input: missing file, syntax error, class not found, malformed target, unwritable output
+"""
+
+
+@dataclass(frozen=True)
+class Job:
+    source: str
+    output: Path | None  # None: standard output
+    name: str
+    include_private: bool
+    regenerate: str
+
+
+def find_root(start: Path) -> Path:
+    for folder in [start, *start.parents]:
+        if (folder / "pyproject.toml").is_file():
+            return folder
+    return start
+
+
+def configured_jobs(root: Path) -> list[Job]:
+    path = root / "pyproject.toml"
+    if not path.is_file():
+        raise GenerationError(f"no TARGET given and no pyproject.toml in {root} or above")
+    try:
+        config = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("gen_protocol", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise GenerationError(f"{path}: {exc}") from None
+    targets = config.get("targets", [])
+    if not targets:
+        raise GenerationError(f"no TARGET given and {path} has no [[tool.gen_protocol.targets]]")
+    jobs = []
+    for index, entry in enumerate(targets):
+        if not isinstance(entry, dict) or not isinstance(entry.get("source"), str) or not isinstance(entry.get("output"), str):
+            raise GenerationError(f"{path}: tool.gen_protocol.targets[{index}] needs string 'source' and 'output'")
+        name = entry.get("name") or _default_name(entry["source"])
+        jobs.append(Job(entry["source"], root / entry["output"], name, bool(entry.get("include_private")), "python tools/gen_protocol.py"))
+    return jobs
+
+
+def _default_name(source: str) -> str:
+    return source.rpartition(":")[2].split(".")[-1] + "Protocol"
+
+
+def render(job: Job, root: Path) -> tuple[str, str]:
+    """The protocol text for a job and its contract-strength line; warnings go to stderr."""
+    from contracts.gen.protocol import generate
+
+    target = parse_target(job.source, root)
+    cls, loader = load_class(target)
+    rendered = generate(
+        cls, loader, protocol_name=job.name, target_spec=job.source, regenerate=job.regenerate, include_private=job.include_private
+    )
+    for warning in rendered.warnings:
+        print(f"warning: {job.source}: {warning}", file=sys.stderr)
+    return rendered.text, f"{job.name} ({rendered.members} members): {rendered.strength()}"
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` whole, or leave it as it was."""
+    folder = path.parent
+    if not folder.is_dir():
+        raise GenerationError(f"{path}: cannot write: folder {folder} does not exist")
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise GenerationError(f"{path}: cannot write: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise GenerationError(f"{path}: cannot write: {exc.strerror}") from None
+
+
+def check(job: Job, text: str, root: Path) -> bool:
+    """Print the drift report and diff for a stale file; True when the file is fresh."""
+    assert job.output is not None
+    try:
+        on_disk: str | None = job.output.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        on_disk = None
+    if on_disk == text:
+        return True
+    from contracts.gen.drift import drift_lines, unified_diff
+
+    shown = os.path.relpath(job.output, root)
+    print(f"{shown}: stale; regenerate with: {job.regenerate}")
+    for line in drift_lines(on_disk, text, job.name):
+        print(f"  - {line}")
+    print(unified_diff(on_disk, text, shown), end="")
+    return False
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="gen_protocol", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("target", nargs="?", help="package.module:Class or path/to/file.py:Class")
+    parser.add_argument("-o", "--output", help="file to write (default: standard output); with TARGET only")
+    parser.add_argument("--name", help="protocol class name (default: <Class>Protocol)")
+    parser.add_argument("--include-private", action="store_true", help="also members whose names start with _")
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file is stale")
+    args = parser.parse_args(argv)
+    root = find_root(Path.cwd())
+    try:
+        if args.target is None:
+            if args.output or args.name or args.include_private:
+                raise GenerationError("-o, --name and --include-private go with a TARGET")
+            jobs = configured_jobs(root)
+        else:
+            command = ["python tools/gen_protocol.py", args.target]
+            command += [f"-o {args.output}"] if args.output else []
+            command += [f"--name {args.name}"] if args.name else []
+            command += ["--include-private"] if args.include_private else []
+            output = Path(args.output).resolve() if args.output and args.output != "-" else None
+            jobs = [Job(args.target, output, args.name or _default_name(args.target), args.include_private, " ".join(command))]
+        if args.check and any(job.output is None for job in jobs):
+            raise GenerationError("--check needs an output file to compare with (-o)")
+        texts = [render(job, root) for job in jobs]  # everything renders before anything is written
+        fresh = True
+        for job, (text, strength) in zip(jobs, texts):
+            if args.check:
+                fresh = check(job, text, root) and fresh
+            elif job.output is None:
+                sys.stdout.write(text)
+                print(strength, file=sys.stderr)
+            else:
+                write_atomically(job.output, text)
+                print(f"wrote {os.path.relpath(job.output, root)}; {strength}")
+    except GenerationError as exc:
+        print(f"gen_protocol: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.check:
+        if fresh:
+            print(f"gen_protocol: {len(jobs)} protocol(s) fresh")
+        return EXIT_OK if fresh else EXIT_STALE
+    return EXIT_OK

@@ -1,0 +1,405 @@
+"""Render a griffe class as a ``typing.Protocol``: exact signatures, async generators as plain ``def``,
+properties, overloads, attributes assigned in any method, inherited members, and the imports they need."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import griffe
+
+from contracts.gen.source import ClassFacts, class_facts, literal_type, parse_file
+from contracts.gen.target import GenerationError
+
+# Dunders that define behaviour; the rest of object's dunders say nothing a protocol should require.
+BEHAVIOUR_DUNDERS = frozenset(
+    "__aenter__ __aexit__ __enter__ __exit__ __call__ __iter__ __next__ __aiter__ __anext__ __await__ "
+    "__len__ __contains__ __getitem__ __setitem__ __delitem__ __bool__ __reversed__ __getattr__".split()
+)
+_SKIP_BASES = frozenset({"object", "typing.Generic", "typing.Protocol", "abc.ABC", "typing_extensions.Protocol"})
+_VAR_KINDS = (griffe.ParameterKind.var_positional, griffe.ParameterKind.var_keyword)
+
+
+@dataclass
+class Rendered:
+    """A generated protocol module and what the generator could not see."""
+
+    text: str
+    members: int
+    annotations: int
+    missing: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def strength(self) -> str:
+        present = self.annotations - len(self.missing)
+        line = f"contract strength: {present}/{self.annotations} annotations present"
+        if self.missing:
+            shown = ", ".join(self.missing[:5]) + (", ..." if len(self.missing) > 5 else "")
+            line += f"; {len(self.missing)} missing, typed as Any: {shown}"
+        return line
+
+
+class _Imports:
+    """Every name the annotations use, imported from where griffe resolves it."""
+
+    def __init__(self) -> None:
+        self.bound: dict[str, str] = {}  # local name -> canonical path
+        self.unresolved: set[str] = set()
+
+    def add(self, local: str, canonical: str) -> None:
+        if canonical == local and local in vars(builtins):
+            return
+        known = self.bound.get(local)
+        if known is not None and known != canonical:
+            raise GenerationError(f"the name {local!r} means both {known} and {canonical}: rename one import")
+        self.bound[local] = canonical
+
+    def add_expr(self, expr: griffe.Expr | str) -> None:
+        if isinstance(expr, str):
+            return
+        for item in expr.iterate(flat=True):
+            if isinstance(item, griffe.ExprName) and not isinstance(item.parent, griffe.Expr):
+                canonical = item.canonical_path
+                if "." not in canonical and canonical not in vars(builtins) and canonical != "Self":
+                    self.unresolved.add(canonical)
+                self.add(item.name, canonical)
+
+    def lines(self) -> list[str]:
+        plain: list[str] = []
+        from_imports: dict[str, list[str]] = {}
+        for local, canonical in self.bound.items():
+            if "." not in canonical:
+                if canonical in self.unresolved:
+                    continue
+                plain.append(f"import {canonical}" + (f" as {local}" if local != canonical else ""))
+            else:
+                module, name = canonical.rsplit(".", 1)
+                from_imports.setdefault(module, []).append(name if name == local else f"{name} as {local}")
+        out = sorted(plain)
+        out += [f"from {m} import {', '.join(sorted(names))}" for m, names in sorted(from_imports.items())]
+        return out
+
+
+class ProtocolWriter:
+    def __init__(self, cls: griffe.Class, loader: griffe.GriffeLoader, *, include_private: bool) -> None:
+        self.cls = cls
+        self.loader = loader
+        self.include_private = include_private
+        self.imports = _Imports()
+        self.uses_overload = False
+        self.annotations = 0
+        self.missing: list[str] = []
+        self.warnings: list[str] = []
+        self._facts: dict[str, ClassFacts] = {}
+
+    # ----- members ----------------------------------------------------------------------------------
+
+    def wanted(self, name: str) -> bool:
+        if name.startswith("__") and name.endswith("__"):
+            return name in BEHAVIOUR_DUNDERS
+        return self.include_private or not name.startswith("_")
+
+    def members(self) -> list[tuple[str, griffe.Object]]:
+        self._load_bases(self.cls, set())
+        own: list[tuple[int, str, griffe.Object]] = []
+        inherited: list[tuple[str, griffe.Object]] = []
+        for name, member in self.cls.all_members.items():
+            if not self.wanted(name) or member.kind is griffe.Kind.CLASS:
+                continue
+            try:
+                obj = member.final_target if isinstance(member, griffe.Alias) else member
+            except griffe.AliasResolutionError:
+                self.warnings.append(f"{name}: its definition cannot be found; left out")
+                continue
+            if not isinstance(obj, griffe.Object) or obj.kind is griffe.Kind.CLASS:
+                continue
+            if name in self.cls.members and not self.cls.members[name].inherited:
+                own.append((obj.lineno or 0, name, obj))
+            else:
+                inherited.append((name, obj))
+        own.sort(key=lambda row: row[0])
+        return [(name, obj) for _, name, obj in own] + inherited
+
+    def extra_attributes(self, seen: set[str]) -> list[str]:
+        """Attributes assigned through ``self`` outside ``__init__``, which griffe does not record."""
+        lines: list[str] = []
+        for klass in [self.cls, *self._resolved_bases(self.cls)]:
+            for name, attribute in self._facts_of(klass).self_attributes.items():
+                if name in seen or not self.wanted(name):
+                    continue
+                seen.add(name)
+                annotation = self._annotation_text(klass, attribute.annotation) or literal_type(attribute.value)
+                lines.append(f"    {name}: {annotation or self._missing(name)}")
+        return lines
+
+    def render_member(self, name: str, obj: griffe.Object) -> list[str]:
+        if isinstance(obj, griffe.Function):
+            if obj.overloads:
+                self.uses_overload = True
+                return [line for overload in obj.overloads for line in self._function(name, overload, "@overload")]
+            return self._function(name, obj)
+        if isinstance(obj, griffe.Attribute):
+            if "property" in obj.labels:
+                return self._property(name, obj)
+            target = self._aliased_method(obj)
+            if target is not None:
+                return self._function(name, target)
+            if obj.annotation is not None:
+                self.annotations += 1
+                return [f"    {name}: {self._expr(obj.annotation)}"]
+            return [f"    {name}: {self._inferred(obj) or _literal_of(obj.value) or self._missing(name)}"]
+        return []
+
+    # ----- functions and properties -----------------------------------------------------------------
+
+    def _function(self, name: str, func: griffe.Function, *decorators: str) -> list[str]:
+        labels = func.labels
+        lines = [f"    {d}" for d in decorators]
+        if "staticmethod" in labels:
+            lines.append("    @staticmethod")
+        elif "classmethod" in labels:
+            lines.append("    @classmethod")
+        is_async = "async" in labels
+        generator = is_async and name in self._facts_of(func.parent).async_generators if isinstance(func.parent, griffe.Class) else False
+        self_names = self._self_type_names(func) if "staticmethod" not in labels else set()
+        params = self._parameters(func, skip_annotation_of_first="staticmethod" not in labels)
+        if func.returns is None:
+            returns = "AsyncIterator[Any]" if generator else self._missing(f"{name}() return")
+            if generator:
+                self.imports.add("AsyncIterator", "collections.abc.AsyncIterator")
+        else:
+            returns = self._expr(func.returns, replace=self_names)
+        if func.returns is not None:
+            self.annotations += 1
+        prefix = "async def" if is_async and not generator else "def"
+        lines.append(f"    {prefix} {name}({params}) -> {returns}: ...")
+        return lines
+
+    def _property(self, name: str, attribute: griffe.Attribute) -> list[str]:
+        annotation = self._expr(attribute.annotation) if attribute.annotation is not None else self._missing(f"{name} property")
+        if attribute.annotation is not None:
+            self.annotations += 1
+        lines = ["    @property", f"    def {name}(self) -> {annotation}: ..."]
+        if "writable" in attribute.labels and "cached" not in attribute.labels:
+            lines += [f"    @{name}.setter", f"    def {name}(self, value: {annotation}) -> None: ..."]
+        return lines
+
+    def _parameters(self, func: griffe.Function, *, skip_annotation_of_first: bool) -> str:
+        parts: list[str] = []
+        params = list(func.parameters)
+        saw_star = False
+        for index, param in enumerate(params):
+            kind = param.kind
+            if kind is griffe.ParameterKind.keyword_only and not saw_star:
+                parts.append("*")
+                saw_star = True
+            if kind is griffe.ParameterKind.var_positional:
+                saw_star = True
+            star = "*" if kind is griffe.ParameterKind.var_positional else "**" if kind is griffe.ParameterKind.var_keyword else ""
+            text = f"{star}{param.name}"
+            if index == 0 and skip_annotation_of_first and kind not in _VAR_KINDS:
+                parts.append(text)
+            else:
+                if param.annotation is None:
+                    text += f": {self._missing(f'{func.name}({param.name})')}"
+                else:
+                    self.annotations += 1
+                    text += f": {self._expr(param.annotation)}"
+                if param.default is not None and kind not in _VAR_KINDS:
+                    text += " = ..."
+                parts.append(text)
+            following = params[index + 1] if index + 1 < len(params) else None
+            if kind is griffe.ParameterKind.positional_only and (following is None or following.kind is not griffe.ParameterKind.positional_only):
+                parts.append("/")
+        return ", ".join(parts)
+
+    def _self_type_names(self, func: griffe.Function) -> set[str]:
+        """TypeVar names of a self-typed method (``def copy(self: U) -> U``), to be rendered as Self."""
+        params = list(func.parameters)
+        if not params or params[0].annotation is None or isinstance(params[0].annotation, str):
+            return set()
+        names = {n.name for n in params[0].annotation.iterate(flat=True) if isinstance(n, griffe.ExprName)}
+        return {n for n in names if n not in {"type", "Type"}}
+
+    def _inferred(self, attribute: griffe.Attribute) -> str | None:
+        """The type mypy infers for ``self.x = param`` (the parameter's annotation) or ``self.x = Cls(...)``."""
+        value = attribute.value
+        if isinstance(value, griffe.ExprName) and isinstance(attribute.parent, griffe.Class) and attribute.lineno:
+            for function in attribute.parent.functions.values():
+                if (function.lineno or 0) <= attribute.lineno <= (function.endlineno or 0):
+                    param = next((p for p in function.parameters if p.name == value.name), None)
+                    if param is not None and param.annotation is not None:
+                        self.annotations += 1
+                        return self._expr(param.annotation)
+        if isinstance(value, griffe.ExprCall) and isinstance(value.function, griffe.ExprName):
+            try:
+                called = self.loader.modules_collection.get_member(value.function.canonical_path)
+            except KeyError:
+                return None
+            if isinstance(called, griffe.Class):
+                self.annotations += 1
+                self.imports.add(value.function.name, value.function.canonical_path)
+                return value.function.name
+        return None
+
+    def _aliased_method(self, attribute: griffe.Attribute) -> griffe.Function | None:
+        """``with_options = copy`` in a class body: the method it names."""
+        value = attribute.value
+        if isinstance(value, griffe.ExprName) and attribute.annotation is None:
+            target = self.cls.all_members.get(value.name)
+            try:
+                resolved = target.final_target if isinstance(target, griffe.Alias) else target
+            except griffe.AliasResolutionError:
+                return None
+            if isinstance(resolved, griffe.Function):
+                return resolved
+        return None
+
+    # ----- annotations ------------------------------------------------------------------------------
+
+    def _expr(self, expr: griffe.Expr | str, replace: AbstractSet[str] = frozenset()) -> str:
+        text = str(expr)
+        if replace:
+            for name in replace:
+                text = re.sub(rf"\b{re.escape(name)}\b", "Self", text)
+            self.imports.add("Self", "typing.Self")
+            if not isinstance(expr, str):
+                for item in expr.iterate(flat=True):
+                    if isinstance(item, griffe.ExprName) and item.name not in replace and not isinstance(item.parent, griffe.Expr):
+                        self.imports.add(item.name, item.canonical_path)
+            return text
+        self.imports.add_expr(expr)
+        return text
+
+    def _annotation_text(self, klass: griffe.Class, text: str | None) -> str | None:
+        """An annotation read from the syntax tree, with its names resolved in the class's scope."""
+        if text is None:
+            return None
+        try:
+            tree = ast.parse(text, mode="eval")
+        except SyntaxError:
+            return None
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name):
+                try:
+                    self.imports.add(node.id, klass.resolve(node.id))
+                except griffe.NameResolutionError:
+                    self.imports.add(node.id, node.id)
+        self.annotations += 1
+        return text
+
+    def _missing(self, where: str) -> str:
+        self.annotations += 1
+        self.missing.append(where)
+        self.imports.add("Any", "typing.Any")
+        return "Any"
+
+    # ----- helpers ----------------------------------------------------------------------------------
+
+    def _facts_of(self, klass: griffe.Object | griffe.Alias | None) -> ClassFacts:
+        if not isinstance(klass, griffe.Class) or not isinstance(klass.filepath, Path):
+            return ClassFacts()
+        key = klass.path
+        if key not in self._facts:
+            try:
+                tree = parse_file(klass.filepath)
+            except (OSError, SyntaxError):
+                self._facts[key] = ClassFacts()
+            else:
+                qualname = klass.path.removeprefix(klass.module.path + ".")
+                self._facts[key] = class_facts(tree, qualname, klass.lineno)
+        return self._facts[key]
+
+    def _resolved_bases(self, klass: griffe.Class) -> list[griffe.Class]:
+        try:
+            return [b for b in klass.mro() if isinstance(b, griffe.Class)]
+        except (ValueError, griffe.AliasResolutionError):
+            return [b for b in klass.resolved_bases if isinstance(b, griffe.Class)]
+
+    def _load_bases(self, klass: griffe.Class, seen: set[str]) -> None:
+        """Load the packages that base classes come from, so that inherited members are known."""
+        for base in klass.bases:
+            path = base.canonical_path if isinstance(base, griffe.Expr) else str(base)
+            path = path.split("[")[0]
+            if path in _SKIP_BASES or path in seen or path.startswith(("typing.", "builtins.")):
+                continue
+            seen.add(path)
+            top = path.split(".")[0]
+            if top not in self.loader.modules_collection:
+                try:
+                    self.loader.load(top)
+                except (ModuleNotFoundError, griffe.LoadingError, OSError):
+                    self.warnings.append(f"base class {path} cannot be found; its members are left out")
+                    continue
+            try:
+                resolved = self.loader.modules_collection.get_member(path)
+                resolved = resolved.final_target if isinstance(resolved, griffe.Alias) else resolved
+            except (KeyError, griffe.AliasResolutionError):
+                self.warnings.append(f"base class {path} cannot be found; its members are left out")
+                continue
+            if isinstance(resolved, griffe.Class):
+                self._load_bases(resolved, seen)
+
+
+def _literal_of(value: griffe.Expr | str | None) -> str | None:
+    if isinstance(value, str):
+        try:
+            return literal_type(ast.parse(value, mode="eval").body)
+        except SyntaxError:
+            return None
+    return None
+
+
+def generate(
+    cls: griffe.Class,
+    loader: griffe.GriffeLoader,
+    *,
+    protocol_name: str,
+    target_spec: str,
+    regenerate: str,
+    include_private: bool = False,
+) -> Rendered:
+    """The whole protocol module for ``cls``: deterministic, the same bytes for the same source."""
+    writer = ProtocolWriter(cls, loader, include_private=include_private)
+    body: list[str] = []
+    names: set[str] = set()
+    for name, obj in writer.members():
+        lines = writer.render_member(name, obj)
+        if lines:
+            names.add(name)
+            body += lines
+    body += writer.extra_attributes(names)
+    summary = _first_line(cls.docstring.value if cls.docstring else "") or f"The public interface of {target_spec}."
+    typing_names = ["Protocol", "runtime_checkable"] + (["overload"] if writer.uses_overload else [])
+    deferred = writer.imports.lines()
+    if deferred:
+        typing_names.append("TYPE_CHECKING")
+    head = [
+        f"# Generated by tools/gen_protocol.py from {target_spec}. Do not edit by hand.",
+        f"# Regenerate with: {regenerate}",
+        f'"""Protocol of {target_spec}: {summary}"""',
+        "",
+        "from __future__ import annotations",
+        "",
+        f"from typing import {', '.join(sorted(typing_names, key=str.lower))}",
+        "",
+    ]
+    if deferred:
+        head += ["if TYPE_CHECKING:", *(f"    {line}" for line in deferred), ""]
+    head += [f'__all__ = ["{protocol_name}"]', "", "", "@runtime_checkable", f"class {protocol_name}(Protocol):"]
+    head.append(f'    """{summary}"""')
+    if body:
+        head.append("")
+    for name in sorted(writer.imports.unresolved):
+        writer.warnings.append(f"the name {name!r} in an annotation cannot be resolved; it is left as written")
+    return Rendered("\n".join(head + body) + "\n", len(names), writer.annotations, writer.missing, writer.warnings)
+
+
+def _first_line(docstring: str) -> str:
+    """The summary line of a docstring, safe inside a triple-quoted string."""
+    line = docstring.strip().split("\n", 1)[0].strip()
+    return line.replace("\\", "\\\\").replace('"""', "'''")

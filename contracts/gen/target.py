@@ -1,0 +1,110 @@
+"""Finding the class to generate from: parsing ``module:Class`` or ``path.py:Class`` and loading it with
+griffe, statically (nothing the target imports needs to be installed)."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import griffe
+
+
+class GenerationError(Exception):
+    """Bad input: a message for the user, exit status 2."""
+
+
+@dataclass(frozen=True)
+class Target:
+    spec: str  # as the user wrote it
+    module: str  # dotted module the class is defined or exported in
+    qualname: str  # Class, or Outer.Inner
+    search_paths: tuple[str, ...]
+
+
+def parse_target(spec: str, root: Path) -> Target:
+    """``package.module:Class`` or ``path/to/file.py:Class``; paths are relative to ``root``."""
+    where, sep, qualname = spec.rpartition(":")
+    if not sep or not where or not qualname or not all(p.isidentifier() for p in qualname.split(".")):
+        raise GenerationError(
+            f"malformed target {spec!r}: expected 'package.module:Class' or 'path/to/file.py:Class'"
+        )
+    if where.endswith(".py") or "/" in where or "\\" in where:
+        path = (root / where).resolve()
+        if not path.is_file():
+            raise GenerationError(f"{where}: no such file (target {spec!r})")
+        package_root, module = _module_of_file(path)
+        return Target(spec, module, qualname, (str(package_root), *_default_paths(root)))
+    if not all(p.isidentifier() for p in where.split(".")):
+        raise GenerationError(f"malformed target {spec!r}: {where!r} is not a dotted module name")
+    return Target(spec, where, qualname, _default_paths(root))
+
+
+def _default_paths(root: Path) -> tuple[str, ...]:
+    paths = [str(root)] + [p for p in sys.path if p and Path(p).is_dir()]
+    return tuple(dict.fromkeys(paths))
+
+
+def _module_of_file(path: Path) -> tuple[Path, str]:
+    """The folder to search from and the dotted name the file would be importable as."""
+    parts = [path.stem] if path.stem != "__init__" else []
+    folder = path.parent
+    while (folder / "__init__.py").is_file():
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    if not parts:
+        raise GenerationError(f"{path}: an __init__.py outside a package cannot be a target")
+    return folder, ".".join(parts)
+
+
+def load_class(target: Target) -> tuple[griffe.Class, griffe.GriffeLoader]:
+    loader = griffe.GriffeLoader(search_paths=list(target.search_paths), allow_inspection=False)
+    top = target.module.split(".")[0]
+    try:
+        package = loader.load(top)
+    except ModuleNotFoundError:
+        raise GenerationError(f"module {target.module!r} not found on the search path (target {target.spec!r})") from None
+    except SyntaxError as exc:
+        raise GenerationError(f"{exc.filename}:{exc.lineno}: syntax error: {exc.msg}") from None
+    except griffe.LoadingError as exc:
+        raise GenerationError(f"cannot read {target.module!r}: {exc}") from None
+    if not isinstance(package, griffe.Module):
+        raise GenerationError(f"module {top!r} not found on the search path (target {target.spec!r})")
+    module = package
+    for part in target.module.split(".")[1:]:
+        child = module.members.get(part)
+        if not isinstance(child, griffe.Module):
+            raise GenerationError(f"module {target.module!r} not found on the search path (target {target.spec!r})")
+        module = child
+    _raise_syntax_errors(module)
+    found: griffe.Object | griffe.Alias = module
+    for part in target.qualname.split("."):
+        member = found.members.get(part)
+        if member is None:
+            raise GenerationError(_not_found(target, found))
+        found = member
+    try:
+        obj = found.final_target if isinstance(found, griffe.Alias) else found
+    except griffe.AliasResolutionError:
+        raise GenerationError(f"{target.spec}: re-exported from a module that cannot be found") from None
+    if not isinstance(obj, griffe.Class):
+        raise GenerationError(f"{target.spec}: {target.qualname!r} is a {obj.kind.value}, not a class")
+    return obj, loader
+
+
+def _raise_syntax_errors(module: griffe.Module) -> None:
+    """griffe skips a file it cannot parse; a target module must parse."""
+    path = module.filepath
+    if isinstance(path, Path) and path.suffix == ".py":
+        try:
+            compile(path.read_bytes(), str(path), "exec", dont_inherit=True, flags=0x400)  # PyCF_ONLY_AST
+        except SyntaxError as exc:
+            raise GenerationError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
+
+
+def _not_found(target: Target, scope: griffe.Object | griffe.Alias) -> str:
+    classes = [name for name, m in scope.members.items() if m.kind is griffe.Kind.CLASS]
+    close = difflib.get_close_matches(target.qualname.split(".")[-1], classes, n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    return f"class {target.qualname!r} not found in {target.module!r}{hint}"

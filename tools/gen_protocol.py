@@ -1,0 +1,17 @@
+#!/usr/bin/env python3
+"""Generate typing.Protocol classes from real classes, statically; ``--check`` reports drift.
+
+Run ``python tools/gen_protocol.py --help`` for targets, options and exit codes.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
+
+from contracts.gen.cli import main  # noqa: E402  # the path above must be set first
+
+if __name__ == "__main__":
+    sys.exit(main())
