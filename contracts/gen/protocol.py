@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
+import importlib.util
 import re
+import typing
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +24,7 @@ BEHAVIOUR_DUNDERS = frozenset(
     "__len__ __contains__ __getitem__ __setitem__ __delitem__ __bool__ __reversed__ __getattr__".split()
 )
 _SKIP_BASES = frozenset({"object", "typing.Generic", "typing.Protocol", "abc.ABC", "typing_extensions.Protocol"})
+_PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
 _VAR_KINDS = (griffe.ParameterKind.var_positional, griffe.ParameterKind.var_keyword)
 
 
@@ -46,13 +50,32 @@ class Rendered:
 class _Imports:
     """Every name the annotations use, imported from where griffe resolves it."""
 
-    def __init__(self) -> None:
+    def __init__(self, modules: griffe.ModulesCollection) -> None:
+        self.modules = modules
         self.bound: dict[str, str] = {}  # local name -> canonical path
         self.unresolved: set[str] = set()
+
+    def follow(self, path: str) -> str:
+        """Follow re-exports as far as the loaded modules go: ``pkg._types.Timeout`` -> ``httpx.Timeout``.
+        (griffe stops at an alias whose target package is not loaded.)"""
+        for _ in range(16):
+            try:
+                found = self.modules.get_member(path)
+            except (KeyError, ValueError, AttributeError, griffe.AliasResolutionError):
+                return path
+            if not isinstance(found, griffe.Alias) or found.target_path == path:
+                return path
+            path = found.target_path
+        return path
 
     def add(self, local: str, canonical: str) -> None:
         if canonical == local and local in vars(builtins):
             return
+        if "." in canonical:
+            canonical = self.follow(canonical)
+        module, _, name = canonical.rpartition(".")
+        if module == "typing_extensions" and hasattr(typing, name):
+            canonical = f"typing.{name}"  # one spelling, so that both backports and typing meet as one name
         known = self.bound.get(local)
         if known is not None and known != canonical:
             raise GenerationError(f"the name {local!r} means both {known} and {canonical}: rename one import")
@@ -64,7 +87,7 @@ class _Imports:
         for item in expr.iterate(flat=True):
             if isinstance(item, griffe.ExprName) and not isinstance(item.parent, griffe.Expr):
                 canonical = item.canonical_path
-                if "." not in canonical and canonical not in vars(builtins) and canonical != "Self":
+                if "." not in canonical and canonical not in vars(builtins) and not _is_module(canonical):
                     self.unresolved.add(canonical)
                 self.add(item.name, canonical)
 
@@ -89,7 +112,7 @@ class ProtocolWriter:
         self.cls = cls
         self.loader = loader
         self.include_private = include_private
-        self.imports = _Imports()
+        self.imports = _Imports(loader.modules_collection)
         self.uses_overload = False
         self.annotations = 0
         self.missing: list[str] = []
@@ -138,6 +161,8 @@ class ProtocolWriter:
 
     def render_member(self, name: str, obj: griffe.Object) -> list[str]:
         if isinstance(obj, griffe.Function):
+            if any(str(d.value).rsplit(".", 1)[-1] in _PROPERTY_DECORATORS for d in obj.decorators):
+                return self._read_only_property(name, obj)  # e.g. a cached_property re-exported under another module
             if obj.overloads:
                 self.uses_overload = True
                 return [line for overload in obj.overloads for line in self._function(name, overload, "@overload")]
@@ -187,6 +212,12 @@ class ProtocolWriter:
         if "writable" in attribute.labels and "cached" not in attribute.labels:
             lines += [f"    @{name}.setter", f"    def {name}(self, value: {annotation}) -> None: ..."]
         return lines
+
+    def _read_only_property(self, name: str, func: griffe.Function) -> list[str]:
+        returns = self._missing(f"{name} property") if func.returns is None else self._expr(func.returns)
+        if func.returns is not None:
+            self.annotations += 1
+        return ["    @property", f"    def {name}(self) -> {returns}: ..."]
 
     def _parameters(self, func: griffe.Function, *, skip_annotation_of_first: bool) -> str:
         parts: list[str] = []
@@ -343,6 +374,15 @@ class ProtocolWriter:
                 continue
             if isinstance(resolved, griffe.Class):
                 self._load_bases(resolved, seen)
+
+
+@functools.cache
+def _is_module(name: str) -> bool:
+    """Whether a top-level name is an importable module (found, not imported)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def _literal_of(value: griffe.Expr | str | None) -> str | None:
