@@ -80,7 +80,7 @@ def _default_name(source: str) -> str:
 
 def render(job: Job, root: Path) -> tuple[str, str]:
     """The protocol text for a job and its contract-strength line; warnings go to stderr."""
-    from contracts.gen.protocol import generate
+    from contracts.gen.module import generate
 
     target = parse_target(job.source, root)
     cls, loader = load_class(target)

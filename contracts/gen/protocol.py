@@ -4,17 +4,14 @@ properties, overloads, attributes assigned in any method, inherited members, and
 from __future__ import annotations
 
 import ast
-import builtins
-import functools
-import importlib.util
 import re
-import typing
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import griffe
 
+from contracts.gen.imports import Imports
 from contracts.gen.source import ClassFacts, class_facts, literal_type, parse_file
 from contracts.gen.target import GenerationError
 
@@ -25,6 +22,7 @@ BEHAVIOUR_DUNDERS = frozenset(
 )
 _SKIP_BASES = frozenset({"object", "typing.Generic", "typing.Protocol", "abc.ABC", "typing_extensions.Protocol"})
 _PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
+_CONTEXT_MANAGERS = {"contextmanager": "AbstractContextManager", "asynccontextmanager": "AbstractAsyncContextManager"}
 _VAR_KINDS = (griffe.ParameterKind.var_positional, griffe.ParameterKind.var_keyword)
 
 
@@ -47,77 +45,19 @@ class Rendered:
         return line
 
 
-class _Imports:
-    """Every name the annotations use, imported from where griffe resolves it."""
-
-    def __init__(self, modules: griffe.ModulesCollection) -> None:
-        self.modules = modules
-        self.bound: dict[str, str] = {}  # local name -> canonical path
-        self.unresolved: set[str] = set()
-
-    def follow(self, path: str) -> str:
-        """Follow re-exports as far as the loaded modules go: ``pkg._types.Timeout`` -> ``httpx.Timeout``.
-        (griffe stops at an alias whose target package is not loaded.)"""
-        for _ in range(16):
-            try:
-                found = self.modules.get_member(path)
-            except (KeyError, ValueError, AttributeError, griffe.AliasResolutionError):
-                return path
-            if not isinstance(found, griffe.Alias) or found.target_path == path:
-                return path
-            path = found.target_path
-        return path
-
-    def add(self, local: str, canonical: str) -> None:
-        if canonical == local and local in vars(builtins):
-            return
-        if "." in canonical:
-            canonical = self.follow(canonical)
-        module, _, name = canonical.rpartition(".")
-        if module == "typing_extensions" and hasattr(typing, name):
-            canonical = f"typing.{name}"  # one spelling, so that both backports and typing meet as one name
-        known = self.bound.get(local)
-        if known is not None and known != canonical:
-            raise GenerationError(f"the name {local!r} means both {known} and {canonical}: rename one import")
-        self.bound[local] = canonical
-
-    def add_expr(self, expr: griffe.Expr | str) -> None:
-        if isinstance(expr, str):
-            return
-        for item in expr.iterate(flat=True):
-            if isinstance(item, griffe.ExprName) and not isinstance(item.parent, griffe.Expr):
-                canonical = item.canonical_path
-                if "." not in canonical and canonical not in vars(builtins) and not _is_module(canonical):
-                    self.unresolved.add(canonical)
-                self.add(item.name, canonical)
-
-    def lines(self) -> list[str]:
-        plain: list[str] = []
-        from_imports: dict[str, list[str]] = {}
-        for local, canonical in self.bound.items():
-            if "." not in canonical:
-                if canonical in self.unresolved:
-                    continue
-                plain.append(f"import {canonical}" + (f" as {local}" if local != canonical else ""))
-            else:
-                module, name = canonical.rsplit(".", 1)
-                from_imports.setdefault(module, []).append(name if name == local else f"{name} as {local}")
-        out = sorted(plain)
-        out += [f"from {m} import {', '.join(sorted(names))}" for m, names in sorted(from_imports.items())]
-        return out
-
-
 class ProtocolWriter:
     def __init__(self, cls: griffe.Class, loader: griffe.GriffeLoader, *, include_private: bool) -> None:
         self.cls = cls
         self.loader = loader
         self.include_private = include_private
-        self.imports = _Imports(loader.modules_collection)
+        self.imports = Imports(loader.modules_collection)
         self.uses_overload = False
         self.annotations = 0
         self.missing: list[str] = []
         self.warnings: list[str] = []
         self._facts: dict[str, ClassFacts] = {}
+        self.used_in: set[str] = set()  # names in parameter annotations (for the variance of type parameters)
+        self.used_out: set[str] = set()  # names in return, property and attribute annotations
 
     # ----- members ----------------------------------------------------------------------------------
 
@@ -175,7 +115,11 @@ class ProtocolWriter:
                 return self._function(name, target)
             if obj.annotation is not None:
                 self.annotations += 1
-                return [f"    {name}: {self._expr(obj.annotation)}"]
+                text = self._expr(obj.annotation, use="inout")
+                if "class-attribute" in obj.labels and "instance-attribute" not in obj.labels:
+                    self.imports.add("ClassVar", "typing.ClassVar")
+                    text = f"ClassVar[{text}]"
+                return [f"    {name}: {text}"]
             return [f"    {name}: {self._inferred(obj) or _literal_of(obj.value) or self._missing(name)}"]
         return []
 
@@ -197,24 +141,32 @@ class ProtocolWriter:
             if generator:
                 self.imports.add("AsyncIterator", "collections.abc.AsyncIterator")
         else:
-            returns = self._expr(func.returns, replace=self_names)
+            returns = self._expr(func.returns, replace=self_names, use="out")
         if func.returns is not None:
             self.annotations += 1
+        manager = next((m for d in func.decorators if (m := _CONTEXT_MANAGERS.get(str(d.value).rsplit(".", 1)[-1]))), None)
+        if manager is not None:  # @contextmanager turns a generator of T into a context manager of T
+            self.imports.add(manager, f"contextlib.{manager}")
+            yielded = func.returns.slice if isinstance(func.returns, griffe.ExprSubscript) else None
+            first = yielded.elements[0] if isinstance(yielded, griffe.ExprTuple) else yielded
+            returns = f"{manager}[{first if first is not None else self._missing(f'{name}() yield')}]"
+            is_async = generator = False
         prefix = "async def" if is_async and not generator else "def"
         lines.append(f"    {prefix} {name}({params}) -> {returns}: ...")
         return lines
 
     def _property(self, name: str, attribute: griffe.Attribute) -> list[str]:
-        annotation = self._expr(attribute.annotation) if attribute.annotation is not None else self._missing(f"{name} property")
+        writable = "writable" in attribute.labels and "cached" not in attribute.labels
+        annotation = self._expr(attribute.annotation, use="inout" if writable else "out") if attribute.annotation is not None else self._missing(f"{name} property")
         if attribute.annotation is not None:
             self.annotations += 1
         lines = ["    @property", f"    def {name}(self) -> {annotation}: ..."]
-        if "writable" in attribute.labels and "cached" not in attribute.labels:
+        if writable:
             lines += [f"    @{name}.setter", f"    def {name}(self, value: {annotation}) -> None: ..."]
         return lines
 
     def _read_only_property(self, name: str, func: griffe.Function) -> list[str]:
-        returns = self._missing(f"{name} property") if func.returns is None else self._expr(func.returns)
+        returns = self._missing(f"{name} property") if func.returns is None else self._expr(func.returns, use="out")
         if func.returns is not None:
             self.annotations += 1
         return ["    @property", f"    def {name}(self) -> {returns}: ..."]
@@ -239,7 +191,7 @@ class ProtocolWriter:
                     text += f": {self._missing(f'{func.name}({param.name})')}"
                 else:
                     self.annotations += 1
-                    text += f": {self._expr(param.annotation)}"
+                    text += f": {self._expr(param.annotation, use='in')}"
                 if param.default is not None and kind not in _VAR_KINDS:
                     text += " = ..."
                 parts.append(text)
@@ -292,8 +244,15 @@ class ProtocolWriter:
 
     # ----- annotations ------------------------------------------------------------------------------
 
-    def _expr(self, expr: griffe.Expr | str, replace: AbstractSet[str] = frozenset()) -> str:
+    def _expr(self, expr: griffe.Expr | str, replace: AbstractSet[str] = frozenset(), use: str = "") -> str:
+        """An annotation as written, its names imported; ``use`` says where it stands ("in", "out")."""
         text = str(expr)
+        if not isinstance(expr, str):
+            names = {n.name for n in expr.iterate(flat=True) if isinstance(n, griffe.ExprName)}
+            if "in" in use:
+                self.used_in |= names
+            if "out" in use:
+                self.used_out |= names
         if replace:
             for name in replace:
                 text = re.sub(rf"\b{re.escape(name)}\b", "Self", text)
@@ -376,15 +335,6 @@ class ProtocolWriter:
                 self._load_bases(resolved, seen)
 
 
-@functools.cache
-def _is_module(name: str) -> bool:
-    """Whether a top-level name is an importable module (found, not imported)."""
-    try:
-        return importlib.util.find_spec(name) is not None
-    except (ImportError, ValueError):
-        return False
-
-
 def _literal_of(value: griffe.Expr | str | None) -> str | None:
     if isinstance(value, str):
         try:
@@ -393,53 +343,3 @@ def _literal_of(value: griffe.Expr | str | None) -> str | None:
             return None
     return None
 
-
-def generate(
-    cls: griffe.Class,
-    loader: griffe.GriffeLoader,
-    *,
-    protocol_name: str,
-    target_spec: str,
-    regenerate: str,
-    include_private: bool = False,
-) -> Rendered:
-    """The whole protocol module for ``cls``: deterministic, the same bytes for the same source."""
-    writer = ProtocolWriter(cls, loader, include_private=include_private)
-    body: list[str] = []
-    names: set[str] = set()
-    for name, obj in writer.members():
-        lines = writer.render_member(name, obj)
-        if lines:
-            names.add(name)
-            body += lines
-    body += writer.extra_attributes(names)
-    summary = _first_line(cls.docstring.value if cls.docstring else "") or f"The public interface of {target_spec}."
-    typing_names = ["Protocol", "runtime_checkable"] + (["overload"] if writer.uses_overload else [])
-    deferred = writer.imports.lines()
-    if deferred:
-        typing_names.append("TYPE_CHECKING")
-    head = [
-        f"# Generated by tools/gen_protocol.py from {target_spec}. Do not edit by hand.",
-        f"# Regenerate with: {regenerate}",
-        f'"""Protocol of {target_spec}: {summary}"""',
-        "",
-        "from __future__ import annotations",
-        "",
-        f"from typing import {', '.join(sorted(typing_names, key=str.lower))}",
-        "",
-    ]
-    if deferred:
-        head += ["if TYPE_CHECKING:", *(f"    {line}" for line in deferred), ""]
-    head += [f'__all__ = ["{protocol_name}"]', "", "", "@runtime_checkable", f"class {protocol_name}(Protocol):"]
-    head.append(f'    """{summary}"""')
-    if body:
-        head.append("")
-    for name in sorted(writer.imports.unresolved):
-        writer.warnings.append(f"the name {name!r} in an annotation cannot be resolved; it is left as written")
-    return Rendered("\n".join(head + body) + "\n", len(names), writer.annotations, writer.missing, writer.warnings)
-
-
-def _first_line(docstring: str) -> str:
-    """The summary line of a docstring, safe inside a triple-quoted string."""
-    line = docstring.strip().split("\n", 1)[0].strip()
-    return line.replace("\\", "\\\\").replace('"""', "'''")
