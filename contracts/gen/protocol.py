@@ -135,7 +135,7 @@ class ProtocolWriter:
         is_async = "async" in labels
         generator = is_async and name in self._facts_of(func.parent).async_generators if isinstance(func.parent, griffe.Class) else False
         self_names = self._self_type_names(func) if "staticmethod" not in labels else set()
-        params = self._parameters(func, skip_annotation_of_first="staticmethod" not in labels)
+        params = self._parameters(func, name, skip_annotation_of_first="staticmethod" not in labels)
         if func.returns is None:
             returns = "AsyncIterator[Any]" if generator else self._missing(f"{name}() return")
             if generator:
@@ -171,7 +171,7 @@ class ProtocolWriter:
             self.annotations += 1
         return ["    @property", f"    def {name}(self) -> {returns}: ..."]
 
-    def _parameters(self, func: griffe.Function, *, skip_annotation_of_first: bool) -> str:
+    def _parameters(self, func: griffe.Function, label: str, *, skip_annotation_of_first: bool) -> str:
         parts: list[str] = []
         params = list(func.parameters)
         saw_star = False
@@ -188,7 +188,7 @@ class ProtocolWriter:
                 parts.append(text)
             else:
                 if param.annotation is None:
-                    text += f": {self._missing(f'{func.name}({param.name})')}"
+                    text += f": {self._missing(f'{label}({param.name})')}"
                 else:
                     self.annotations += 1
                     text += f": {self._expr(param.annotation, use='in')}"

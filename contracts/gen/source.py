@@ -103,15 +103,17 @@ def _flatten(target: ast.expr) -> Iterator[ast.expr]:
         yield target
 
 
-_TREES: dict[Path, ast.Module] = {}
+_TREES: dict[tuple[Path, int, int], ast.Module] = {}
 
 
 def parse_file(path: Path) -> ast.Module:
-    """The syntax tree of a file, parsed once per process."""
-    tree = _TREES.get(path)
+    """The syntax tree of a file, parsed once per version of the file."""
+    stat = path.stat()
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    tree = _TREES.get(key)
     if tree is None:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        _TREES[path] = tree
+        _TREES[key] = tree
     return tree
 
 

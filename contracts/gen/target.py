@@ -21,6 +21,7 @@ class Target:
     module: str  # dotted module the class is defined or exported in
     qualname: str  # Class, or Outer.Inner
     search_paths: tuple[str, ...]
+    file: Path | None = None  # for path/to/file.py targets
 
 
 def parse_target(spec: str, root: Path) -> Target:
@@ -35,7 +36,7 @@ def parse_target(spec: str, root: Path) -> Target:
         if not path.is_file():
             raise GenerationError(f"{where}: no such file (target {spec!r})")
         package_root, module = _module_of_file(path)
-        return Target(spec, module, qualname, (str(package_root), *_default_paths(root)))
+        return Target(spec, module, qualname, (str(package_root), *_default_paths(root)), path)
     if not all(p.isidentifier() for p in where.split(".")):
         raise GenerationError(f"malformed target {spec!r}: {where!r} is not a dotted module name")
     return Target(spec, where, qualname, _default_paths(root))
@@ -68,6 +69,10 @@ def load_class(target: Target) -> tuple[griffe.Class, griffe.GriffeLoader]:
     except SyntaxError as exc:
         raise GenerationError(f"{exc.filename}:{exc.lineno}: syntax error: {exc.msg}") from None
     except griffe.LoadingError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, SyntaxError):
+            where = target.file if target.file is not None and target.file.name == cause.filename else cause.filename
+            raise GenerationError(f"{where}:{cause.lineno}: syntax error: {cause.msg}") from None
         raise GenerationError(f"cannot read {target.module!r}: {exc}") from None
     if not isinstance(package, griffe.Module):
         raise GenerationError(f"module {top!r} not found on the search path (target {target.spec!r})")

@@ -1,0 +1,1 @@
+"""Source files the generator tests read statically (never imported by the generator)."""
