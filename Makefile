@@ -20,6 +20,7 @@ run: install
 
 gates: install
 	$(PY) tools/gen_protocol.py --check
+	$(PY) -m mypy tests/
 	$(PY) -m mypy
 
 pytest: install

@@ -68,8 +68,8 @@ def drift_lines(old_text: str | None, new_text: str, name: str) -> list[str]:
         for value in (breakage.old_value, breakage.new_value):
             if isinstance(value, griffe.Parameter):
                 param = value.name
-        if (obj.name, param) in renamed:
-            continue
+        if (obj.name, param) in renamed or breakage.kind is griffe.BreakageKind.PARAMETER_CHANGED_KIND:
+            continue  # kind changes both ways are reported above; griffe reports only the breaking way
         where = f"{name}.{obj.path.split(name + '.', 1)[-1]}" + (f"({param})" if param else "")
         change = _WHY.get(breakage.kind, breakage.kind.value)
         detail = ""
@@ -81,7 +81,8 @@ def drift_lines(old_text: str | None, new_text: str, name: str) -> list[str]:
 
 def _compare_functions(label: str, old: griffe.Function, new: griffe.Function, renamed: set[tuple[str, str]]) -> list[str]:
     """What griffe's finder does not report: sync/async, return types, annotations, optional
-    parameters added, and renames (same position and kind, new name)."""
+    parameters added, parameter kinds changed in a non-breaking way, and renames (same position and
+    kind, new name)."""
     lines: list[str] = []
     if ("async" in old.labels) != ("async" in new.labels):
         before, after = ("async", "sync") if "async" in old.labels else ("sync", "async")
@@ -100,8 +101,11 @@ def _compare_functions(label: str, old: griffe.Function, new: griffe.Function, r
         previous = old_params.get(pname)
         if previous is None and param.default is not None:
             lines.append(f"{label}({pname}): optional parameter added")
-        elif previous is not None and str(previous.annotation) != str(param.annotation):
-            lines.append(f"{label}({pname}): annotation changed: {previous.annotation} -> {param.annotation}")
+        elif previous is not None:
+            if previous.kind is not param.kind and previous.kind is not None and param.kind is not None:
+                lines.append(f"{label}({pname}): parameter kind changed: {previous.kind.value} -> {param.kind.value}")
+            if str(previous.annotation) != str(param.annotation):
+                lines.append(f"{label}({pname}): annotation changed: {previous.annotation} -> {param.annotation}")
     return lines
 
 
