@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install gates pytest clean
+.PHONY: run test install gates pytest bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ pytest: install
 	$(PY) -m pytest -n auto -q
 
 test: gates pytest
+
+bench: install
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	$(PY) benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache

@@ -92,6 +92,7 @@ class LoopbackServer:
 
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 256  # the default of 5 drops connections when 50 clients connect at once
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that timed out and hung up is a scripted fault, not a server error.
