@@ -17,7 +17,8 @@ def _gen_command(path: Path, cls: str, out: Path) -> list[str]:
 
 
 def _stubgen_command(path: Path, out: Path) -> list[str]:
-    return [PYTHON, "-m", "mypy.stubgen", str(path), "-o", str(out), "--quiet"]
+    # mypy is compiled with mypyc, so `python -m mypy.stubgen` does not run: use its console script.
+    return [str(Path(PYTHON).parent / "stubgen"), str(path), "-o", str(out), "--quiet"]
 
 
 def compare_with_stubgen(rounds: int = 5) -> list[dict[str, object]]:

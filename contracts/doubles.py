@@ -164,9 +164,7 @@ class _Recorded(Generic[P]):
         self._mock.reset_mock()
 
 
-class Handle(_Recorded[P], Generic[P, R]):
-    """A synchronous method of a double."""
-
+class _Returning(_Recorded[P], Generic[P, R]):
     def returns(self, value: R) -> Self:
         self._mock.side_effect = None
         self._mock.return_value = value
@@ -175,23 +173,18 @@ class Handle(_Recorded[P], Generic[P, R]):
     def raises(self, error: BaseException) -> Self:
         self._mock.side_effect = error
         return self
+
+
+class Handle(_Returning[P, R]):
+    """A synchronous method of a double."""
 
     def side_effect(self, function: Callable[P, R]) -> Self:
         self._mock.side_effect = function
         return self
 
 
-class AsyncHandle(_Recorded[P], Generic[P, R]):
+class AsyncHandle(_Returning[P, R]):
     """A coroutine method of a double: configured with the awaited value's type."""
-
-    def returns(self, value: R) -> Self:
-        self._mock.side_effect = None
-        self._mock.return_value = value
-        return self
-
-    def raises(self, error: BaseException) -> Self:
-        self._mock.side_effect = error
-        return self
 
     def side_effect(self, function: Callable[P, Awaitable[R]] | Callable[P, R]) -> Self:
         self._mock.side_effect = function

@@ -12,7 +12,7 @@ from pathlib import Path
 import griffe
 
 from contracts.gen.imports import Imports
-from contracts.gen.source import ClassFacts, class_facts, literal_type, parse_file
+from contracts.gen.source import EXTRA_KEY, ClassFacts, facts_of_class, literal_type
 from contracts.gen.target import GenerationError
 
 # Dunders that define behaviour; the rest of object's dunders say nothing a protocol should require.
@@ -133,7 +133,7 @@ class ProtocolWriter:
         elif "classmethod" in labels:
             lines.append("    @classmethod")
         is_async = "async" in labels
-        generator = is_async and name in self._facts_of(func.parent).async_generators if isinstance(func.parent, griffe.Class) else False
+        generator = is_async and bool(func.extra.get(EXTRA_KEY, {}).get("async_generator"))
         self_names = self._self_type_names(func) if "staticmethod" not in labels else set()
         params = self._parameters(func, name, skip_annotation_of_first="staticmethod" not in labels)
         if func.returns is None:
@@ -290,19 +290,10 @@ class ProtocolWriter:
 
     # ----- helpers ----------------------------------------------------------------------------------
 
-    def _facts_of(self, klass: griffe.Object | griffe.Alias | None) -> ClassFacts:
-        if not isinstance(klass, griffe.Class) or not isinstance(klass.filepath, Path):
-            return ClassFacts()
-        key = klass.path
-        if key not in self._facts:
-            try:
-                tree = parse_file(klass.filepath)
-            except (OSError, SyntaxError):
-                self._facts[key] = ClassFacts()
-            else:
-                qualname = klass.path.removeprefix(klass.module.path + ".")
-                self._facts[key] = class_facts(tree, qualname, klass.lineno)
-        return self._facts[key]
+    def _facts_of(self, klass: griffe.Class) -> ClassFacts:
+        if klass.path not in self._facts:
+            self._facts[klass.path] = facts_of_class(klass)
+        return self._facts[klass.path]
 
     def _resolved_bases(self, klass: griffe.Class) -> list[griffe.Class]:
         try:

@@ -1,14 +1,20 @@
-"""Facts griffe does not record, read from a class's own syntax tree: which methods are async
-generators, and which attributes are assigned through ``self`` outside ``__init__``."""
+"""Facts griffe does not record, read from a method's syntax tree while griffe visits it (a griffe
+extension, so nothing is parsed twice): whether it is an async generator, and which attributes it
+assigns through ``self`` (mypy counts those in any method; griffe only in ``__init__``)."""
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any
+
+import griffe
 
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+EXTRA_KEY = "gen_protocol"
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,14 @@ class ClassFacts:
     async_generators: set[str] = field(default_factory=set)
     self_attributes: dict[str, SelfAttribute] = field(default_factory=dict)
 
+    def add(self, name: str, is_async_generator: bool, attributes: dict[str, SelfAttribute]) -> None:
+        if is_async_generator:
+            self.async_generators.add(name)
+        for attr, found in attributes.items():
+            known = self.self_attributes.get(attr)
+            if known is None or (known.annotation is None and found.annotation is not None):
+                self.self_attributes[attr] = found
+
 
 def _own_nodes(function: ast.AST) -> Iterator[ast.AST]:
     """Every node of a function's own body, not descending into nested functions, lambdas or classes."""
@@ -37,61 +51,42 @@ def _own_nodes(function: ast.AST) -> Iterator[ast.AST]:
             stack.extend(ast.iter_child_nodes(node))
 
 
-def _find_class(tree: ast.Module, qualname: str, lineno: int | None) -> ast.ClassDef | None:
-    body: list[ast.stmt] = tree.body
-    found: ast.ClassDef | None = None
-    for part in qualname.split("."):
-        candidates = [n for n in body if isinstance(n, ast.ClassDef) and n.name == part]
-        if not candidates:
-            return None
-        found = candidates[-1]
-        body = found.body
-    if found is not None and lineno is not None and found.lineno != lineno:
-        # the same name defined twice (e.g. in if/else): take the one griffe saw
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ClassDef) and node.name == found.name and node.lineno == lineno:
-                return node
-    return found
+def function_facts(node: FunctionNode, text: str | None = None) -> tuple[bool, dict[str, SelfAttribute]]:
+    """(is it an async generator, the attributes it assigns through its first parameter).
 
-
-def class_facts(tree: ast.Module, qualname: str, lineno: int | None = None) -> ClassFacts:
-    facts = ClassFacts()
-    node = _find_class(tree, qualname, lineno)
-    if node is None:
-        return facts
-    for item in node.body:
-        if not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        own = list(_own_nodes(item))
-        if isinstance(item, ast.AsyncFunctionDef) and any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own):
-            facts.async_generators.add(item.name)
-        args = item.args.posonlyargs + item.args.args
-        decorators = {d.id for d in item.decorator_list if isinstance(d, ast.Name)}
-        if not args or decorators & {"staticmethod", "classmethod"}:
-            continue
-        self_name = args[0].arg
-        for sub in own:
+    ``text``, the function's source when known, lets most functions skip the tree walk."""
+    args = node.args.posonlyargs + node.args.args
+    decorators = {d.id for d in node.decorator_list if isinstance(d, ast.Name)}
+    self_name = args[0].arg if args and not decorators & {"staticmethod", "classmethod"} else None
+    want_yield = isinstance(node, ast.AsyncFunctionDef) and (text is None or "yield" in text)
+    want_self = self_name is not None and (
+        text is None or re.search(rf"\b{re.escape(self_name)}\.\w+\s*(?::[^=\n]*)?[-+*/|&]?=(?!=)", text) is not None
+    )
+    if not (want_yield or want_self):
+        return False, {}
+    is_generator = False
+    attributes: dict[str, SelfAttribute] = {}
+    for sub in _own_nodes(node):
+        if isinstance(sub, (ast.Yield, ast.YieldFrom)):
+            is_generator = want_yield
+        elif want_self and isinstance(sub, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             for target, annotation, value in _assignments(sub):
-                if (
-                    isinstance(target, ast.Attribute)
-                    and isinstance(target.value, ast.Name)
-                    and target.value.id == self_name
-                ):
-                    known = facts.self_attributes.get(target.attr)
-                    text = ast.unparse(annotation) if annotation is not None else None
-                    if known is None or (known.annotation is None and text is not None):
-                        facts.self_attributes[target.attr] = SelfAttribute(target.attr, text, value, sub.lineno)  # type: ignore[attr-defined]  # every assignment node has a lineno
-    return facts
+                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == self_name:
+                    text_annotation = ast.unparse(annotation) if annotation is not None else None
+                    known = attributes.get(target.attr)
+                    if known is None or (known.annotation is None and text_annotation is not None):
+                        attributes[target.attr] = SelfAttribute(target.attr, text_annotation, value, sub.lineno)
+    return is_generator, attributes
 
 
-def _assignments(node: ast.AST) -> Iterator[tuple[ast.expr, ast.expr | None, ast.expr | None]]:
+def _assignments(node: ast.Assign | ast.AnnAssign | ast.AugAssign) -> Iterator[tuple[ast.expr, ast.expr | None, ast.expr | None]]:
     if isinstance(node, ast.Assign):
         for target in node.targets:
             for leaf in _flatten(target):
                 yield leaf, None, node.value if leaf is target else None
     elif isinstance(node, ast.AnnAssign):
         yield node.target, node.annotation, node.value
-    elif isinstance(node, ast.AugAssign):
+    else:
         yield node.target, None, None
 
 
@@ -103,18 +98,43 @@ def _flatten(target: ast.expr) -> Iterator[ast.expr]:
         yield target
 
 
-_TREES: dict[tuple[Path, int, int], ast.Module] = {}
+class FactsExtension(griffe.Extension):
+    """Stores each method's facts in ``Function.extra["gen_protocol"]`` while griffe visits it."""
+
+    def on_function_instance(self, *, node: ast.AST | griffe.ObjectNode, func: griffe.Function, agent: Any, **kwargs: Any) -> None:
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not isinstance(func.parent, griffe.Class):
+            return
+        lines: Sequence[str] = func.lines if func.lineno and func.endlineno else []
+        is_generator, attributes = function_facts(node, "\n".join(lines) if lines else None)
+        func.extra[EXTRA_KEY] = {"async_generator": is_generator, "self_attributes": attributes}
 
 
-def parse_file(path: Path) -> ast.Module:
-    """The syntax tree of a file, parsed once per version of the file."""
-    stat = path.stat()
-    key = (path, stat.st_mtime_ns, stat.st_size)
-    tree = _TREES.get(key)
-    if tree is None:
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        _TREES[key] = tree
-    return tree
+def facts_of_class(klass: griffe.Class) -> ClassFacts:
+    """The facts the extension recorded for a class's own methods (overloads included)."""
+    facts = ClassFacts()
+    for name, member in klass.members.items():
+        if isinstance(member, griffe.Function):
+            for function in [member, *(member.overloads or [])]:
+                found = function.extra.get(EXTRA_KEY)
+                if found:
+                    facts.add(name, found["async_generator"], found["self_attributes"])
+    return facts
+
+
+def class_facts(tree: ast.Module, qualname: str) -> ClassFacts:
+    """The same facts for a class found in a parsed module (for run-time checks)."""
+    body: list[ast.stmt] = tree.body
+    found: ast.ClassDef | None = None
+    for part in qualname.split("."):
+        found = next((n for n in reversed(body) if isinstance(n, ast.ClassDef) and n.name == part), None)
+        if found is None:
+            return ClassFacts()
+        body = found.body
+    facts = ClassFacts()
+    for item in body:
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            facts.add(item.name, *function_facts(item))
+    return facts
 
 
 def literal_type(value: ast.expr | None) -> str | None:

@@ -3,6 +3,7 @@ griffe, statically (nothing the target imports needs to be installed)."""
 
 from __future__ import annotations
 
+import ast
 import difflib
 import sys
 from dataclasses import dataclass
@@ -60,7 +61,13 @@ def _module_of_file(path: Path) -> tuple[Path, str]:
 
 
 def load_class(target: Target) -> tuple[griffe.Class, griffe.GriffeLoader]:
-    loader = griffe.GriffeLoader(search_paths=list(target.search_paths), allow_inspection=False)
+    from contracts.gen.source import FactsExtension
+
+    loader = griffe.GriffeLoader(
+        search_paths=list(target.search_paths),
+        allow_inspection=False,
+        extensions=griffe.load_extensions(FactsExtension()),
+    )
     top = target.module.split(".")[0]
     try:
         package = loader.load(top)
@@ -80,9 +87,9 @@ def load_class(target: Target) -> tuple[griffe.Class, griffe.GriffeLoader]:
     for part in target.module.split(".")[1:]:
         child = module.members.get(part)
         if not isinstance(child, griffe.Module):
+            _raise_syntax_error(module, part)
             raise GenerationError(f"module {target.module!r} not found on the search path (target {target.spec!r})")
         module = child
-    _raise_syntax_errors(module)
     found: griffe.Object | griffe.Alias = module
     for part in target.qualname.split("."):
         member = found.members.get(part)
@@ -98,14 +105,15 @@ def load_class(target: Target) -> tuple[griffe.Class, griffe.GriffeLoader]:
     return obj, loader
 
 
-def _raise_syntax_errors(module: griffe.Module) -> None:
-    """griffe skips a file it cannot parse; a target module must parse."""
-    path = module.filepath
-    if isinstance(path, Path) and path.suffix == ".py":
-        try:
-            compile(path.read_bytes(), str(path), "exec", dont_inherit=True, flags=0x400)  # PyCF_ONLY_AST
-        except SyntaxError as exc:
-            raise GenerationError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
+def _raise_syntax_error(package: griffe.Module, name: str) -> None:
+    """griffe leaves out a submodule it cannot parse: say where the syntax error is."""
+    folder = package.filepath.parent if isinstance(package.filepath, Path) else None
+    for path in (folder / f"{name}.py", folder / name / "__init__.py") if folder else ():
+        if path.is_file():
+            try:
+                ast.parse(path.read_bytes(), filename=str(path))
+            except SyntaxError as exc:
+                raise GenerationError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
 
 
 def _not_found(target: Target, scope: griffe.Object | griffe.Alias) -> str:
