@@ -39,6 +39,12 @@ class Budget:
                 self._spent[provider_id] += cost_usd
 
     @property
+    def reserved_usd(self) -> float:
+        """Held for requests in flight."""
+        with self._lock:
+            return self._reserved
+
+    @property
     def spent_usd(self) -> float:
         with self._lock:
             return sum(self._spent.values())
