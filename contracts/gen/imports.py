@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import builtins
 import functools
 import importlib.util
 import typing
+from collections.abc import Set as AbstractSet
 
 import griffe
 
@@ -33,28 +35,41 @@ class Imports:
             path = found.target_path
         return path
 
-    def add(self, local: str, canonical: str) -> None:
+    def add(self, local: str, canonical: str) -> str:
+        """Bind ``local`` to ``canonical`` and return the name to write: ``local``, or an alias when
+        ``local`` already means something else (two different ``IncEx`` types, say)."""
         if canonical == local and local in vars(builtins):
-            return
+            return local
         if "." in canonical:
             canonical = self.follow(canonical)
         module, _, name = canonical.rpartition(".")
         if module == "typing_extensions" and hasattr(typing, name):
             canonical = f"typing.{name}"  # one spelling, so that both backports and typing meet as one name
-        known = self.bound.get(local)
-        if known is not None and known != canonical:
-            raise GenerationError(f"the name {local!r} means both {known} and {canonical}: rename one import")
-        self.bound[local] = canonical
+        candidate, counter = local, 1
+        while (known := self.bound.get(candidate)) is not None and known != canonical:
+            counter += 1
+            candidate = f"{local}_{counter}"
+        self.bound[candidate] = canonical
+        return candidate
 
-    def add_expr(self, expr: griffe.Expr | str) -> None:
+    def render(self, expr: griffe.Expr | str, replace: AbstractSet[str] = frozenset(), with_name: str = "") -> str:
+        """An annotation as written, each top-level name imported (and aliased where it must be);
+        names in ``replace`` are written as ``with_name`` instead."""
         if isinstance(expr, str):
-            return
+            return expr
+        parts: list[str] = []
         for item in expr.iterate(flat=True):
             if isinstance(item, griffe.ExprName) and not isinstance(item.parent, griffe.Expr):
+                if item.name in replace:
+                    parts.append(with_name)
+                    continue
                 canonical = item.canonical_path
                 if "." not in canonical and canonical not in vars(builtins) and not _is_module(canonical):
                     self.unresolved.add(canonical)
-                self.add(item.name, canonical)
+                parts.append(self.add(item.name, canonical))
+            else:
+                parts.append(str(item))
+        return "".join(parts)
 
     def lines(self) -> list[str]:
         plain: list[str] = []
@@ -79,3 +94,18 @@ def _is_module(name: str) -> bool:
         return importlib.util.find_spec(name) is not None
     except (ImportError, ValueError):
         return False
+
+
+def resolve_names(tree: ast.Expression, scope: griffe.Object, imports: Imports) -> str:
+    """Source text of an annotation parsed from a string, each name imported from where ``scope``
+    resolves it and renamed where an alias was needed."""
+
+    class Rename(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.Name:
+            try:
+                canonical = scope.resolve(node.id)
+            except griffe.NameResolutionError:
+                canonical = node.id
+            return ast.copy_location(ast.Name(id=imports.add(node.id, canonical), ctx=node.ctx), node)
+
+    return ast.unparse(Rename().visit(tree))

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 
 import griffe
 
+from contracts.gen.imports import resolve_names
 from contracts.gen.protocol import ProtocolWriter, Rendered
 
 _TYPE_PARAM_FACTORIES = ("TypeVar", "ParamSpec", "TypeVarTuple")
+_TYPING_PARAMS = frozenset({"typing.AnyStr", "typing_extensions.AnyStr"})
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ def generate(
             body = [pattern.sub(param.local, line) for line in body]
     summary = _first_line(cls.docstring.value if cls.docstring else "") or f"The public interface of {target_spec}."
     runtime = {"Protocol", "runtime_checkable"} | ({"overload"} if writer.uses_overload else set())
-    runtime |= {p.declaration.split(" = ")[1].split("(")[0] for p in params}
+    runtime |= {p.declaration.split(" = ")[1].split("(")[0] if p.declaration else p.name for p in params}
     deferred = writer.imports.lines()
     if deferred:
         runtime.add("TYPE_CHECKING")
@@ -69,7 +71,7 @@ def generate(
         head += ["if TYPE_CHECKING:", *(f"    {line}" for line in deferred), ""]
     head += [f'__all__ = ["{protocol_name}"]', ""]
     if params:
-        head += [p.declaration for p in params] + [""]
+        head += [p.declaration for p in params if p.declaration] + [""]
     head += ["", "@runtime_checkable", f"class {protocol_name}(Protocol{generic}):", f'    """{summary}"""']
     if body:
         head.append("")
@@ -80,16 +82,19 @@ def generate(
 
 def _type_params(cls: griffe.Class, writer: ProtocolWriter) -> list[TypeParam]:
     """The class's type parameters, from ``Generic[...]`` if it has one, else from its generic bases."""
-    found: list[tuple[str, griffe.Attribute]] = []
+    found: list[tuple[str, griffe.Attribute | None]] = []
     bases = [b for b in cls.bases if isinstance(b, griffe.ExprSubscript)]
     generic = [b for b in bases if str(b.left).rsplit(".", 1)[-1] in {"Generic", "Protocol"}]
     for base in generic or bases:
         for item in base.slice.iterate(flat=True) if isinstance(base.slice, griffe.Expr) else ():
             if isinstance(item, griffe.ExprName) and item.name not in {n for n, _ in found}:
+                if item.canonical_path in _TYPING_PARAMS:
+                    found.append((item.name, None))  # typing.AnyStr: imported as it is
+                    continue
                 definition = _definition(item, writer.loader)
                 if definition is not None:
                     found.append((item.name, definition))
-    return [_redeclare(name, definition, writer) for name, definition in found]
+    return [_redeclare(name, d, writer) if d is not None else TypeParam(name, name, "") for name, d in found]
 
 
 def _definition(name: griffe.ExprName, loader: griffe.GriffeLoader) -> griffe.Attribute | None:
@@ -131,14 +136,9 @@ def _forward_ref(node: ast.expr, definition: griffe.Attribute, writer: ProtocolW
     """A bound or constraint as a string (it is evaluated only by the type checker), its names imported."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         node = ast.parse(node.value, mode="eval").body
-    scope = definition.parent
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Name) and scope is not None:
-            try:
-                writer.imports.add(sub.id, scope.resolve(sub.id))
-            except griffe.NameResolutionError:
-                writer.imports.add(sub.id, sub.id)
-    return ast.unparse(node)
+    if definition.parent is None:
+        return ast.unparse(node)
+    return resolve_names(ast.Expression(body=node), definition.parent, writer.imports)
 
 
 def _is_true(node: ast.expr | None) -> bool:
@@ -148,4 +148,4 @@ def _is_true(node: ast.expr | None) -> bool:
 def _first_line(docstring: str) -> str:
     """The summary line of a docstring, safe inside a triple-quoted string."""
     line = docstring.strip().split("\n", 1)[0].strip()
-    return line.replace("\\", "\\\\").replace('"""', "'''")
+    return line.replace("\\", "\\\\").replace('"', '\\"')

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import griffe
 
-from contracts.gen.imports import Imports
+from contracts.gen.imports import Imports, resolve_names
 from contracts.gen.source import EXTRA_KEY, ClassFacts, facts_of_class, literal_type
 from contracts.gen.target import GenerationError
 
@@ -117,8 +117,7 @@ class ProtocolWriter:
                 self.annotations += 1
                 text = self._expr(obj.annotation, use="inout")
                 if "class-attribute" in obj.labels and "instance-attribute" not in obj.labels:
-                    self.imports.add("ClassVar", "typing.ClassVar")
-                    text = f"ClassVar[{text}]"
+                    text = f"{self.imports.add('ClassVar', 'typing.ClassVar')}[{text}]"
                 return [f"    {name}: {text}"]
             return [f"    {name}: {self._inferred(obj) or _literal_of(obj.value) or self._missing(name)}"]
         return []
@@ -136,20 +135,22 @@ class ProtocolWriter:
         generator = is_async and bool(func.extra.get(EXTRA_KEY, {}).get("async_generator"))
         self_names = self._self_type_names(func) if "staticmethod" not in labels else set()
         params = self._parameters(func, name, skip_annotation_of_first="staticmethod" not in labels)
-        if func.returns is None:
-            returns = "AsyncIterator[Any]" if generator else self._missing(f"{name}() return")
-            if generator:
-                self.imports.add("AsyncIterator", "collections.abc.AsyncIterator")
+        if func.returns is None and generator:
+            iterator = self.imports.add("AsyncIterator", "collections.abc.AsyncIterator")
+            returns = f"{iterator}[{self.imports.add('Any', 'typing.Any')}]"
+        elif func.returns is None:
+            returns = self._missing(f"{name}() return")
         else:
             returns = self._expr(func.returns, replace=self_names, use="out")
         if func.returns is not None:
             self.annotations += 1
         manager = next((m for d in func.decorators if (m := _CONTEXT_MANAGERS.get(str(d.value).rsplit(".", 1)[-1]))), None)
         if manager is not None:  # @contextmanager turns a generator of T into a context manager of T
-            self.imports.add(manager, f"contextlib.{manager}")
+            local = self.imports.add(manager, f"contextlib.{manager}")
             yielded = func.returns.slice if isinstance(func.returns, griffe.ExprSubscript) else None
             first = yielded.elements[0] if isinstance(yielded, griffe.ExprTuple) else yielded
-            returns = f"{manager}[{first if first is not None else self._missing(f'{name}() yield')}]"
+            inner = self._expr(first, replace=self_names, use="out") if first is not None else self._missing(f"{name}() yield")
+            returns = f"{local}[{inner}]"
             is_async = generator = False
         prefix = "async def" if is_async and not generator else "def"
         lines.append(f"    {prefix} {name}({params}) -> {returns}: ...")
@@ -225,8 +226,7 @@ class ProtocolWriter:
                 return None
             if isinstance(called, griffe.Class):
                 self.annotations += 1
-                self.imports.add(value.function.name, value.function.canonical_path)
-                return value.function.name
+                return self.imports.add(value.function.name, value.function.canonical_path)
         return None
 
     def _aliased_method(self, attribute: griffe.Attribute) -> griffe.Function | None:
@@ -245,25 +245,16 @@ class ProtocolWriter:
     # ----- annotations ------------------------------------------------------------------------------
 
     def _expr(self, expr: griffe.Expr | str, replace: AbstractSet[str] = frozenset(), use: str = "") -> str:
-        """An annotation as written, its names imported; ``use`` says where it stands ("in", "out")."""
-        text = str(expr)
+        """An annotation as written, its names imported; ``use`` says where it stands ("in", "out"),
+        and names in ``replace`` (a self-typed method's TypeVar) become ``Self``."""
         if not isinstance(expr, str):
             names = {n.name for n in expr.iterate(flat=True) if isinstance(n, griffe.ExprName)}
             if "in" in use:
                 self.used_in |= names
             if "out" in use:
                 self.used_out |= names
-        if replace:
-            for name in replace:
-                text = re.sub(rf"\b{re.escape(name)}\b", "Self", text)
-            self.imports.add("Self", "typing.Self")
-            if not isinstance(expr, str):
-                for item in expr.iterate(flat=True):
-                    if isinstance(item, griffe.ExprName) and item.name not in replace and not isinstance(item.parent, griffe.Expr):
-                        self.imports.add(item.name, item.canonical_path)
-            return text
-        self.imports.add_expr(expr)
-        return text
+        self_name = self.imports.add("Self", "typing.Self") if replace else ""
+        return self.imports.render(expr, replace, self_name)
 
     def _annotation_text(self, klass: griffe.Class, text: str | None) -> str | None:
         """An annotation read from the syntax tree, with its names resolved in the class's scope."""
@@ -273,20 +264,13 @@ class ProtocolWriter:
             tree = ast.parse(text, mode="eval")
         except SyntaxError:
             return None
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Name):
-                try:
-                    self.imports.add(node.id, klass.resolve(node.id))
-                except griffe.NameResolutionError:
-                    self.imports.add(node.id, node.id)
         self.annotations += 1
-        return text
+        return resolve_names(tree, klass, self.imports)
 
     def _missing(self, where: str) -> str:
         self.annotations += 1
         self.missing.append(where)
-        self.imports.add("Any", "typing.Any")
-        return "Any"
+        return self.imports.add("Any", "typing.Any")
 
     # ----- helpers ----------------------------------------------------------------------------------
 

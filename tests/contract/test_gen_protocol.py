@@ -102,6 +102,27 @@ def test_generated_sample_type_checks_and_the_real_class_conforms(gen: GenRunner
     assert code == 0, report
 
 
+def test_two_types_with_one_name_are_aliased_and_quotes_in_docstrings_escaped(
+    gen: GenRunner, mypy: MypyRunner, tmp_path: Path
+) -> None:
+    out = tmp_path / "converter_protocol.py"
+    assert gen("tests/contract/samples/collide.py:Converter", "-o", str(out)).code == 0
+    text = out.read_text()
+    assert "    from tests.contract.samples.other import Reading as Reading_2" in text
+    assert "    def convert(self, reading: Reading) -> Reading: ..." in text
+    assert "    def legacy(self, reading: Reading_2) -> None: ..." in text
+    assert '    """Turns readings into \\"legacy\\" ones"""' in text
+    check = tmp_path / "use_converter.py"
+    check.write_text(
+        "from tests.contract.samples.collide import Converter\n"
+        "from converter_protocol import ConverterProtocol\n\n"
+        "def accept(obj: Converter) -> ConverterProtocol:\n"
+        "    return obj\n"
+    )
+    code, report = mypy(out, check)
+    assert code == 0, report
+
+
 def test_importing_a_protocol_loads_neither_the_handler_nor_the_sdks() -> None:
     code = (
         "import sys, contracts.byok_protocol, contracts.adapter_protocol\n"
@@ -113,12 +134,13 @@ def test_importing_a_protocol_loads_neither_the_handler_nor_the_sdks() -> None:
 
 # Typed classes of installed packages, each a trap the field notes describe: a private defining module
 # and re-exports, cached_property under TYPE_CHECKING, a method alias, self-typed __aenter__, overloads,
-# a generic class, a @contextmanager classmethod.
+# a generic class (and one generic in typing.AnyStr), a @contextmanager classmethod.
 THIRD_PARTY = [
     ("openai:AsyncOpenAI", "openai", "AsyncOpenAI", ""),
     ("anthropic:AsyncAnthropic", "anthropic", "AsyncAnthropic", ""),
     ("openai:AsyncStream", "openai", "AsyncStream", "[str]"),
     ("_pytest.monkeypatch:MonkeyPatch", "_pytest.monkeypatch", "MonkeyPatch", ""),
+    ("_pytest.capture:CaptureFixture", "_pytest.capture", "CaptureFixture", "[str]"),
 ]
 
 
