@@ -95,8 +95,12 @@ class ProtocolWriter:
                 if name in seen or not self.wanted(name):
                     continue
                 seen.add(name)
-                annotation = self._annotation_text(klass, attribute.annotation) or literal_type(attribute.value)
-                lines.append(f"    {name}: {annotation or self._missing(name)}")
+                text = attribute.annotation
+                final = text is not None and (text == "Final" or text.startswith(("Final[", "typing.Final")))
+                if final and text is not None:
+                    text = text[text.index("[") + 1 : -1] if "[" in text else None
+                annotation = self._annotation_text(klass, text) or literal_type(attribute.value) or self._missing(name)
+                lines += ["    @property", f"    def {name}(self) -> {annotation}: ..."] if final else [f"    {name}: {annotation}"]
         return lines
 
     def render_member(self, name: str, obj: griffe.Object) -> list[str]:
@@ -113,6 +117,12 @@ class ProtocolWriter:
             target = self._aliased_method(obj)
             if target is not None:
                 return self._function(name, target)
+            final, inner = _final(obj.annotation)
+            if final:  # a Protocol cannot declare Final members: a read-only property says the same
+                self.annotations += inner is not None
+                text = self._expr(inner, use="out") if inner is not None else None
+                text = text or self._inferred(obj) or _literal_of(obj.value) or self._missing(name)
+                return ["    @property", f"    def {name}(self) -> {text}: ..."]
             if obj.annotation is not None:
                 self.annotations += 1
                 text = self._expr(obj.annotation, use="inout")
@@ -308,6 +318,14 @@ class ProtocolWriter:
                 continue
             if isinstance(resolved, griffe.Class):
                 self._load_bases(resolved, seen)
+
+
+def _final(annotation: griffe.Expr | str | None) -> tuple[bool, griffe.Expr | str | None]:
+    """(is it ``Final`` or ``Final[T]``, T)."""
+    head = annotation.left if isinstance(annotation, griffe.ExprSubscript) else annotation
+    if not isinstance(head, (griffe.ExprName, griffe.ExprAttribute)) or str(head).rsplit(".", 1)[-1] != "Final":
+        return False, None
+    return True, annotation.slice if isinstance(annotation, griffe.ExprSubscript) else None
 
 
 def _literal_of(value: griffe.Expr | str | None) -> str | None:

@@ -98,11 +98,24 @@ def load_class(target: Target) -> tuple[griffe.Class, griffe.GriffeLoader]:
         found = member
     try:
         obj = found.final_target if isinstance(found, griffe.Alias) else found
-    except griffe.AliasResolutionError:
-        raise GenerationError(f"{target.spec}: re-exported from a module that cannot be found") from None
+    except griffe.AliasResolutionError as exc:
+        where = exc.alias.target_path if isinstance(exc.alias, griffe.Alias) else "another module"
+        raise GenerationError(f"{target.spec}: defined in {where}, which cannot be read statically") from None
+    if isinstance(obj, griffe.Attribute) and isinstance(obj.value, griffe.ExprName):
+        obj = _class_named(loader, obj.value.canonical_path) or obj  # `FileLock = UnixFileLock`: the class it names
     if not isinstance(obj, griffe.Class):
-        raise GenerationError(f"{target.spec}: {target.qualname!r} is a {obj.kind.value}, not a class")
+        article = "an" if obj.kind.value[0] in "aeiou" else "a"
+        raise GenerationError(f"{target.spec}: {target.qualname!r} is {article} {obj.kind.value}, not a class")
     return obj, loader
+
+
+def _class_named(loader: griffe.GriffeLoader, path: str) -> griffe.Class | None:
+    try:
+        found = loader.modules_collection.get_member(path)
+        found = found.final_target if isinstance(found, griffe.Alias) else found
+    except (KeyError, ValueError, griffe.AliasResolutionError):
+        return None
+    return found if isinstance(found, griffe.Class) else None
 
 
 def _raise_syntax_error(package: griffe.Module, name: str) -> None:

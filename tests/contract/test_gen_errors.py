@@ -17,7 +17,7 @@ SAMPLE = "tests/contract/samples/shapes.py:Sensor"
         ("no/such/file.py:Thing", "no/such/file.py: no such file"),
         ("nosuchpackage.mod:Thing", "module 'nosuchpackage.mod' not found"),
         ("tests/contract/samples/shapes.py:Sensr", "class 'Sensr' not found in 'tests.contract.samples.shapes'; did you mean 'Sensor'?"),
-        ("tests/contract/samples/shapes.py:T", "'T' is a attribute, not a class"),
+        ("tests/contract/samples/shapes.py:T", "'T' is an attribute, not a class"),
         ("byok.handler", "malformed target 'byok.handler'"),
         ("byok.handler:", "malformed target"),
         ("byok handler:BYOKHandler", "is not a dotted module name"),

@@ -112,6 +112,8 @@ def test_two_types_with_one_name_are_aliased_and_quotes_in_docstrings_escaped(
     assert "    def convert(self, reading: Reading) -> Reading: ..." in text
     assert "    def legacy(self, reading: Reading_2) -> None: ..." in text
     assert '    """Turns readings into \\"legacy\\" ones"""' in text
+    assert "    @property\n    def limit(self) -> int: ..." in text  # Final members are read-only properties
+    assert "    @property\n    def created(self) -> str: ..." in text
     check = tmp_path / "use_converter.py"
     check.write_text(
         "from tests.contract.samples.collide import Converter\n"
@@ -121,6 +123,13 @@ def test_two_types_with_one_name_are_aliased_and_quotes_in_docstrings_escaped(
     )
     code, report = mypy(out, check)
     assert code == 0, report
+
+
+def test_a_name_bound_to_a_class_is_followed(gen: GenRunner) -> None:
+    run = gen("tests/contract/samples/collide.py:PlatformConverter")
+    assert run.code == 0, run.err
+    assert "class PlatformConverterProtocol(Protocol):" in run.out
+    assert "    def convert(self, reading: Reading) -> Reading: ..." in run.out
 
 
 def test_importing_a_protocol_loads_neither_the_handler_nor_the_sdks() -> None:
