@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import dataclasses
 import functools
 import importlib.util
 import typing
@@ -57,6 +58,7 @@ class Imports:
         names in ``replace`` are written as ``with_name`` instead."""
         if isinstance(expr, str):
             return expr
+        subscripted = {id(node.left) for node in _walk(expr) if isinstance(node, griffe.ExprSubscript)}
         parts: list[str] = []
         for item in expr.iterate(flat=True):
             if isinstance(item, griffe.ExprName) and not isinstance(item.parent, griffe.Expr):
@@ -67,6 +69,9 @@ class Imports:
                 if "." not in canonical and canonical not in vars(builtins) and not _is_module(canonical):
                     self.unresolved.add(canonical)
                 parts.append(self.add(item.name, canonical))
+                if canonical in _BARE_GENERICS and id(item) not in subscripted:
+                    # a bare `set` means set[Any]; written out, it passes mypy --strict's disallow_any_generics
+                    parts.append("[" + ", ".join([self.add("Any", "typing.Any")] * _BARE_GENERICS[canonical]) + "]")
             else:
                 parts.append(str(item))
         return "".join(parts)
@@ -85,6 +90,23 @@ class Imports:
         out = sorted(plain)
         out += [f"from {m} import {', '.join(sorted(names))}" for m, names in sorted(from_imports.items())]
         return out
+
+
+_BARE_GENERICS = {"list": 1, "set": 1, "frozenset": 1, "dict": 2, "type": 1}
+
+
+def _walk(expr: griffe.Expr) -> list[griffe.Expr]:
+    """Every expression node under ``expr``, itself included."""
+    found: list[griffe.Expr] = []
+    stack: list[object] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, griffe.Expr):
+            found.append(node)
+            stack.extend(getattr(node, f.name) for f in dataclasses.fields(node) if f.name != "parent")
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
+    return found
 
 
 @functools.cache

@@ -125,6 +125,22 @@ def test_two_types_with_one_name_are_aliased_and_quotes_in_docstrings_escaped(
     assert code == 0, report
 
 
+def test_a_file_whose_imports_are_not_installed(gen: GenRunner, tmp_path: Path) -> None:
+    source = tmp_path / "wrapper.py"
+    source.write_text(
+        "from notinstalled_sdk import Client\n"
+        "from notinstalled_sdk.types import Reply\n\n"
+        "class Wrapper:\n"
+        "    client: Client\n"
+        "    async def ask(self, prompt: str, *, retries: int = 2) -> Reply: ...\n"
+    )
+    run = gen(f"{source}:Wrapper")
+    assert run.code == 0, run.err
+    assert "    from notinstalled_sdk import Client" in run.out
+    assert "    from notinstalled_sdk.types import Reply" in run.out
+    assert "    async def ask(self, prompt: str, *, retries: int = ...) -> Reply: ..." in run.out
+
+
 def test_a_name_bound_to_a_class_is_followed(gen: GenRunner) -> None:
     run = gen("tests/contract/samples/collide.py:PlatformConverter")
     assert run.code == 0, run.err
@@ -143,13 +159,15 @@ def test_importing_a_protocol_loads_neither_the_handler_nor_the_sdks() -> None:
 
 # Typed classes of installed packages, each a trap the field notes describe: a private defining module
 # and re-exports, cached_property under TYPE_CHECKING, a method alias, self-typed __aenter__, overloads,
-# a generic class (and one generic in typing.AnyStr), a @contextmanager classmethod.
+# a generic class (and one generic in typing.AnyStr), a @contextmanager classmethod, a ClassVar and
+# bare `set` annotations.
 THIRD_PARTY = [
     ("openai:AsyncOpenAI", "openai", "AsyncOpenAI", ""),
     ("anthropic:AsyncAnthropic", "anthropic", "AsyncAnthropic", ""),
     ("openai:AsyncStream", "openai", "AsyncStream", "[str]"),
     ("_pytest.monkeypatch:MonkeyPatch", "_pytest.monkeypatch", "MonkeyPatch", ""),
     ("_pytest.capture:CaptureFixture", "_pytest.capture", "CaptureFixture", "[str]"),
+    ("griffe:GriffeLoader", "griffe", "GriffeLoader", ""),
 ]
 
 
