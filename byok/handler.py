@@ -298,9 +298,11 @@ class BYOKHandler:
         output = max_tokens or DEFAULT_OUTPUT_TOKENS
         needed = estimate_message_tokens(checked)
         routes = self.get_ranked_providers(complexity, prefer_cost=prefer_cost, input_tokens=needed, output_tokens=output)
-        covered = {r.provider_id for r in routes}
-        # Providers with no model that fits still serve as a last resort, with the request truncated.
-        routes += [r for r in self.get_ranked_providers(complexity, prefer_cost=prefer_cost, input_tokens=0, output_tokens=output) if r.provider_id not in covered]
+        if len(routes) < len(available):
+            # Providers with no model that fits still serve as a last resort, with the request truncated.
+            covered = {r.provider_id for r in routes}
+            rest = self.get_ranked_providers(complexity, prefer_cost=prefer_cost, input_tokens=0, output_tokens=output)
+            routes += [r for r in rest if r.provider_id not in covered]
         chain = [(r.provider_id, r.model) for r in routes]
         if first is None and provider_id is not None:
             first = next(pair for pair in chain if pair[0] == provider_id)
@@ -309,7 +311,13 @@ class BYOKHandler:
         return [self._step(p, m, checked, temperature, max_tokens, stops) for p, m in chain]
 
     def _step(
-        self, provider_id: str, model: str, messages: list[Message], temperature: float, max_tokens: int | None, stop: tuple[str, ...] | None
+        self,
+        provider_id: str,
+        model: str,
+        messages: list[Message],
+        temperature: float,
+        max_tokens: int | None,
+        stop: tuple[str, ...] | None,
     ) -> _Step:
         info = self.catalog.get(model)
         output = max_tokens or DEFAULT_OUTPUT_TOKENS
