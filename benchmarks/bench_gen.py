@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 from benchmarks.common import PYTHON, ROOT, interleaved, wall
@@ -32,8 +33,8 @@ def compare_with_stubgen(rounds: int = 5) -> list[dict[str, object]]:
             lines = path.read_text().count("\n")
             times = interleaved(
                 {
-                    "gen_protocol": lambda: wall(_gen_command(path, cls, folder / "protocol_out.py")),
-                    "stubgen": lambda: wall(_stubgen_command(path, folder / "stubs")),
+                    "gen_protocol": partial(wall, _gen_command(path, cls, folder / "protocol_out.py")),
+                    "stubgen": partial(wall, _stubgen_command(path, folder / "stubs")),
                 },
                 rounds,
             )

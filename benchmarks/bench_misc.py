@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
+from functools import partial
 
 from benchmarks.common import PYTHON, interleaved, wall
 
@@ -11,9 +13,9 @@ MODULES = ("byok", "contracts.byok_protocol", "contracts.doubles", "openai", "an
 
 def import_times(rounds: int = 7) -> dict[str, float]:
     """Seconds each import adds to a bare interpreter start (whole-process medians, interleaved)."""
-    contenders = {"(bare interpreter)": lambda: wall([PYTHON, "-c", "pass"])}
+    contenders: dict[str, Callable[[], float]] = {"(bare interpreter)": partial(wall, [PYTHON, "-c", "pass"])}
     for module in MODULES:
-        contenders[module] = lambda module=module: wall([PYTHON, "-c", f"import {module}"])  # type: ignore[misc]  # default binds the loop value
+        contenders[module] = partial(wall, [PYTHON, "-c", f"import {module}"])
     times = interleaved(contenders, rounds)
     bare = times.pop("(bare interpreter)")
     return {module: seconds - bare for module, seconds in times.items()}

@@ -18,10 +18,10 @@ import inspect
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, Generic, NoReturn, ParamSpec, TypeVar, overload
+from typing import Any, Generic, NoReturn, ParamSpec, Self, TypeVar, overload
 from unittest.mock import create_autospec
 
-from typing_extensions import Self, TypeForm
+from typing_extensions import TypeForm
 
 from contracts.members import function_of, protocol_members
 

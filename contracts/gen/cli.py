@@ -156,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise GenerationError("--check needs an output file to compare with (-o)")
         texts = [render(job, root) for job in jobs]  # everything renders before anything is written
         fresh = True
-        for job, (text, strength) in zip(jobs, texts):
+        for job, (text, strength) in zip(jobs, texts, strict=True):
             if args.check:
                 fresh = check(job, text, root) and fresh
             elif job.output is None:

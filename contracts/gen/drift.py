@@ -91,7 +91,7 @@ def _compare_functions(label: str, old: griffe.Function, new: griffe.Function, r
         lines.append(f"{label}: return type changed: {old.returns} -> {new.returns}")
     old_params = {p.name: p for p in old.parameters}
     new_params = {p.name: p for p in new.parameters}
-    for index, (before, after) in enumerate(zip(old.parameters, new.parameters)):
+    for index, (before, after) in enumerate(zip(old.parameters, new.parameters, strict=False)):
         if before.name != after.name and before.kind is after.kind and after.name not in old_params and before.name not in new_params:
             lines.append(f"{label}: parameter renamed at position {index}: {before.name} -> {after.name}")
             renamed.update({(new.name, before.name), (new.name, after.name)})

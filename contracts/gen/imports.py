@@ -12,7 +12,6 @@ from collections.abc import Set as AbstractSet
 
 import griffe
 
-from contracts.gen.target import GenerationError
 
 
 class Imports:

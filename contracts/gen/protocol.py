@@ -4,16 +4,13 @@ properties, overloads, attributes assigned in any method, inherited members, and
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import griffe
 
 from contracts.gen.imports import Imports, resolve_names
 from contracts.gen.source import EXTRA_KEY, ClassFacts, facts_of_class, literal_type
-from contracts.gen.target import GenerationError
 
 # Dunders that define behaviour; the rest of object's dunders say nothing a protocol should require.
 BEHAVIOUR_DUNDERS = frozenset(
