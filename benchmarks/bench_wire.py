@@ -70,23 +70,28 @@ async def run(rounds: int = 5, count: int = 100) -> dict[str, dict[str, float]]:
             calls["LiteLLM"] = litellm_call
         results["per-call ms"] = await _interleave(calls, rounds, count)
 
-        async def raw_ttft() -> object:
+        async def raw_ttft() -> float:
+            start = time.perf_counter()
+            first = 0.0
             stream = await raw.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": "ping"}], stream=True)
-            async for chunk in stream:
-                if chunk.choices and chunk.choices[0].delta.content:
-                    break
-            await stream.close()
-            return None
+            async for chunk in stream:  # read to the end, so that the SDK's stream closes cleanly
+                if not first and chunk.choices and chunk.choices[0].delta.content:
+                    first = time.perf_counter() - start
+            return first * 1000
 
-        async def handler_ttft() -> object:
-            stream = handler.stream_completion(MESSAGES, model=MODEL)
-            async for chunk in stream:
-                if chunk.text:
-                    break
-            await stream.aclose()  # type: ignore[attr-defined]  # stream_completion is an async generator
-            return None
+        async def handler_ttft() -> float:
+            start = time.perf_counter()
+            first = 0.0
+            async for chunk in handler.stream_completion(MESSAGES, model=MODEL):
+                if not first and chunk.text:
+                    first = time.perf_counter() - start
+            return first * 1000
 
-        results["time to first token ms"] = await _interleave({"raw openai SDK": raw_ttft, "BYOKHandler": handler_ttft}, rounds, count // 2)
+        ttft: dict[str, list[float]] = {"raw openai SDK": [], "BYOKHandler": []}
+        for _ in range(rounds):
+            for name, measure in (("raw openai SDK", raw_ttft), ("BYOKHandler", handler_ttft)):
+                ttft[name].append(statistics.median([await measure() for _ in range(count // 2)]))
+        results["time to first token ms"] = {name: statistics.median(v) for name, v in ttft.items()}
 
         async def burst(call: Call) -> float:
             start = time.perf_counter()
