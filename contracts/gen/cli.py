@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +53,8 @@ def find_root(start: Path) -> Path:
 
 
 def configured_jobs(root: Path) -> list[Job]:
+    import tomllib  # only the configured run reads TOML
+
     path = root / "pyproject.toml"
     if not path.is_file():
         raise GenerationError(f"no TARGET given and no pyproject.toml in {root} or above")
@@ -97,16 +97,13 @@ def write_atomically(path: Path, text: str) -> None:
     folder = path.parent
     if not folder.is_dir():
         raise GenerationError(f"{path}: cannot write: folder {folder} does not exist")
+    temp = folder / f".{path.name}.{os.getpid()}.tmp"
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise GenerationError(f"{path}: cannot write: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        with open(temp, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.replace(temp, path)
     except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise GenerationError(f"{path}: cannot write: {exc.strerror}") from None
 
 

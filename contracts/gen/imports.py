@@ -57,9 +57,12 @@ class Imports:
         names in ``replace`` are written as ``with_name`` instead."""
         if isinstance(expr, str):
             return expr
-        subscripted = {id(node.left) for node in _walk(expr) if isinstance(node, griffe.ExprSubscript)}
+        items = list(expr.iterate(flat=True))
+        subscripted: set[int] = set()
+        if any(isinstance(item, griffe.ExprName) and item.name in _BARE_GENERICS for item in items):
+            subscripted = {id(node.left) for node in _walk(expr) if isinstance(node, griffe.ExprSubscript)}
         parts: list[str] = []
-        for item in expr.iterate(flat=True):
+        for item in items:
             if isinstance(item, griffe.ExprName) and not isinstance(item.parent, griffe.Expr):
                 if item.name in replace:
                     parts.append(with_name)
