@@ -21,6 +21,8 @@ class Imports:
         self.modules = modules
         self.bound: dict[str, str] = {}  # local name -> canonical path
         self.unresolved: set[str] = set()
+        self._canonical: dict[tuple[int, str], str] = {}  # (scope, name) -> canonical path: names repeat a lot
+        self._followed: dict[str, str] = {}
 
     def follow(self, path: str) -> str:
         """Follow re-exports as far as the loaded modules go: ``pkg._types.Timeout`` -> ``httpx.Timeout``.
@@ -41,7 +43,10 @@ class Imports:
         if canonical == local and local in vars(builtins):
             return local
         if "." in canonical:
-            canonical = self.follow(canonical)
+            followed = self._followed.get(canonical)
+            if followed is None:
+                followed = self._followed[canonical] = self.follow(canonical)
+            canonical = followed
         module, _, name = canonical.rpartition(".")
         if module == "typing_extensions" and hasattr(typing, name):
             canonical = f"typing.{name}"  # one spelling, so that both backports and typing meet as one name
@@ -67,7 +72,8 @@ class Imports:
                 if item.name in replace:
                     parts.append(with_name)
                     continue
-                canonical = item.canonical_path
+                key = (id(item.parent), item.name)
+                canonical = self._canonical.get(key) or self._canonical.setdefault(key, item.canonical_path)
                 if "." not in canonical and canonical not in vars(builtins) and not _is_module(canonical):
                     self.unresolved.add(canonical)
                 parts.append(self.add(item.name, canonical))
