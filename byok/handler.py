@@ -182,7 +182,7 @@ class BYOKHandler:
         steps = self._plan(messages, model, provider_id, temperature, max_tokens, stop, task_type, prefer_cost)
         attempts: list[Attempt] = []
         for index, step in enumerate(steps):
-            reservation = self.budget.reserve(step.estimate_usd) if index == 0 else self._try_reserve(step, attempts)
+            reservation = self._reserve(step, attempts, first=index == 0)
             if reservation is None:
                 continue
             charged = False
@@ -221,7 +221,7 @@ class BYOKHandler:
         steps = self._plan(messages, model, provider_id, temperature, max_tokens, stop, task_type, prefer_cost)
         attempts: list[Attempt] = []
         for index, step in enumerate(steps):
-            reservation = self.budget.reserve(step.estimate_usd) if index == 0 else self._try_reserve(step, attempts)
+            reservation = self._reserve(step, attempts, first=index == 0)
             if reservation is None:
                 continue
             model_name = step.request.model
@@ -326,11 +326,14 @@ class BYOKHandler:
         estimate = info.cost_usd(estimate_message_tokens(fitted), output) if info else 0.0
         return _Step(provider_id, request, info, estimate)
 
-    def _try_reserve(self, step: _Step, attempts: list[Attempt]) -> float | None:
-        """Reserve for a failover attempt; an attempt over budget is recorded and skipped."""
+    def _reserve(self, step: _Step, attempts: list[Attempt], *, first: bool) -> float | None:
+        """Reserve the budget for one attempt. Over budget, the first attempt raises before anything is
+        sent; a failover attempt is recorded and skipped, since a later, cheaper provider may still fit."""
         try:
             return self.budget.reserve(step.estimate_usd)
-        except BudgetExceededError as exc:  # a later, cheaper provider may still fit
+        except BudgetExceededError as exc:
+            if first:
+                raise
             attempts.append(Attempt(step.provider_id, step.request.model, None, str(exc)))
             return None
 

@@ -11,11 +11,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from contracts.members import Member, function_of, protocol_members
+from contracts.members import Member, function_of, protocol_members, returns_async_iterator
 
 __all__ = ["ConformanceError", "assert_conforms", "conformance_problems"]
 
-_STREAMS = ("AsyncIterator", "AsyncGenerator", "AsyncIterable")
 _WILDCARDS = frozenset({"Any", "Self"})
 
 
@@ -113,10 +112,7 @@ def _async_kind(function: Any) -> str:
 def _protocol_async_kind(function: Any) -> str:
     """A protocol writes a stream method as a plain def returning an async iterator."""
     kind = _async_kind(function)
-    returns = _text(function.__annotations__.get("return"))
-    if kind == "sync" and returns.split("[")[0].rsplit(".", 1)[-1] in _STREAMS:
-        return "async generator"
-    return kind
+    return "async generator" if kind == "sync" and returns_async_iterator(function) else kind
 
 
 def _compare_methods(member: Member, found: Any) -> list[str]:
@@ -127,7 +123,7 @@ def _compare_methods(member: Member, found: Any) -> list[str]:
         if isinstance(member.value, flavour) != isinstance(found, flavour):
             problems.append(f"{name}: {flavour.__name__} in the protocol is not matched by the implementation")
     want, got = _protocol_async_kind(expected_fn), _async_kind(inspect.unwrap(actual_fn))
-    if want != got and not (want == "async generator" and got == "sync" and _returns_stream(actual_fn)):
+    if want != got and not (want == "async generator" and got == "sync" and returns_async_iterator(actual_fn)):
         problems.append(f"{name}: expected a {want} method, found a {got} method")
     try:
         expected, actual = inspect.signature(expected_fn), inspect.signature(actual_fn)
@@ -136,10 +132,6 @@ def _compare_methods(member: Member, found: Any) -> list[str]:
     problems += _compare_parameters(name, list(expected.parameters.values()), list(actual.parameters.values()))
     problems += _compare_returns(name, expected_fn, actual_fn)
     return problems
-
-
-def _returns_stream(function: Any) -> bool:
-    return _text(function.__annotations__.get("return")).split("[")[0].rsplit(".", 1)[-1] in _STREAMS
 
 
 def _compare_parameters(name: str, expected: list[inspect.Parameter], actual: list[inspect.Parameter]) -> list[str]:

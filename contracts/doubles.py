@@ -23,7 +23,7 @@ from unittest.mock import create_autospec
 
 from typing_extensions import TypeForm
 
-from contracts.members import function_of, protocol_members
+from contracts.members import function_of, protocol_members, returns_async_iterator
 
 __all__ = ["AsyncHandle", "Call", "DoubleNotConfiguredError", "Handle", "StreamHandle", "double", "mock_of", "set_value"]
 
@@ -32,7 +32,6 @@ P = ParamSpec("P")
 R = TypeVar("R")
 Y = TypeVar("Y")
 
-_STREAM_RETURNS = ("AsyncIterator", "AsyncGenerator", "AsyncIterable")
 _KINDS: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()  # method mock -> sync/async/stream
 _DECLARED: weakref.WeakKeyDictionary[Any, frozenset[str]] = weakref.WeakKeyDictionary()  # double -> its data members
 
@@ -71,9 +70,7 @@ class _UnconfiguredStream:
 
 
 def _is_stream(function: Any) -> bool:
-    returns = getattr(function, "__annotations__", {}).get("return", "")
-    name = returns if isinstance(returns, str) else getattr(returns, "__name__", "")
-    return not inspect.iscoroutinefunction(function) and name.split("[")[0].rsplit(".", 1)[-1] in _STREAM_RETURNS
+    return not inspect.iscoroutinefunction(function) and returns_async_iterator(function)
 
 
 def _returns_none(function: Any) -> bool:

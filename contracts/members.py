@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, Literal, Protocol
 
 Kind = Literal["method", "property", "attribute"]
+STREAM_RETURNS = frozenset({"AsyncIterator", "AsyncGenerator", "AsyncIterable"})
 
 _MACHINERY = frozenset(
     "__module__ __qualname__ __doc__ __dict__ __weakref__ __parameters__ __orig_bases__ __protocol_attrs__ "
@@ -48,3 +49,11 @@ def protocol_members(proto: type) -> dict[str, Member]:
 def function_of(value: Any) -> Any:
     """The plain function behind a method, classmethod or staticmethod."""
     return value.__func__ if isinstance(value, (staticmethod, classmethod)) else value
+
+
+def returns_async_iterator(function: Any) -> bool:
+    """Whether ``function``'s return annotation is an async iterator type: how a protocol declares a
+    stream method (a plain ``def``), and what an async generator method is annotated with."""
+    returns = getattr(function, "__annotations__", {}).get("return", "")
+    text = returns if isinstance(returns, str) else inspect.formatannotation(returns)
+    return text.split("[")[0].rsplit(".", 1)[-1] in STREAM_RETURNS
