@@ -7,7 +7,8 @@ unknown attributes and calls off a signature fail. On top of autospec:
 - a stream method (a plain ``def`` returning ``AsyncIterator``/``AsyncGenerator``) returns a real async
   iterator, so ``await double.stream()`` is a TypeError, and an unconfigured one raises
   ``DoubleNotConfiguredError`` when iterated instead of yielding nothing;
-- any other method that returns something raises ``DoubleNotConfiguredError`` until configured.
+- any other method that returns something raises ``DoubleNotConfiguredError`` until configured;
+- a member typed with another protocol is a child double, built on first access (``contracts.deep``).
 
 ``mock_of(double.method)`` gives a handle whose API mypy checks against the method's own signature.
 """
@@ -23,9 +24,11 @@ from unittest.mock import create_autospec
 
 from typing_extensions import TypeForm
 
+from contracts import deep
+from contracts.deep import Stub, when
 from contracts.members import function_of, protocol_members, returns_async_iterator
 
-__all__ = ["AsyncHandle", "Call", "DoubleNotConfiguredError", "Handle", "StreamHandle", "double", "mock_of", "set_value"]
+__all__ = ["AsyncHandle", "Call", "DoubleNotConfiguredError", "Handle", "StreamHandle", "Stub", "double", "mock_of", "set_value", "when"]
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -88,20 +91,30 @@ def double(proto: TypeForm[T]) -> T:
     """A strict autospec double of a protocol class, typed as the protocol."""
     if not (isinstance(proto, type) and getattr(proto, "_is_protocol", False)):
         raise TypeError(f"double() takes a Protocol class, got {proto!r}")
-    label = f"double({proto.__name__})"
+    return _build(proto, f"double({proto.__name__})")  # type: ignore[no-any-return]  # the double stands for the protocol
+
+
+def _build(proto: type, label: str) -> Any:
     members = protocol_members(proto)
     data = [m.name for m in members.values() if m.kind != "method"]
     placeholders: dict[str, object] = {m.name: None for m in members.values() if m.kind == "attribute"}
+    overloaded = deep.overloaded_methods(proto, members)
+    placeholders.update(overloaded)
     spec = type(f"{proto.__name__}Spec", (proto,), placeholders)
     mock = create_autospec(spec, spec_set=True, instance=True)
+    children = deep.child_protocols(proto, members)
     for name in data:
-        setattr(mock, name, _Unset(f"{label}.{name}"))
+        if name not in children:
+            setattr(mock, name, _Unset(f"{label}.{name}"))
+    deep.install_children(mock, children, label, _build)
     for member in members.values():
         if member.kind != "method":
             continue
-        function = function_of(member.value)
+        function = overloaded.get(member.name) or function_of(member.value)
         method = getattr(mock, member.name)
         where = f"{label}.{member.name}()"
+        overloads = deep.overloads_of(proto, member.name) if member.name in overloaded else []
+        deep.prepare_method(method, overloads, takes_self=not isinstance(member.value, staticmethod))
         if _is_stream(function):
             _KINDS[method] = "stream"
             method.side_effect = lambda *a, _where=where, **k: _UnconfiguredStream(_where)
@@ -112,7 +125,7 @@ def double(proto: TypeForm[T]) -> T:
             else:
                 method.side_effect = _fail_unconfigured(where)
     _DECLARED[mock] = frozenset(data)
-    return mock  # type: ignore[no-any-return]  # create_autospec is untyped; the double stands for the protocol
+    return mock
 
 
 def set_value(target: object, name: str, value: object) -> None:
