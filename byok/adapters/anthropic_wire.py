@@ -14,6 +14,8 @@ from byok.types import Usage
 if TYPE_CHECKING:
     from anthropic.types import MessageParam
 
+    from contracts.anthropic_client_protocol import AnthropicClientProtocol
+
 DEFAULT_MAX_TOKENS = 4096  # the messages API requires max_tokens; used when the caller sets none
 _FINISH = {"end_turn": "stop", "stop_sequence": "stop", "max_tokens": "length", "tool_use": "tool_calls"}
 
@@ -24,10 +26,15 @@ class AnthropicWireAdapter:
     ``temperature`` is not sent: the messages API of the SDK this project is built on takes none.
     """
 
-    def __init__(self, provider_id: str, *, api_key: str, base_url: str, timeout_s: float) -> None:
+    def __init__(
+        self, provider_id: str, *, api_key: str, base_url: str, timeout_s: float, client: AnthropicClientProtocol | None = None
+    ) -> None:
+        """``client``: an SDK client to use instead of a new ``AsyncAnthropic`` (any object of its protocol)."""
         self.provider_id = provider_id
         self._key = api_key
-        self._client = anthropic.AsyncAnthropic(api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=0)
+        self._client: AnthropicClientProtocol = client if client is not None else anthropic.AsyncAnthropic(
+            api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=0
+        )
 
     def __repr__(self) -> str:
         return f"AnthropicWireAdapter(provider_id={self.provider_id!r})"

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from openai.types.chat import ChatCompletionMessageParam
     from openai.types.completion_usage import CompletionUsage
 
+    from contracts.openai_client_protocol import OpenAIClientProtocol
+
 
 class OpenAIWireAdapter:
     """Sends chat requests to one OpenAI-compatible endpoint through the official openai SDK."""
@@ -27,11 +29,15 @@ class OpenAIWireAdapter:
         base_url: str,
         timeout_s: float,
         stream_usage_option: bool = True,
+        client: OpenAIClientProtocol | None = None,
     ) -> None:
+        """``client``: an SDK client to use instead of a new ``AsyncOpenAI`` (any object of its protocol)."""
         self.provider_id = provider_id
         self._key = api_key
         self._stream_usage_option = stream_usage_option
-        self._client = openai.AsyncOpenAI(api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=0)
+        self._client: OpenAIClientProtocol = client if client is not None else openai.AsyncOpenAI(
+            api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=0
+        )
 
     def __repr__(self) -> str:
         return f"OpenAIWireAdapter(provider_id={self.provider_id!r})"

@@ -28,9 +28,16 @@ def test_the_scanner_finds_raw_mocks() -> None:
 
 def test_no_test_constructs_a_mock_directly() -> None:
     found = []
+    bad_cases = ROOT / "tests/contract/bad_cases"
     for path in sorted((ROOT / "tests").rglob("*.py")):
-        found += raw_mock_calls(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+        if bad_cases not in path.parents:  # deliberately bad samples, fed to the gates by contract tests
+            found += raw_mock_calls(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
     assert found == []
+
+
+def test_the_bad_cases_are_what_the_scanner_rejects() -> None:
+    path = ROOT / "tests/contract/bad_cases/old_style_sdk_suite.py"
+    assert raw_mock_calls(path.read_text(encoding="utf-8"), path.name) != []
 
 
 def test_pytest_turns_warnings_into_errors() -> None:
