@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 from dataclasses import dataclass
 
 import griffe
 
-from contracts.gen.imports import resolve_names
+from contracts.gen.loading import ModuleLoader
 from contracts.gen.protocol import ProtocolWriter, Rendered
 
 _TYPE_PARAM_FACTORIES = ("TypeVar", "ParamSpec", "TypeVarTuple")
+_BUILTIN_NAMES = frozenset(vars(builtins))
 _TYPING_PARAMS = frozenset({"typing.AnyStr", "typing_extensions.AnyStr"})
 
 
@@ -23,11 +25,13 @@ class TypeParam:
     name: str  # as the target spells it
     local: str  # as the protocol declares it
     declaration: str
+    factory: str = "TypeVar"
+    backport: bool = False  # `default=` (PEP 696) needs typing_extensions on Python < 3.13
 
 
 def generate(
     cls: griffe.Class,
-    loader: griffe.GriffeLoader,
+    loader: ModuleLoader,
     *,
     protocol_name: str,
     target_spec: str,
@@ -36,10 +40,13 @@ def generate(
 ) -> Rendered:
     """The whole protocol module for ``cls``: deterministic, the same bytes for the same source."""
     writer = ProtocolWriter(cls, loader, include_private=include_private)
+    members = writer.members()
+    declared = {name for name, _, _ in members}
+    writer.imports.shadowed = (declared | writer.extra_names(declared)) & _BUILTIN_NAMES
     body: list[str] = []
     names: set[str] = set()
-    for name, obj in writer.members():
-        lines = writer.render_member(name, obj)
+    for name, obj, base in members:
+        lines = writer.render_member(name, obj, base)
         if lines:
             names.add(name)
             body += lines
@@ -52,8 +59,10 @@ def generate(
             body = [pattern.sub(param.local, line) for line in body]
     summary = _first_line(cls.docstring.value if cls.docstring else "") or f"The public interface of {target_spec}."
     runtime = {"Protocol", "runtime_checkable"} | ({"overload"} if writer.uses_overload else set())
-    runtime |= {p.declaration.split(" = ")[1].split("(")[0] if p.declaration else p.name for p in params}
-    deferred = writer.imports.lines()
+    runtime |= {p.factory for p in params if p.declaration and not p.backport} | {p.name for p in params if not p.declaration}
+    backports = sorted({p.factory for p in params if p.backport})
+    used = set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", "\n".join(body)))
+    deferred = writer.imports.lines(used)
     if deferred:
         runtime.add("TYPE_CHECKING")
     generic = f"[{', '.join(p.local for p in params)}]" if params else ""
@@ -67,6 +76,8 @@ def generate(
         f"from typing import {', '.join(sorted(runtime, key=str.lower))}",
         "",
     ]
+    if backports:
+        head[-1:-1] = [f"from typing_extensions import {', '.join(backports)}"]
     if deferred:
         head += ["if TYPE_CHECKING:", *(f"    {line}" for line in deferred), ""]
     head += [f'__all__ = ["{protocol_name}"]', ""]
@@ -77,7 +88,8 @@ def generate(
         head.append("")
     for name in sorted(writer.imports.unresolved):
         writer.warnings.append(f"the name {name!r} in an annotation cannot be resolved; it is left as written")
-    return Rendered("\n".join(head + body) + "\n", len(names), writer.annotations, writer.missing, writer.warnings)
+    text = "\n".join(head + body) + "\n"
+    return Rendered(text, len(names), writer.annotations, writer.missing, writer.warnings, writer.weakened)
 
 
 def _type_params(cls: griffe.Class, writer: ProtocolWriter) -> list[TypeParam]:
@@ -97,12 +109,8 @@ def _type_params(cls: griffe.Class, writer: ProtocolWriter) -> list[TypeParam]:
     return [_redeclare(name, d, writer) if d is not None else TypeParam(name, name, "") for name, d in found]
 
 
-def _definition(name: griffe.ExprName, loader: griffe.GriffeLoader) -> griffe.Attribute | None:
-    try:
-        obj = loader.modules_collection.get_member(name.canonical_path)
-        obj = obj.final_target if isinstance(obj, griffe.Alias) else obj
-    except (KeyError, ValueError, griffe.AliasResolutionError):
-        return None
+def _definition(name: griffe.ExprName, loader: ModuleLoader) -> griffe.Attribute | None:
+    obj = loader.resolve(name.canonical_path) if "." in name.canonical_path else None
     if isinstance(obj, griffe.Attribute) and str(obj.value).split("(")[0].rsplit(".", 1)[-1] in _TYPE_PARAM_FACTORIES:
         return obj
     return None
@@ -129,7 +137,10 @@ def _redeclare(name: str, definition: griffe.Attribute, writer: ProtocolWriter) 
         args.append(f"bound={_forward_ref(keywords['bound'], definition, writer)!r}")
     if variance:
         args.append(f"{variance}=True")
-    return TypeParam(name, local, f"{local} = {factory}({', '.join(args)})")
+    backport = "default" in keywords
+    if backport:
+        args.append(f"default={_forward_ref(keywords['default'], definition, writer)!r}")
+    return TypeParam(name, local, f"{local} = {factory}({', '.join(args)})", factory, backport)
 
 
 def _forward_ref(node: ast.expr, definition: griffe.Attribute, writer: ProtocolWriter) -> str:
@@ -138,7 +149,8 @@ def _forward_ref(node: ast.expr, definition: griffe.Attribute, writer: ProtocolW
         node = ast.parse(node.value, mode="eval").body
     if definition.parent is None:
         return ast.unparse(node)
-    return resolve_names(ast.Expression(body=node), definition.parent, writer.imports)
+    expr = griffe.safe_get_annotation(node, parent=definition.parent)
+    return writer.imports.render(expr) if expr is not None else ast.unparse(node)
 
 
 def _is_true(node: ast.expr | None) -> bool:
