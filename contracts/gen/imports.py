@@ -49,10 +49,12 @@ class Imports:
         self.loader = loader
         self.bound: dict[str, str] = {}  # local name -> canonical path
         self.unresolved: set[str] = set()
-        self.shadowed: AbstractSet[str] = frozenset()  # builtins the protocol's own members hide
+        self.shadowed: AbstractSet[str] = frozenset()  # the protocol's member names: they hide these names
         self.class_paths: AbstractSet[str] = frozenset()  # the class and its bases: their members are not types
         self._followed: dict[str, str] = {}
         self._arity: dict[str, str] = {}
+        self.declared_here: dict[str, str] = {}  # local name -> declaration the protocol module itself makes
+        self._any_bound: dict[str, bool] = {}
 
     def follow(self, path: str) -> str:
         """Where a re-exported name is defined: ``pkg.Timeout`` -> ``pkg._types.Timeout``."""
@@ -80,16 +82,41 @@ class Imports:
             canonical = f"typing.{name}"  # one spelling, so that both backports and typing meet as one name
         if canonical in {"typing.Any", "typing.Self"}:
             local = name
+        if self._bound_to_any(canonical):
+            # `_T = TypeVar("_T", bound=Any)`: mypy rejects a class against overloads that use it, so the
+            # protocol declares its own TypeVar; `bound=Any` bounds nothing
+            canonical = f"<here>.{name}"
         candidate, counter = local, 1
-        while (known := self.bound.get(candidate)) is not None and known != canonical:
+        while ((known := self.bound.get(candidate)) is not None and known != canonical) or candidate in self.shadowed:
             counter += 1
             candidate = f"{local}_{counter}"
         self.bound[candidate] = canonical
+        if canonical.startswith("<here>."):
+            self.declared_here[candidate] = f"{candidate} = TypeVar({candidate!r})"
         return candidate
+
+    def _bound_to_any(self, path: str) -> bool:
+        known = self._any_bound.get(path)
+        if known is None:
+            found = self.loader.resolve(path) if "." in path and not path.startswith(("typing.", "builtins.")) else None
+            value = str(found.value) if isinstance(found, griffe.Attribute) else ""
+            known = self._any_bound[path] = value.startswith(("TypeVar(", "typing.TypeVar(")) and any(
+                f"bound={any_}" in value for any_ in ("Any)", "Any,", "typing.Any)", "typing.Any,")
+            )
+        return known
 
     def canonical(self, item: griffe.ExprName) -> str:
         path = item.canonical_path
         owner, _, name = path.rpartition(".")
+        if "(" in path:  # a parameter's annotation naming another parameter: the name outside the function
+            scope: object = item.parent
+            while isinstance(scope, (griffe.Function, griffe.Class)):
+                scope = scope.parent
+            if isinstance(scope, griffe.Module):
+                try:
+                    return scope.resolve(item.name)
+                except griffe.NameResolutionError:
+                    return item.name
         if owner in self.class_paths and name in _BUILTIN_NAMES:
             return name  # `set[str]` in a class that has a method `set`: griffe resolves it to the method
         return path
@@ -143,6 +170,8 @@ class Imports:
         from_imports: dict[str, list[str]] = {}
         for local, canonical in self.bound.items():
             if used is not None and local not in used:
+                continue
+            if canonical.startswith("<here>."):
                 continue
             if "." not in canonical:
                 if canonical in self.unresolved:

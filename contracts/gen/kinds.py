@@ -44,9 +44,9 @@ def read_only_fields(cls: griffe.Class) -> bool:
     return False
 
 
-def descriptor_get(loader: ModuleLoader, path: str, warnings: list[str]) -> tuple[griffe.Function, griffe.Class] | None:
-    """``__get__`` of the class at ``path`` (the overload for instance access), and the class that
-    defines it; None when the path does not name a descriptor class."""
+def descriptor_get(loader: ModuleLoader, path: str, warnings: list[str]) -> tuple[griffe.Function, griffe.Class, griffe.Class] | None:
+    """``__get__`` of the class at ``path`` (the overload for instance access), the class that
+    defines it and the class at ``path``; None when the path does not name a descriptor class."""
     if path in PLAIN_DECORATORS or path.startswith(("typing.", "builtins.", "functools.", "abc.")) or "." not in path:
         return None
     found = loader.resolve(path)
@@ -61,8 +61,8 @@ def descriptor_get(loader: ModuleLoader, path: str, warnings: list[str]) -> tupl
             for overload in reversed(overloads):  # the overload an instance (not None) gets
                 params = list(overload.parameters)
                 if len(params) > 1 and "None" not in str(params[1].annotation):
-                    return overload, owner
-            return getter, owner
+                    return overload, owner, found
+            return getter, owner, found
     return None
 
 

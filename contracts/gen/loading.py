@@ -204,6 +204,8 @@ class ModuleLoader:
         found = self.get(path)
         while isinstance(found, griffe.Alias) and found.target_path not in seen:
             seen.add(found.target_path)
-            path = found.target_path
-            found = self.get(path)
+            following = self.get(found.target_path)
+            if following is None:  # `try: from ._speedups import X`: a compiled module has no source to read
+                return path
+            path, found = found.target_path, following
         return path

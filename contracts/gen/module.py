@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import builtins
 import re
 from dataclasses import dataclass
 
@@ -13,7 +12,6 @@ from contracts.gen.loading import ModuleLoader
 from contracts.gen.protocol import ProtocolWriter, Rendered
 
 _TYPE_PARAM_FACTORIES = ("TypeVar", "ParamSpec", "TypeVarTuple")
-_BUILTIN_NAMES = frozenset(vars(builtins))
 _TYPING_PARAMS = frozenset({"typing.AnyStr", "typing_extensions.AnyStr"})
 
 
@@ -42,7 +40,7 @@ def generate(
     writer = ProtocolWriter(cls, loader, include_private=include_private)
     members = writer.members()
     declared = {name for name, _, _ in members}
-    writer.imports.shadowed = (declared | writer.extra_names(declared)) & _BUILTIN_NAMES
+    writer.imports.shadowed = declared | writer.extra_names(declared)
     body: list[str] = []
     names: set[str] = set()
     for name, obj, base in members:
@@ -61,7 +59,9 @@ def generate(
     runtime = {"Protocol", "runtime_checkable"} | ({"overload"} if writer.uses_overload else set())
     runtime |= {p.factory for p in params if p.declaration and not p.backport} | {p.name for p in params if not p.declaration}
     backports = sorted({p.factory for p in params if p.backport})
-    used = set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", "\n".join(body)))
+    used = set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", "\n".join(body + [p.declaration for p in params])))
+    if used & set(writer.imports.declared_here):
+        runtime.add("TypeVar")
     deferred = writer.imports.lines(used)
     if deferred:
         runtime.add("TYPE_CHECKING")
@@ -81,8 +81,9 @@ def generate(
     if deferred:
         head += ["if TYPE_CHECKING:", *(f"    {line}" for line in deferred), ""]
     head += [f'__all__ = ["{protocol_name}"]', ""]
-    if params:
-        head += [p.declaration for p in params if p.declaration] + [""]
+    here = [line for local, line in sorted(writer.imports.declared_here.items()) if local in used]
+    if params or here:
+        head += [p.declaration for p in params if p.declaration] + here + [""]
     head += ["", "@runtime_checkable", f"class {protocol_name}(Protocol{generic}):", f'    """{summary}"""']
     if body:
         head.append("")
@@ -121,15 +122,12 @@ def _redeclare(name: str, definition: griffe.Attribute, writer: ProtocolWriter) 
     assert isinstance(call, ast.Call)
     factory = ast.unparse(call.func).rsplit(".", 1)[-1]
     keywords = {k.arg: k.value for k in call.keywords if k.arg}
-    declared_co = _is_true(keywords.get("covariant"))
-    declared_contra = _is_true(keywords.get("contravariant"))
+    declared = "covariant" if _is_true(keywords.get("covariant")) else "contravariant" if _is_true(keywords.get("contravariant")) else ""
     variance = ""
-    if factory == "TypeVar" and not (declared_co or declared_contra):
+    if factory == "TypeVar":  # how the protocol uses it decides, whatever the class declared
         inward, outward = name in writer.used_in, name in writer.used_out
         variance = "covariant" if outward and not inward else "contravariant" if inward and not outward else ""
-    elif declared_co or declared_contra:
-        variance = "covariant" if declared_co else "contravariant"
-    local = name if variance == "" or declared_co or declared_contra else f"{name}_{'co' if variance == 'covariant' else 'contra'}"
+    local = name if variance == declared else f"{name}_{ {'covariant': 'co', 'contravariant': 'contra'}.get(variance, 'inv')}"
     args = [repr(local)]
     for constraint in call.args[1:]:
         args.append(repr(_forward_ref(constraint, definition, writer)))

@@ -121,8 +121,9 @@ class ProtocolWriter:
             path = _decorator_path(decorator)
             if path.rsplit(".", 1)[-1] in _PROPERTY_DECORATORS:
                 return self._getter(name, obj)  # e.g. a cached_property re-exported under another module
-            if path not in PLAIN_DECORATORS and descriptor_get(self.loader, path, self.warnings) is not None:
-                return self._getter(name, obj)  # @reify and other descriptor classes: read like an attribute
+            descriptor = descriptor_get(self.loader, path, self.warnings) if path not in PLAIN_DECORATORS else None
+            if descriptor is not None:  # @reify and other descriptor classes: read like an attribute
+                return self._descriptor_getter(name, obj, descriptor[2])
         if obj.overloads:
             overloads = [o for o in obj.overloads if self._self_applies(o)] or list(obj.overloads)
             if len(overloads) == 1:
@@ -153,10 +154,11 @@ class ProtocolWriter:
             if isinstance(head, (griffe.ExprName, griffe.ExprAttribute)):
                 found = descriptor_get(self.loader, self.imports.follow(head.canonical_path), self.warnings)
                 if found is not None:  # `dispatch: dispatcher[Session]`: what `__get__` returns
-                    getter, owner = found
+                    getter, owner, _ = found
+                    declared = self._expr(obj.annotation, use="out")
                     self._subst = descriptor_subst(owner, obj.annotation, self.loader)
                     returns = self._expr(getter.returns, use="out") if getter.returns is not None else self._missing(f"{name} descriptor")
-                    return self._read_only(name, returns)
+                    return self._descriptor(name, returns, declared)
             text = self._expr(obj.annotation, use="inout")
             if "class-attribute" in obj.labels and "instance-attribute" not in obj.labels:
                 text = f"{self.imports.add('ClassVar', 'typing.ClassVar')}[{text}]"
@@ -181,15 +183,11 @@ class ProtocolWriter:
         generator = is_async and function_facts_of(func)[0]
         self_names = self._self_type_names(func) if "staticmethod" not in labels else set()
         params = self._parameters(func, name, skip_annotation_of_first="staticmethod" not in labels)
-        manager = next((m for d in func.decorators if (m := _CONTEXT_MANAGERS.get(str(d.value).rsplit(".", 1)[-1]))), None)
+        managed = self._managed(name, func, self_names)
         if func.returns is not None:
             self.annotations += 1
-        if manager is not None:  # @contextmanager turns a generator of T into a context manager of T
-            local = self.imports.add(manager, f"contextlib.{manager}")
-            yielded = func.returns.slice if isinstance(func.returns, griffe.ExprSubscript) else None
-            first = yielded.elements[0] if isinstance(yielded, griffe.ExprTuple) else yielded
-            inner = self._expr(first, replace=self_names, use="out") if first is not None else self._missing(f"{name}() yield")
-            returns = f"{local}[{inner}]"
+        if managed is not None:  # @contextmanager turns a generator of T into a context manager of T
+            returns = managed
             is_async = generator = False
         elif func.returns is None and generator:
             iterator = self.imports.add("AsyncIterator", "collections.abc.AsyncIterator")
@@ -201,6 +199,17 @@ class ProtocolWriter:
         prefix = "async def" if is_async and not generator else "def"
         lines.append(f"    {prefix} {name}({params}) -> {returns}: ...")
         return lines
+
+    def _managed(self, name: str, func: griffe.Function, self_names: AbstractSet[str] = frozenset()) -> str | None:
+        """``AbstractContextManager[T]`` for a ``@contextmanager`` generator of T; None for other functions."""
+        manager = next((m for d in func.decorators if (m := _CONTEXT_MANAGERS.get(str(d.value).rsplit(".", 1)[-1]))), None)
+        if manager is None:
+            return None
+        local = self.imports.add(manager, f"contextlib.{manager}")
+        yielded = func.returns.slice if isinstance(func.returns, griffe.ExprSubscript) else None
+        first = yielded.elements[0] if isinstance(yielded, griffe.ExprTuple) else yielded
+        inner = self._expr(first, replace=self_names, use="out") if first is not None else self._missing(f"{name}() yield")
+        return f"{local}[{inner}]"
 
     def _property(self, name: str, attribute: griffe.Attribute) -> list[str]:
         writable = "writable" in attribute.labels and "cached" not in attribute.labels
@@ -218,7 +227,8 @@ class ProtocolWriter:
                 value_type = self._expr(value.annotation, use="in")
             else:
                 value_type = self._missing(f"{name} setter({value_name})")
-            lines += [f"    @{name}.setter", f"    def {name}(self, {value_name}: {value_type}) -> None: ..."]
+            returns = self._expr(setter.returns, use="out") if setter.returns is not None else "None"
+            lines += [f"    @{name}.setter", f"    def {name}(self, {value_name}: {value_type}) -> {returns}: ..."]
         elif writable:
             lines += [f"    @{name}.setter", f"    def {name}(self, value: {annotation}) -> None: ..."]
         return lines
@@ -226,8 +236,24 @@ class ProtocolWriter:
     def _getter(self, name: str, func: griffe.Function) -> list[str]:
         if func.returns is not None:
             self.annotations += 1
-        returns = self._missing(f"{name} property") if func.returns is None else self._expr(func.returns, use="out")
+        returns = self._missing(f"{name} property") if func.returns is None else self._managed(name, func) or self._expr(func.returns, use="out")
         return self._read_only(name, returns)
+
+    def _descriptor_getter(self, name: str, func: griffe.Function, descriptor: griffe.Class) -> list[str]:
+        if func.returns is None:
+            return self._getter(name, func)
+        self.annotations += 1
+        returns = self._managed(name, func) or self._expr(func.returns, use="out")
+        local = self.imports.add(descriptor.name, descriptor.path)
+        arguments = self.imports.bare_arguments(descriptor.path)
+        declared = f"{local}[{returns}]" if arguments.count(",") == 0 and arguments else local + arguments
+        return self._descriptor(name, returns, declared)
+
+    def _descriptor(self, name: str, returns: str, declared: str) -> list[str]:
+        """A descriptor read through an instance: mypy applies ``__get__``, pyright compares the declared
+        descriptor type; the union is what both accept."""
+        self.weakened.append(f"{name} (descriptor: {returns} | {declared})")
+        return self._read_only(name, f"{returns} | {declared}")
 
     @staticmethod
     def _read_only(name: str, annotation: str) -> list[str]:
@@ -328,7 +354,7 @@ class ProtocolWriter:
         """An annotation as written, its names imported; ``use`` says where it stands ("in", "out"),
         and names in ``replace`` (a self-typed method's TypeVar) become ``Self``."""
         if not isinstance(expr, str):
-            names = {n.name for n in expr.iterate(flat=True) if isinstance(n, griffe.ExprName)}
+            names = _names(expr, self._subst)
             if "in" in use:
                 self.used_in |= names
             if "out" in use:
@@ -345,6 +371,16 @@ class ProtocolWriter:
         if klass.path not in self._facts:
             self._facts[klass.path] = facts_of_class(klass)
         return self._facts[klass.path]
+
+
+def _names(expr: griffe.Expr | str, subst: Subst) -> set[str]:
+    """The names in an annotation, inherited type parameters replaced by the names of their arguments."""
+    found: set[str] = set()
+    for item in expr.iterate(flat=True) if isinstance(expr, griffe.Expr) else ():
+        if isinstance(item, griffe.ExprName):
+            value = subst.get(item.canonical_path) if subst else None
+            found |= _names(value[0], value[1]) if value is not None else {item.name}
+    return found
 
 
 def _is_member_value(attribute: griffe.Attribute) -> bool:
