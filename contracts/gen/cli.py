@@ -99,7 +99,7 @@ def render(job: Job, root: Path) -> tuple[str, str, DriftReport]:
         follows = [parse_follow(text) for text in job.follow]
         cls, loader = load_class(target)
         family = build_family(cls, loader, job.name, follows, include_private=job.include_private)
-        rendered = render_family(family, loader, target_spec=job.source, regenerate=job.regenerate, include_private=job.include_private)
+        rendered = render_family(family, loader, target_spec=job.source, regenerate=job.regenerate)
         report: DriftReport = partial(family_drift_lines, family=family)
         shown = f"{job.name} and {len(family) - 1} followed"
     else:

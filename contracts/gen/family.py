@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 
 import griffe
 
+from contracts.gen.bases import Base
 from contracts.gen.imports import Imports
+from contracts.gen.loading import ModuleLoader
 from contracts.gen.module import class_block, module_text
 from contracts.gen.protocol import ProtocolWriter, Rendered
 from contracts.gen.target import GenerationError
@@ -56,24 +58,32 @@ class Node:
     name: str
     route: str  # e.g. "AsyncOpenAI.chat -> AsyncChat.completions -> AsyncCompletions"
     first_path: tuple[str, ...]
+    writer: ProtocolWriter
+    members: list[tuple[str, griffe.Object, Base]]
     children: dict[str, Node] = field(default_factory=dict)
     named_by: str | None = None  # the PATH=NAME that named it
 
 
-def build_family(root: griffe.Class, loader: griffe.GriffeLoader, root_name: str, follows: list[Follow], *, include_private: bool) -> list[Node]:
+def _node(cls: griffe.Class, name: str, route: str, path: tuple[str, ...], loader: ModuleLoader, include_private: bool) -> Node:
+    writer = ProtocolWriter(cls, loader, include_private=include_private)
+    return Node(cls, name, route, path, writer, writer.members())
+
+
+def build_family(root: griffe.Class, loader: ModuleLoader, root_name: str, follows: list[Follow], *, include_private: bool) -> list[Node]:
     """The family's classes, root first, then in the order the paths reach them."""
-    top = Node(root, root_name, root.name, (), named_by="--name")
+    top = _node(root, root_name, root.name, (), loader, include_private)
+    top.named_by = "--name"
     nodes: dict[str, Node] = {root.path: top}
     for follow in follows:
         node = top
         for depth, attribute in enumerate(follow.path):
             child = node.children.get(attribute)
             if child is None:
-                cls = _followed_class(node, attribute, loader, follow, include_private=include_private)
+                cls = _followed_class(node, attribute, loader, follow)
                 child = nodes.get(cls.path)
                 if child is None:
                     route = f"{node.route}.{attribute} -> {cls.name}"
-                    child = nodes[cls.path] = Node(cls, f"{cls.name}Protocol", route, follow.path[: depth + 1])
+                    child = nodes[cls.path] = _node(cls, f"{cls.name}Protocol", route, follow.path[: depth + 1], loader, include_private)
                 node.children[attribute] = child
             node = child
         if follow.name is not None:
@@ -103,18 +113,14 @@ def _disambiguate(family: list[Node]) -> None:
         raise GenerationError(f"two classes of the family would both be named {repeated[0]}: name one with --follow PATH=NAME")
 
 
-def _followed_class(node: Node, attribute: str, loader: griffe.GriffeLoader, follow: Follow, *, include_private: bool) -> griffe.Class:
+def _followed_class(node: Node, attribute: str, loader: ModuleLoader, follow: Follow) -> griffe.Class:
     where = f"{node.cls.name}.{attribute} (--follow {follow.dotted})"
-    member = node.cls.all_members.get(attribute)
-    if member is None or (attribute.startswith("_") and not include_private):
-        public = [n for n in node.cls.all_members if include_private or not n.startswith("_")]
-        close = difflib.get_close_matches(attribute, public, n=3, cutoff=0.6)
+    obj = next((o for name, o, _ in node.members if name == attribute), None)
+    if obj is None:
+        names = [name for name, _, _ in node.members]
+        close = difflib.get_close_matches(attribute, names, n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         raise GenerationError(f"{node.cls.name} has no attribute {attribute!r} (--follow {follow.dotted}){hint}")
-    try:
-        obj = member.final_target if isinstance(member, griffe.Alias) else member
-    except griffe.AliasResolutionError:
-        raise GenerationError(f"{where}: its definition cannot be found") from None
     annotation: griffe.Expr | str | None = None
     if isinstance(obj, griffe.Function):
         if not any(str(d.value).rsplit(".", 1)[-1] in {"property", "cached_property"} for d in obj.decorators):
@@ -127,51 +133,37 @@ def _followed_class(node: Node, attribute: str, loader: griffe.GriffeLoader, fol
     if not isinstance(annotation, (griffe.ExprName, griffe.ExprAttribute)):
         shown = "no annotation" if annotation is None else f"type {annotation}"
         raise GenerationError(f"{where} has {shown}, not a single class: it cannot be followed")
-    found = _class_at(loader, annotation.canonical_path)
-    if found is None:
+    found = loader.resolve(annotation.canonical_path)
+    if not isinstance(found, griffe.Class):
         raise GenerationError(f"{where}: its type {annotation.canonical_path} is not a class that can be read statically")
     return found
 
 
-def _class_at(loader: griffe.GriffeLoader, path: str) -> griffe.Class | None:
-    for attempt in range(2):
-        try:
-            found = loader.modules_collection.get_member(path)
-            found = found.final_target if isinstance(found, griffe.Alias) else found
-        except (KeyError, ValueError, griffe.AliasResolutionError):
-            if attempt:
-                return None
-            try:
-                loader.load(path)  # a module griffe has not read yet
-            except (ImportError, griffe.LoadingError, OSError, KeyError, ValueError, griffe.AliasResolutionError):
-                return None
-            continue
-        return found if isinstance(found, griffe.Class) else None
-    return None
-
-
-def render_family(
-    family: list[Node], loader: griffe.GriffeLoader, *, target_spec: str, regenerate: str, include_private: bool
-) -> Rendered:
+def render_family(family: list[Node], loader: ModuleLoader, *, target_spec: str, regenerate: str) -> Rendered:
     """One module with every protocol of the family; followed members typed with the child protocols."""
-    imports = Imports(loader.modules_collection)
-    writers: list[ProtocolWriter] = []
+    imports = Imports(loader)  # one import block for the whole module: names hidden by any class's members
+    shadowed: set[str] = set()
+    for node in family:
+        declared = {name for name, _, _ in node.members}
+        shadowed |= declared | node.writer.extra_names(declared)
+        imports.class_paths = {*imports.class_paths, *node.writer.imports.class_paths}
+    imports.shadowed = shadowed
     blocks = []
     for node in family:
-        writer = ProtocolWriter(node.cls, loader, include_private=include_private)
-        writer.imports = imports  # one import block for the whole module
+        node.writer.imports = imports
         replaced = {attribute: ["    @property", f"    def {attribute}(self) -> {child.name}: ..."] for attribute, child in node.children.items()}
-        writer.annotations += len(replaced)
-        blocks.append(class_block(node.cls, writer, protocol_name=node.name, target_spec=target_spec, replaced=replaced))
-        writers.append(writer)
-    root = writers[0]
+        node.writer.annotations += len(replaced)
+        blocks.append(class_block(node.cls, node.writer, node.members, protocol_name=node.name, target_spec=target_spec, replaced=replaced))
+    warnings: list[str] = []
     summary = f"{blocks[0].summary.rstrip('.')}; with {', '.join(node.name for node in family[1:])}."
-    text = module_text(blocks, root, target_spec=target_spec, regenerate=regenerate, summary=summary)
+    text = module_text(blocks, imports, warnings, target_spec=target_spec, regenerate=regenerate, summary=summary)
     rendered = Rendered(text, sum(b.members for b in blocks), 0)
-    for node, writer in zip(family, writers, strict=True):
-        rendered.annotations += writer.annotations
-        rendered.missing += [f"{node.cls.name}.{where}" for where in writer.missing]
-        rendered.warnings += [w for w in writer.warnings if w not in rendered.warnings]
+    for node in family:
+        rendered.annotations += node.writer.annotations
+        rendered.missing += [f"{node.cls.name}.{where}" for where in node.writer.missing]
+        rendered.weakened += [f"{node.cls.name}.{where}" for where in node.writer.weakened]
+        warnings += node.writer.warnings
+    rendered.warnings = list(dict.fromkeys(warnings))
     return rendered
 
 

@@ -1,93 +1,178 @@
-"""The imports a generated protocol needs: every name its annotations use, from where it resolves."""
+"""The imports a generated protocol needs: every name its annotations use, from where it is defined;
+bare generics given their ``Any`` arguments; inherited type parameters replaced by their arguments."""
 
 from __future__ import annotations
 
-import ast
 import builtins
 import dataclasses
 import functools
 import importlib.util
-import typing
 from collections.abc import Set as AbstractSet
 
 import griffe
 
+from contracts.gen.bases import Subst, type_params
+from contracts.gen.loading import ModuleLoader
+
+_ANY = "\0Any"  # stands for the local name of typing.Any while a bare generic is completed
+_ONE = ("builtins.list builtins.set builtins.frozenset builtins.type typing.List typing.Set typing.FrozenSet typing.Type "
+        "typing.Iterable typing.Iterator typing.AsyncIterable typing.AsyncIterator typing.Awaitable typing.Sequence "
+        "typing.MutableSequence typing.AbstractSet typing.MutableSet typing.Collection typing.Container typing.Reversible "
+        "typing.KeysView typing.ValuesView typing.Deque typing.Counter typing.ContextManager typing.AsyncContextManager "
+        "typing.Pattern typing.Match typing.IO collections.deque collections.Counter contextlib.AbstractContextManager "
+        "contextlib.AbstractAsyncContextManager re.Pattern re.Match asyncio.Queue asyncio.Future asyncio.Task "
+        "asyncio.queues.Queue asyncio.futures.Future asyncio.tasks.Task queue.Queue os.PathLike builtins.memoryview "
+        "typing.SupportsAbs typing.SupportsRound weakref.ref weakref.WeakSet").split()  # fmt: skip
+_TWO = ("builtins.dict typing.Dict typing.DefaultDict typing.OrderedDict typing.ChainMap typing.Mapping typing.MutableMapping "
+        "typing.ItemsView typing.AsyncGenerator collections.defaultdict collections.OrderedDict collections.ChainMap "
+        "weakref.WeakKeyDictionary weakref.WeakValueDictionary").split()  # fmt: skip
+_THREE = "typing.Generator typing.Coroutine".split()
+BARE_GENERICS: dict[str, str] = {
+    **{p: f"[{_ANY}]" for p in _ONE},
+    **{p: f"[{_ANY}, {_ANY}]" for p in _TWO},
+    **{p: f"[{_ANY}, {_ANY}, {_ANY}]" for p in _THREE},
+    "builtins.tuple": f"[{_ANY}, ...]",
+    "typing.Tuple": f"[{_ANY}, ...]",
+    "typing.Callable": f"[..., {_ANY}]",
+}
+for _path in list(BARE_GENERICS):  # collections.abc spells the typing ABCs the same way
+    if _path.startswith("typing.") and _path.split(".")[1] not in {"List", "Set", "FrozenSet", "Dict", "Type", "Tuple", "Deque", "DefaultDict", "Counter", "ChainMap", "OrderedDict", "Pattern", "Match", "IO", "ContextManager", "AsyncContextManager"}:
+        BARE_GENERICS["collections.abc." + _path.split(".")[1]] = BARE_GENERICS[_path]
+BARE_GENERICS["collections.abc.Set"] = BARE_GENERICS["typing.AbstractSet"]
+_BUILTIN_NAMES = frozenset(vars(builtins))
 
 
 class Imports:
-    """Every name the annotations use, imported from where griffe resolves it."""
+    """Every name the annotations use, imported from where it is defined."""
 
-    def __init__(self, modules: griffe.ModulesCollection) -> None:
-        self.modules = modules
+    def __init__(self, loader: ModuleLoader) -> None:
+        self.loader = loader
         self.bound: dict[str, str] = {}  # local name -> canonical path
         self.unresolved: set[str] = set()
-        self._canonical: dict[tuple[int, str], str] = {}  # (scope, name) -> canonical path: names repeat a lot
+        self.shadowed: AbstractSet[str] = frozenset()  # the protocol's member names: they hide these names
+        self.class_paths: AbstractSet[str] = frozenset()  # the class and its bases: their members are not types
         self._followed: dict[str, str] = {}
+        self._arity: dict[str, str] = {}
+        self.declared_here: dict[str, str] = {}  # local name -> declaration the protocol module itself makes
+        self._any_bound: dict[str, bool] = {}
 
     def follow(self, path: str) -> str:
-        """Follow re-exports as far as the loaded modules go: ``pkg._types.Timeout`` -> ``httpx.Timeout``.
-        (griffe stops at an alias whose target package is not loaded.)"""
-        for _ in range(16):
-            try:
-                found = self.modules.get_member(path)
-            except (KeyError, ValueError, AttributeError, griffe.AliasResolutionError):
-                return path
-            if not isinstance(found, griffe.Alias) or found.target_path == path:
-                return path
-            path = found.target_path
-        return path
+        """Where a re-exported name is defined: ``pkg.Timeout`` -> ``pkg._types.Timeout``."""
+        found = self._followed.get(path)
+        if found is None:
+            module = path.rpartition(".")[0]
+            public_stdlib = module.split(".")[0] in self.loader.stdlib and not any(p.startswith("_") for p in module.split("."))
+            found = self._followed[path] = path if public_stdlib else self.loader.final_path(path)
+        return found
 
     def add(self, local: str, canonical: str) -> str:
         """Bind ``local`` to ``canonical`` and return the name to write: ``local``, or an alias when
         ``local`` already means something else (two different ``IncEx`` types, say)."""
-        if canonical == local and local in vars(builtins):
+        if canonical.startswith("builtins.") and canonical.count(".") == 1:
+            canonical = canonical[len("builtins.") :]
+        if canonical == local and local in _BUILTIN_NAMES:
+            if local in self.shadowed:
+                self.bound["builtins"] = "builtins"
+                return f"builtins.{local}"
             return local
         if "." in canonical:
-            followed = self._followed.get(canonical)
-            if followed is None:
-                followed = self._followed[canonical] = self.follow(canonical)
-            canonical = followed
+            canonical = self.follow(canonical)
         module, _, name = canonical.rpartition(".")
-        if module == "typing_extensions" and hasattr(typing, name):
+        if module == "typing_extensions" and name in _TYPING_NAMES:
             canonical = f"typing.{name}"  # one spelling, so that both backports and typing meet as one name
+        if canonical in {"typing.Any", "typing.Self"}:
+            local = name
+        if self._bound_to_any(canonical):
+            # `_T = TypeVar("_T", bound=Any)`: mypy rejects a class against overloads that use it, so the
+            # protocol declares its own TypeVar; `bound=Any` bounds nothing
+            canonical = f"<here>.{name}"
         candidate, counter = local, 1
-        while (known := self.bound.get(candidate)) is not None and known != canonical:
+        while ((known := self.bound.get(candidate)) is not None and known != canonical) or candidate in self.shadowed:
             counter += 1
             candidate = f"{local}_{counter}"
         self.bound[candidate] = canonical
+        if canonical.startswith("<here>."):
+            self.declared_here[candidate] = f"{candidate} = TypeVar({candidate!r})"
         return candidate
 
-    def render(self, expr: griffe.Expr | str, replace: AbstractSet[str] = frozenset(), with_name: str = "") -> str:
-        """An annotation as written, each top-level name imported (and aliased where it must be);
-        names in ``replace`` are written as ``with_name`` instead."""
+    def _bound_to_any(self, path: str) -> bool:
+        known = self._any_bound.get(path)
+        if known is None:
+            found = self.loader.resolve(path) if "." in path and not path.startswith(("typing.", "builtins.")) else None
+            value = str(found.value) if isinstance(found, griffe.Attribute) else ""
+            known = self._any_bound[path] = value.startswith(("TypeVar(", "typing.TypeVar(")) and any(
+                f"bound={any_}" in value for any_ in ("Any)", "Any,", "typing.Any)", "typing.Any,")
+            )
+        return known
+
+    def canonical(self, item: griffe.ExprName) -> str:
+        path = item.canonical_path
+        owner, _, name = path.rpartition(".")
+        if "(" in path:  # a parameter's annotation naming another parameter: the name outside the function
+            scope: object = item.parent
+            while isinstance(scope, (griffe.Function, griffe.Class)):
+                scope = scope.parent
+            if isinstance(scope, griffe.Module):
+                try:
+                    return scope.resolve(item.name)
+                except griffe.NameResolutionError:
+                    return item.name
+        if owner in self.class_paths and name in _BUILTIN_NAMES:
+            return name  # `set[str]` in a class that has a method `set`: griffe resolves it to the method
+        return path
+
+    def render(
+        self, expr: griffe.Expr | str, replace: AbstractSet[str] = frozenset(), with_name: str = "", subst: Subst | None = None
+    ) -> str:
+        """An annotation as written, each name imported (and aliased where it must be); names in
+        ``replace`` written as ``with_name``; inherited type parameters in ``subst`` replaced."""
         if isinstance(expr, str):
             return expr
-        items = list(expr.iterate(flat=True))
-        subscripted: set[int] = set()
-        if any(isinstance(item, griffe.ExprName) and item.name in _BARE_GENERICS for item in items):
-            subscripted = {id(node.left) for node in _walk(expr) if isinstance(node, griffe.ExprSubscript)}
+        subscripted = {id(node.left) for node in _subscripts(expr)}
         parts: list[str] = []
-        for item in items:
-            if isinstance(item, griffe.ExprName) and not isinstance(item.parent, griffe.Expr):
-                if item.name in replace:
-                    parts.append(with_name)
-                    continue
-                key = (id(item.parent), item.name)
-                canonical = self._canonical.get(key) or self._canonical.setdefault(key, item.canonical_path)
-                if "." not in canonical and canonical not in vars(builtins) and not _is_module(canonical):
-                    self.unresolved.add(canonical)
-                parts.append(self.add(item.name, canonical))
-                if canonical in _BARE_GENERICS and id(item) not in subscripted:
-                    # a bare `set` means set[Any]; written out, it passes mypy --strict's disallow_any_generics
-                    parts.append("[" + ", ".join([self.add("Any", "typing.Any")] * _BARE_GENERICS[canonical]) + "]")
-            else:
+        for item in expr.iterate(flat=True):
+            if not isinstance(item, griffe.ExprName) or isinstance(item.parent, griffe.Expr):
                 parts.append(str(item))
+                continue
+            if item.name in replace:
+                parts.append(with_name)
+                continue
+            canonical = self.canonical(item)
+            if subst and canonical in subst:
+                value, inner = subst[canonical]
+                parts.append(self.render(value, replace, with_name, inner) if not isinstance(value, str) else self.add("Any", "typing.Any") if value == "Any" else value)
+                continue
+            if "." not in canonical and canonical not in _BUILTIN_NAMES and not _is_module(canonical):
+                self.unresolved.add(canonical)
+            parts.append(self.add(item.name, canonical))
+            if id(item) not in subscripted:
+                parts.append(self.bare_arguments(canonical))
         return "".join(parts)
 
-    def lines(self) -> list[str]:
+    def bare_arguments(self, canonical: str) -> str:
+        """``[Any]``, ``[Any, Any]``, ``[..., Any]``: what a bare generic means, written out for
+        ``--strict``'s disallow_any_generics; empty for a name that is not generic."""
+        path = f"builtins.{canonical}" if "." not in canonical else self.follow(canonical)
+        if path.startswith("typing_extensions."):
+            path = "typing." + path.split(".", 1)[1]
+        known = BARE_GENERICS.get(path)
+        if known is None and path.startswith(("typing.", "builtins.", "collections.abc.")):
+            known = ""
+        if known is None:
+            known = self._arity.get(path)
+            if known is None:
+                known = self._arity[path] = _class_arguments(self.loader, path)
+        return known.replace(_ANY, self.add("Any", "typing.Any")) if known else ""
+
+    def lines(self, used: AbstractSet[str] | None = None) -> list[str]:
+        """The import lines, only for the local names in ``used`` when it is given."""
         plain: list[str] = []
         from_imports: dict[str, list[str]] = {}
         for local, canonical in self.bound.items():
+            if used is not None and local not in used:
+                continue
+            if canonical.startswith("<here>."):
+                continue
             if "." not in canonical:
                 if canonical in self.unresolved:
                     continue
@@ -100,17 +185,32 @@ class Imports:
         return out
 
 
-_BARE_GENERICS = {"list": 1, "set": 1, "frozenset": 1, "dict": 2, "type": 1}
+_TYPING_NAMES = frozenset(
+    "Any Self Protocol TypeVar ParamSpec TypeVarTuple Unpack Concatenate Literal Final ClassVar Annotated TypeAlias "
+    "TypeGuard Never NoReturn LiteralString Required NotRequired TypedDict overload override final runtime_checkable "
+    "Callable Awaitable AsyncIterator AsyncGenerator Iterator Generator Coroutine Mapping Sequence".split()
+)
 
 
-def _walk(expr: griffe.Expr) -> list[griffe.Expr]:
-    """Every expression node under ``expr``, itself included."""
-    found: list[griffe.Expr] = []
+def _class_arguments(loader: ModuleLoader, path: str) -> str:
+    """``[Any, ...]`` for a generic class used bare, one ``Any`` per type parameter."""
+    if "." not in path:
+        return ""
+    found = loader.resolve(path)
+    if not isinstance(found, griffe.Class):
+        return ""
+    count = len(type_params(found, loader))
+    return "[" + ", ".join([_ANY] * count) + "]" if count else ""
+
+
+def _subscripts(expr: griffe.Expr) -> list[griffe.ExprSubscript]:
+    found: list[griffe.ExprSubscript] = []
     stack: list[object] = [expr]
     while stack:
         node = stack.pop()
-        if isinstance(node, griffe.Expr):
+        if isinstance(node, griffe.ExprSubscript):
             found.append(node)
+        if isinstance(node, griffe.Expr):
             stack.extend(getattr(node, f.name) for f in dataclasses.fields(node) if f.name != "parent")
         elif isinstance(node, (list, tuple)):
             stack.extend(node)
@@ -125,17 +225,3 @@ def _is_module(name: str) -> bool:
     except (ImportError, ValueError):
         return False
 
-
-def resolve_names(tree: ast.Expression, scope: griffe.Object, imports: Imports) -> str:
-    """Source text of an annotation parsed from a string, each name imported from where ``scope``
-    resolves it and renamed where an alias was needed."""
-
-    class Rename(ast.NodeTransformer):
-        def visit_Name(self, node: ast.Name) -> ast.Name:
-            try:
-                canonical = scope.resolve(node.id)
-            except griffe.NameResolutionError:
-                canonical = node.id
-            return ast.copy_location(ast.Name(id=imports.add(node.id, canonical), ctx=node.ctx), node)
-
-    return ast.unparse(Rename().visit(tree))

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 import griffe
 
-from contracts.gen.imports import resolve_names
+from contracts.gen.bases import Base
+from contracts.gen.imports import Imports
+from contracts.gen.loading import ModuleLoader
 from contracts.gen.protocol import ProtocolWriter, Rendered
 
 _TYPE_PARAM_FACTORIES = ("TypeVar", "ParamSpec", "TypeVarTuple")
@@ -24,11 +26,13 @@ class TypeParam:
     name: str  # as the target spells it
     local: str  # as the protocol declares it
     declaration: str
+    factory: str = "TypeVar"
+    backport: bool = False  # `default=` (PEP 696) needs typing_extensions on Python < 3.13
 
 
 def generate(
     cls: griffe.Class,
-    loader: griffe.GriffeLoader,
+    loader: ModuleLoader,
     *,
     protocol_name: str,
     target_spec: str,
@@ -37,17 +41,21 @@ def generate(
 ) -> Rendered:
     """The whole protocol module for ``cls``: deterministic, the same bytes for the same source."""
     writer = ProtocolWriter(cls, loader, include_private=include_private)
-    block = class_block(cls, writer, protocol_name=protocol_name, target_spec=target_spec)
-    text = module_text([block], writer, target_spec=target_spec, regenerate=regenerate, summary=block.summary)
-    return Rendered(text, block.members, writer.annotations, writer.missing, writer.warnings)
+    members = writer.members()
+    declared = {name for name, _, _ in members}
+    writer.imports.shadowed = declared | writer.extra_names(declared)
+    block = class_block(cls, writer, members, protocol_name=protocol_name, target_spec=target_spec)
+    text = module_text([block], writer.imports, writer.warnings, target_spec=target_spec, regenerate=regenerate, summary=block.summary)
+    return Rendered(text, block.members, writer.annotations, writer.missing, writer.warnings, writer.weakened)
 
 
 @dataclass
 class ClassBlock:
-    """One protocol class of a generated module, and what its header must declare."""
+    """One protocol class of a generated module, and what the module's header must declare for it."""
 
     name: str
-    lines: list[str]
+    head: list[str]
+    body: list[str]
     members: int
     params: list[TypeParam]
     uses_overload: bool
@@ -57,6 +65,7 @@ class ClassBlock:
 def class_block(
     cls: griffe.Class,
     writer: ProtocolWriter,
+    members: list[tuple[str, griffe.Object, Base]],
     *,
     protocol_name: str,
     target_spec: str,
@@ -66,8 +75,8 @@ def class_block(
     replaced = replaced or {}
     body: list[str] = []
     names: set[str] = set()
-    for name, obj in writer.members():
-        lines = replaced[name] if name in replaced else writer.render_member(name, obj)
+    for name, obj, base in members:
+        lines = replaced[name] if name in replaced else writer.render_member(name, obj, base)
         if lines:
             names.add(name)
             body += lines
@@ -81,17 +90,22 @@ def class_block(
     summary = _first_line(cls.docstring.value if cls.docstring else "") or f"The public interface of {target_spec}."
     generic = f"[{', '.join(p.local for p in params)}]" if params else ""
     head = ["@runtime_checkable", f"class {protocol_name}(Protocol{generic}):", f'    """{summary}"""']
-    if body:
-        head.append("")
-    return ClassBlock(protocol_name, head + body, len(names), params, writer.uses_overload, summary)
+    return ClassBlock(protocol_name, head, body, len(names), params, writer.uses_overload, summary)
 
 
-def module_text(blocks: Sequence[ClassBlock], writer: ProtocolWriter, *, target_spec: str, regenerate: str, summary: str) -> str:
-    """Header, imports (``writer.imports``, shared by every block), type parameters, then the classes."""
+def module_text(
+    blocks: Sequence[ClassBlock], imports: Imports, warnings: list[str], *, target_spec: str, regenerate: str, summary: str
+) -> str:
+    """Header, the imports every block shares, type parameters, then the classes."""
     params = list({p.declaration or p.name: p for block in blocks for p in block.params}.values())
     runtime = {"Protocol", "runtime_checkable"} | ({"overload"} if any(b.uses_overload for b in blocks) else set())
-    runtime |= {p.declaration.split(" = ")[1].split("(")[0] if p.declaration else p.name for p in params}
-    deferred = writer.imports.lines()
+    runtime |= {p.factory for p in params if p.declaration and not p.backport} | {p.name for p in params if not p.declaration}
+    backports = sorted({p.factory for p in params if p.backport})
+    body = [line for block in blocks for line in block.body]
+    used = set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", "\n".join(body + [p.declaration for p in params])))
+    if used & set(imports.declared_here):
+        runtime.add("TypeVar")
+    deferred = imports.lines(used)
     if deferred:
         runtime.add("TYPE_CHECKING")
     head = [
@@ -104,16 +118,19 @@ def module_text(blocks: Sequence[ClassBlock], writer: ProtocolWriter, *, target_
         f"from typing import {', '.join(sorted(runtime, key=str.lower))}",
         "",
     ]
+    if backports:
+        head[-1:-1] = [f"from typing_extensions import {', '.join(backports)}"]
     if deferred:
         head += ["if TYPE_CHECKING:", *(f"    {line}" for line in deferred), ""]
-    head += [f"__all__ = [{', '.join(f'{chr(34)}{b.name}{chr(34)}' for b in blocks)}]", ""]
-    if params:
-        head += [p.declaration for p in params if p.declaration] + [""]
+    head += [f"__all__ = [{', '.join(chr(34) + b.name + chr(34) for b in blocks)}]", ""]
+    here = [line for local, line in sorted(imports.declared_here.items()) if local in used]
+    if params or here:
+        head += [p.declaration for p in params if p.declaration] + here + [""]
     lines = head
     for block in blocks:
-        lines += ["", *block.lines, ""]
-    for name in sorted(writer.imports.unresolved):
-        writer.warnings.append(f"the name {name!r} in an annotation cannot be resolved; it is left as written")
+        lines += ["", *block.head, *([""] if block.body else []), *block.body, ""]
+    for name in sorted(imports.unresolved):
+        warnings.append(f"the name {name!r} in an annotation cannot be resolved; it is left as written")
     return "\n".join(lines[:-1]) + "\n"
 
 
@@ -134,12 +151,8 @@ def _type_params(cls: griffe.Class, writer: ProtocolWriter) -> list[TypeParam]:
     return [_redeclare(name, d, writer) if d is not None else TypeParam(name, name, "") for name, d in found]
 
 
-def _definition(name: griffe.ExprName, loader: griffe.GriffeLoader) -> griffe.Attribute | None:
-    try:
-        obj = loader.modules_collection.get_member(name.canonical_path)
-        obj = obj.final_target if isinstance(obj, griffe.Alias) else obj
-    except (KeyError, ValueError, griffe.AliasResolutionError):
-        return None
+def _definition(name: griffe.ExprName, loader: ModuleLoader) -> griffe.Attribute | None:
+    obj = loader.resolve(name.canonical_path) if "." in name.canonical_path else None
     if isinstance(obj, griffe.Attribute) and str(obj.value).split("(")[0].rsplit(".", 1)[-1] in _TYPE_PARAM_FACTORIES:
         return obj
     return None
@@ -150,15 +163,12 @@ def _redeclare(name: str, definition: griffe.Attribute, writer: ProtocolWriter) 
     assert isinstance(call, ast.Call)
     factory = ast.unparse(call.func).rsplit(".", 1)[-1]
     keywords = {k.arg: k.value for k in call.keywords if k.arg}
-    declared_co = _is_true(keywords.get("covariant"))
-    declared_contra = _is_true(keywords.get("contravariant"))
+    declared = "covariant" if _is_true(keywords.get("covariant")) else "contravariant" if _is_true(keywords.get("contravariant")) else ""
     variance = ""
-    if factory == "TypeVar" and not (declared_co or declared_contra):
+    if factory == "TypeVar":  # how the protocol uses it decides, whatever the class declared
         inward, outward = name in writer.used_in, name in writer.used_out
         variance = "covariant" if outward and not inward else "contravariant" if inward and not outward else ""
-    elif declared_co or declared_contra:
-        variance = "covariant" if declared_co else "contravariant"
-    local = name if variance == "" or declared_co or declared_contra else f"{name}_{'co' if variance == 'covariant' else 'contra'}"
+    local = name if variance == declared else f"{name}_{ {'covariant': 'co', 'contravariant': 'contra'}.get(variance, 'inv')}"
     args = [repr(local)]
     for constraint in call.args[1:]:
         args.append(repr(_forward_ref(constraint, definition, writer)))
@@ -166,7 +176,10 @@ def _redeclare(name: str, definition: griffe.Attribute, writer: ProtocolWriter) 
         args.append(f"bound={_forward_ref(keywords['bound'], definition, writer)!r}")
     if variance:
         args.append(f"{variance}=True")
-    return TypeParam(name, local, f"{local} = {factory}({', '.join(args)})")
+    backport = "default" in keywords
+    if backport:
+        args.append(f"default={_forward_ref(keywords['default'], definition, writer)!r}")
+    return TypeParam(name, local, f"{local} = {factory}({', '.join(args)})", factory, backport)
 
 
 def _forward_ref(node: ast.expr, definition: griffe.Attribute, writer: ProtocolWriter) -> str:
@@ -175,7 +188,8 @@ def _forward_ref(node: ast.expr, definition: griffe.Attribute, writer: ProtocolW
         node = ast.parse(node.value, mode="eval").body
     if definition.parent is None:
         return ast.unparse(node)
-    return resolve_names(ast.Expression(body=node), definition.parent, writer.imports)
+    expr = griffe.safe_get_annotation(node, parent=definition.parent)
+    return writer.imports.render(expr) if expr is not None else ast.unparse(node)
 
 
 def _is_true(node: ast.expr | None) -> bool:

@@ -9,15 +9,18 @@ from dataclasses import dataclass, field
 
 import griffe
 
-from contracts.gen.imports import Imports, resolve_names
-from contracts.gen.source import EXTRA_KEY, ClassFacts, facts_of_class, literal_type
+from contracts.gen.bases import Base, Subst, linearize
+from contracts.gen.bases import members as class_members
+from contracts.gen.imports import Imports
+from contracts.gen.kinds import ENUM_BASES, PLAIN_DECORATORS, descriptor_get, descriptor_subst, is_enum, read_only_fields
+from contracts.gen.loading import ModuleLoader
+from contracts.gen.source import ClassFacts, facts_of_class, function_facts_of, literal_type
 
 # Dunders that define behaviour; the rest of object's dunders say nothing a protocol should require.
 BEHAVIOUR_DUNDERS = frozenset(
     "__aenter__ __aexit__ __enter__ __exit__ __call__ __iter__ __next__ __aiter__ __anext__ __await__ "
     "__len__ __contains__ __getitem__ __setitem__ __delitem__ __bool__ __reversed__ __getattr__".split()
 )
-_SKIP_BASES = frozenset({"object", "typing.Generic", "typing.Protocol", "abc.ABC", "typing_extensions.Protocol"})
 _PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
 _CONTEXT_MANAGERS = {"contextmanager": "AbstractContextManager", "asynccontextmanager": "AbstractAsyncContextManager"}
 _VAR_KINDS = (griffe.ParameterKind.var_positional, griffe.ParameterKind.var_keyword)
@@ -32,6 +35,7 @@ class Rendered:
     annotations: int
     missing: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    weakened: list[str] = field(default_factory=list)
 
     def strength(self) -> str:
         present = self.annotations - len(self.missing)
@@ -39,20 +43,34 @@ class Rendered:
         if self.missing:
             shown = ", ".join(self.missing[:5]) + (", ..." if len(self.missing) > 5 else "")
             line += f"; {len(self.missing)} missing, typed as Any: {shown}"
+        if self.weakened:
+            shown = ", ".join(self.weakened[:5]) + (", ..." if len(self.weakened) > 5 else "")
+            line += f"; {len(self.weakened)} weakened: {shown}"
         return line
 
 
+def _decorator_path(decorator: griffe.Decorator) -> str:
+    value = decorator.value
+    head = value.function if isinstance(value, griffe.ExprCall) else value
+    return head.canonical_path if isinstance(head, (griffe.ExprName, griffe.ExprAttribute)) else str(head)
+
+
 class ProtocolWriter:
-    def __init__(self, cls: griffe.Class, loader: griffe.GriffeLoader, *, include_private: bool) -> None:
+    def __init__(self, cls: griffe.Class, loader: ModuleLoader, *, include_private: bool) -> None:
         self.cls = cls
         self.loader = loader
         self.include_private = include_private
-        self.imports = Imports(loader.modules_collection)
+        self.warnings: list[str] = []
+        self.weakened: list[str] = []
+        self.bases = linearize(cls, loader, self.warnings)
+        self.imports = Imports(loader)
+        self.imports.class_paths = {b.cls.path for b in self.bases}
+        self.enum = is_enum(self.bases)
         self.uses_overload = False
         self.annotations = 0
         self.missing: list[str] = []
-        self.warnings: list[str] = []
         self._facts: dict[str, ClassFacts] = {}
+        self._subst: Subst = {}
         self.used_in: set[str] = set()  # names in parameter annotations (for the variance of type parameters)
         self.used_out: set[str] = set()  # names in return, property and attribute annotations
 
@@ -63,71 +81,94 @@ class ProtocolWriter:
             return name in BEHAVIOUR_DUNDERS
         return self.include_private or not name.startswith("_")
 
-    def members(self) -> list[tuple[str, griffe.Object]]:
-        self._load_bases(self.cls, set())
-        own: list[tuple[int, str, griffe.Object]] = []
-        inherited: list[tuple[str, griffe.Object]] = []
-        for name, member in self.cls.all_members.items():
-            if not self.wanted(name) or member.kind is griffe.Kind.CLASS:
-                continue
-            try:
-                obj = member.final_target if isinstance(member, griffe.Alias) else member
-            except griffe.AliasResolutionError:
-                self.warnings.append(f"{name}: its definition cannot be found; left out")
-                continue
-            if not isinstance(obj, griffe.Object) or obj.kind is griffe.Kind.CLASS:
-                continue
-            if name in self.cls.members and not self.cls.members[name].inherited:
-                own.append((obj.lineno or 0, name, obj))
-            else:
-                inherited.append((name, obj))
-        own.sort(key=lambda row: row[0])
-        return [(name, obj) for _, name, obj in own] + inherited
+    def members(self) -> list[tuple[str, griffe.Object, Base]]:
+        return [row for row in class_members(self.bases, self.loader) if self.wanted(row[0])]
+
+    def extra_names(self, seen: AbstractSet[str]) -> set[str]:
+        return {n for b in self.bases for n in self._facts_of(b.cls).self_attributes if n not in seen and self.wanted(n)}
 
     def extra_attributes(self, seen: set[str]) -> list[str]:
         """Attributes assigned through ``self`` outside ``__init__``, which griffe does not record."""
         lines: list[str] = []
-        for klass in [self.cls, *self._resolved_bases(self.cls)]:
-            for name, attribute in self._facts_of(klass).self_attributes.items():
+        for base in self.bases:
+            self._subst = base.subst
+            for name, attribute in self._facts_of(base.cls).self_attributes.items():
                 if name in seen or not self.wanted(name):
                     continue
                 seen.add(name)
-                text = attribute.annotation
-                final = text is not None and (text == "Final" or text.startswith(("Final[", "typing.Final")))
-                if final and text is not None:
-                    text = text[text.index("[") + 1 : -1] if "[" in text else None
-                annotation = self._annotation_text(klass, text) or literal_type(attribute.value) or self._missing(name)
-                lines += ["    @property", f"    def {name}(self) -> {annotation}: ..."] if final else [f"    {name}: {annotation}"]
+                node = ast.parse(attribute.annotation, mode="eval").body if attribute.annotation else None
+                expr: griffe.Expr | str | None = griffe.safe_get_annotation(node, parent=base.cls) if node is not None else None
+                final, inner = _final(expr)
+                if final:
+                    expr = inner
+                if expr is not None:
+                    self.annotations += 1
+                text = self._expr(expr, use="out" if final else "inout") if expr is not None else None
+                text = text or literal_type(attribute.value) or self._missing(name)
+                lines += self._read_only(name, text) if final else [f"    {name}: {text}"]
         return lines
 
-    def render_member(self, name: str, obj: griffe.Object) -> list[str]:
+    def render_member(self, name: str, obj: griffe.Object, base: Base) -> list[str]:
+        self._subst = base.subst
         if isinstance(obj, griffe.Function):
-            if any(str(d.value).rsplit(".", 1)[-1] in _PROPERTY_DECORATORS for d in obj.decorators):
-                return self._read_only_property(name, obj)  # e.g. a cached_property re-exported under another module
-            if obj.overloads:
-                self.uses_overload = True
-                return [line for overload in obj.overloads for line in self._function(name, overload, "@overload")]
-            return self._function(name, obj)
+            return self._function_member(name, obj)
         if isinstance(obj, griffe.Attribute):
-            if "property" in obj.labels:
-                return self._property(name, obj)
-            target = self._aliased_method(obj)
-            if target is not None:
-                return self._function(name, target)
-            final, inner = _final(obj.annotation)
-            if final:  # a Protocol cannot declare Final members: a read-only property says the same
-                self.annotations += inner is not None
-                text = self._expr(inner, use="out") if inner is not None else None
-                text = text or self._inferred(obj) or _literal_of(obj.value) or self._missing(name)
-                return ["    @property", f"    def {name}(self) -> {text}: ..."]
-            if obj.annotation is not None:
-                self.annotations += 1
-                text = self._expr(obj.annotation, use="inout")
-                if "class-attribute" in obj.labels and "instance-attribute" not in obj.labels:
-                    text = f"{self.imports.add('ClassVar', 'typing.ClassVar')}[{text}]"
-                return [f"    {name}: {text}"]
-            return [f"    {name}: {self._inferred(obj) or _literal_of(obj.value) or self._missing(name)}"]
+            return self._attribute(name, obj, base)
         return []
+
+    def _function_member(self, name: str, obj: griffe.Function) -> list[str]:
+        for decorator in obj.decorators:
+            path = _decorator_path(decorator)
+            if path.rsplit(".", 1)[-1] in _PROPERTY_DECORATORS:
+                return self._getter(name, obj)  # e.g. a cached_property re-exported under another module
+            descriptor = descriptor_get(self.loader, path, self.warnings) if path not in PLAIN_DECORATORS else None
+            if descriptor is not None:  # @reify and other descriptor classes: read like an attribute
+                return self._descriptor_getter(name, obj, descriptor[2])
+        if obj.overloads:
+            overloads = [o for o in obj.overloads if self._self_applies(o)] or list(obj.overloads)
+            if len(overloads) == 1:
+                return self._function(name, overloads[0])
+            self.uses_overload = True
+            return [line for overload in overloads for line in self._function(name, overload, "@overload")]
+        return self._function(name, obj)
+
+    def _attribute(self, name: str, obj: griffe.Attribute, base: Base) -> list[str]:
+        if "property" in obj.labels:
+            return self._property(name, obj)
+        target = self._aliased_method(obj)
+        if target is not None:
+            return self._function(name, target)
+        if self.enum and base.cls.path not in ENUM_BASES and "instance-attribute" not in obj.labels and _is_member_value(obj):
+            enum_class = base.cls
+            return self._read_only(name, self.imports.add(enum_class.name, enum_class.path))
+        final, inner = _final(obj.annotation)
+        if final or read_only_fields(base.cls):
+            annotation = inner if final else obj.annotation
+            self.annotations += annotation is not None
+            text = self._expr(annotation, use="out") if annotation is not None else None
+            text = text or self._inferred(obj) or _literal_of(obj.value) or self._missing(name)
+            return self._read_only(name, text)
+        if obj.annotation is not None:
+            self.annotations += 1
+            head = obj.annotation.left if isinstance(obj.annotation, griffe.ExprSubscript) else obj.annotation
+            if isinstance(head, (griffe.ExprName, griffe.ExprAttribute)):
+                found = descriptor_get(self.loader, self.imports.follow(head.canonical_path), self.warnings)
+                if found is not None:  # `dispatch: dispatcher[Session]`: what `__get__` returns
+                    getter, owner, _ = found
+                    declared = self._expr(obj.annotation, use="out")
+                    self._subst = descriptor_subst(owner, obj.annotation, self.loader)
+                    returns = self._expr(getter.returns, use="out") if getter.returns is not None else self._missing(f"{name} descriptor")
+                    return self._descriptor(name, returns, declared)
+            text = self._expr(obj.annotation, use="inout")
+            if "class-attribute" in obj.labels and "instance-attribute" not in obj.labels:
+                text = f"{self.imports.add('ClassVar', 'typing.ClassVar')}[{text}]"
+            return [f"    {name}: {text}"]
+        inferred = self._inferred(obj)
+        if "instance-attribute" not in obj.labels or (inferred is not None and _optional(inferred)):
+            # a class constant, or `self.x = x` where x may have been narrowed: read-only is what holds
+            self.weakened.append(f"{name} (read-only)")
+            return self._read_only(name, inferred or _literal_of(obj.value) or self._missing(name))
+        return [f"    {name}: {inferred or _literal_of(obj.value) or self._missing(name)}"]
 
     # ----- functions and properties -----------------------------------------------------------------
 
@@ -139,45 +180,84 @@ class ProtocolWriter:
         elif "classmethod" in labels:
             lines.append("    @classmethod")
         is_async = "async" in labels
-        generator = is_async and bool(func.extra.get(EXTRA_KEY, {}).get("async_generator"))
+        generator = is_async and function_facts_of(func)[0]
         self_names = self._self_type_names(func) if "staticmethod" not in labels else set()
         params = self._parameters(func, name, skip_annotation_of_first="staticmethod" not in labels)
-        if func.returns is None and generator:
+        managed = self._managed(name, func, self_names)
+        if func.returns is not None:
+            self.annotations += 1
+        if managed is not None:  # @contextmanager turns a generator of T into a context manager of T
+            returns = managed
+            is_async = generator = False
+        elif func.returns is None and generator:
             iterator = self.imports.add("AsyncIterator", "collections.abc.AsyncIterator")
             returns = f"{iterator}[{self.imports.add('Any', 'typing.Any')}]"
         elif func.returns is None:
             returns = self._missing(f"{name}() return")
         else:
             returns = self._expr(func.returns, replace=self_names, use="out")
-        if func.returns is not None:
-            self.annotations += 1
-        manager = next((m for d in func.decorators if (m := _CONTEXT_MANAGERS.get(str(d.value).rsplit(".", 1)[-1]))), None)
-        if manager is not None:  # @contextmanager turns a generator of T into a context manager of T
-            local = self.imports.add(manager, f"contextlib.{manager}")
-            yielded = func.returns.slice if isinstance(func.returns, griffe.ExprSubscript) else None
-            first = yielded.elements[0] if isinstance(yielded, griffe.ExprTuple) else yielded
-            inner = self._expr(first, replace=self_names, use="out") if first is not None else self._missing(f"{name}() yield")
-            returns = f"{local}[{inner}]"
-            is_async = generator = False
         prefix = "async def" if is_async and not generator else "def"
         lines.append(f"    {prefix} {name}({params}) -> {returns}: ...")
         return lines
 
+    def _managed(self, name: str, func: griffe.Function, self_names: AbstractSet[str] = frozenset()) -> str | None:
+        """``AbstractContextManager[T]`` for a ``@contextmanager`` generator of T; None for other functions."""
+        manager = next((m for d in func.decorators if (m := _CONTEXT_MANAGERS.get(str(d.value).rsplit(".", 1)[-1]))), None)
+        if manager is None:
+            return None
+        local = self.imports.add(manager, f"contextlib.{manager}")
+        yielded = func.returns.slice if isinstance(func.returns, griffe.ExprSubscript) else None
+        first = yielded.elements[0] if isinstance(yielded, griffe.ExprTuple) else yielded
+        inner = self._expr(first, replace=self_names, use="out") if first is not None else self._missing(f"{name}() yield")
+        return f"{local}[{inner}]"
+
     def _property(self, name: str, attribute: griffe.Attribute) -> list[str]:
         writable = "writable" in attribute.labels and "cached" not in attribute.labels
-        annotation = self._expr(attribute.annotation, use="inout" if writable else "out") if attribute.annotation is not None else self._missing(f"{name} property")
         if attribute.annotation is not None:
             self.annotations += 1
+        annotation = self._expr(attribute.annotation, use="out") if attribute.annotation is not None else self._missing(f"{name} property")
         lines = ["    @property", f"    def {name}(self) -> {annotation}: ..."]
-        if writable:
+        setter = attribute.setter if writable else None
+        if isinstance(setter, griffe.Function):
+            params = list(setter.parameters)
+            value = params[1] if len(params) > 1 else None
+            value_name = value.name if value is not None else "value"
+            if value is not None and value.annotation is not None:
+                self.annotations += 1
+                value_type = self._expr(value.annotation, use="in")
+            else:
+                value_type = self._missing(f"{name} setter({value_name})")
+            returns = self._expr(setter.returns, use="out") if setter.returns is not None else "None"
+            lines += [f"    @{name}.setter", f"    def {name}(self, {value_name}: {value_type}) -> {returns}: ..."]
+        elif writable:
             lines += [f"    @{name}.setter", f"    def {name}(self, value: {annotation}) -> None: ..."]
         return lines
 
-    def _read_only_property(self, name: str, func: griffe.Function) -> list[str]:
-        returns = self._missing(f"{name} property") if func.returns is None else self._expr(func.returns, use="out")
+    def _getter(self, name: str, func: griffe.Function) -> list[str]:
         if func.returns is not None:
             self.annotations += 1
-        return ["    @property", f"    def {name}(self) -> {returns}: ..."]
+        returns = self._missing(f"{name} property") if func.returns is None else self._managed(name, func) or self._expr(func.returns, use="out")
+        return self._read_only(name, returns)
+
+    def _descriptor_getter(self, name: str, func: griffe.Function, descriptor: griffe.Class) -> list[str]:
+        if func.returns is None:
+            return self._getter(name, func)
+        self.annotations += 1
+        returns = self._managed(name, func) or self._expr(func.returns, use="out")
+        local = self.imports.add(descriptor.name, descriptor.path)
+        arguments = self.imports.bare_arguments(descriptor.path)
+        declared = f"{local}[{returns}]" if arguments.count(",") == 0 and arguments else local + arguments
+        return self._descriptor(name, returns, declared)
+
+    def _descriptor(self, name: str, returns: str, declared: str) -> list[str]:
+        """A descriptor read through an instance: mypy applies ``__get__``, pyright compares the declared
+        descriptor type; the union is what both accept."""
+        self.weakened.append(f"{name} (descriptor: {returns} | {declared})")
+        return self._read_only(name, f"{returns} | {declared}")
+
+    @staticmethod
+    def _read_only(name: str, annotation: str) -> list[str]:
+        return ["    @property", f"    def {name}(self) -> {annotation}: ..."]
 
     def _parameters(self, func: griffe.Function, label: str, *, skip_annotation_of_first: bool) -> str:
         parts: list[str] = []
@@ -213,8 +293,33 @@ class ProtocolWriter:
         params = list(func.parameters)
         if not params or params[0].annotation is None or isinstance(params[0].annotation, str):
             return set()
-        names = {n.name for n in params[0].annotation.iterate(flat=True) if isinstance(n, griffe.ExprName)}
-        return {n for n in names if n not in {"type", "Type"}}
+        names = [n for n in params[0].annotation.iterate(flat=True) if isinstance(n, griffe.ExprName)]
+        return {n.name for n in names if n.name not in {"type", "Type"} and self._is_type_var(n)}
+
+    def _is_type_var(self, name: griffe.ExprName) -> bool:
+        from contracts.gen.bases import is_type_param
+
+        return is_type_param(self.loader, name.canonical_path)
+
+    def _self_applies(self, func: griffe.Function) -> bool:
+        """Whether an overload with an annotated ``self`` (``self: SyncClientProtocol``) applies to the
+        class: the class is that type, derives from it, or has the protocol's annotated attributes."""
+        params = list(func.parameters)
+        annotation = params[0].annotation if params and "staticmethod" not in func.labels else None
+        if not isinstance(annotation, (griffe.ExprName, griffe.ExprAttribute)) or self._self_type_names(func):
+            return True
+        found = self.loader.resolve(self.imports.follow(annotation.canonical_path))
+        if not isinstance(found, griffe.Class) or found.path in self.imports.class_paths:
+            return True
+        if not any(str(b).rsplit(".", 1)[-1] == "Protocol" for b in found.bases):
+            return False
+        mine = {name: obj for name, obj, _ in class_members(self.bases, self.loader)}
+        for name, member in found.members.items():
+            if isinstance(member, griffe.Attribute) and member.annotation is not None:
+                own = mine.get(name)
+                if not isinstance(own, griffe.Attribute) or str(own.annotation) != str(member.annotation):
+                    return False
+        return True
 
     def _inferred(self, attribute: griffe.Attribute) -> str | None:
         """The type mypy infers for ``self.x = param`` (the parameter's annotation) or ``self.x = Cls(...)``."""
@@ -227,26 +332,20 @@ class ProtocolWriter:
                         self.annotations += 1
                         return self._expr(param.annotation)
         if isinstance(value, griffe.ExprCall) and isinstance(value.function, griffe.ExprName):
-            try:
-                called = self.loader.modules_collection.get_member(value.function.canonical_path)
-            except KeyError:
-                return None
+            called = self.loader.resolve(value.function.canonical_path) if "." in value.function.canonical_path else None
             if isinstance(called, griffe.Class):
                 self.annotations += 1
-                return self.imports.add(value.function.name, value.function.canonical_path)
+                return self.imports.add(value.function.name, called.path) + self.imports.bare_arguments(called.path)
         return None
 
     def _aliased_method(self, attribute: griffe.Attribute) -> griffe.Function | None:
         """``with_options = copy`` in a class body: the method it names."""
         value = attribute.value
         if isinstance(value, griffe.ExprName) and attribute.annotation is None:
-            target = self.cls.all_members.get(value.name)
-            try:
-                resolved = target.final_target if isinstance(target, griffe.Alias) else target
-            except griffe.AliasResolutionError:
-                return None
-            if isinstance(resolved, griffe.Function):
-                return resolved
+            for base in self.bases:
+                target = base.cls.members.get(value.name)
+                if isinstance(target, griffe.Function):
+                    return target
         return None
 
     # ----- annotations ------------------------------------------------------------------------------
@@ -255,66 +354,42 @@ class ProtocolWriter:
         """An annotation as written, its names imported; ``use`` says where it stands ("in", "out"),
         and names in ``replace`` (a self-typed method's TypeVar) become ``Self``."""
         if not isinstance(expr, str):
-            names = {n.name for n in expr.iterate(flat=True) if isinstance(n, griffe.ExprName)}
+            names = _names(expr, self._subst)
             if "in" in use:
                 self.used_in |= names
             if "out" in use:
                 self.used_out |= names
         self_name = self.imports.add("Self", "typing.Self") if replace else ""
-        return self.imports.render(expr, replace, self_name)
-
-    def _annotation_text(self, klass: griffe.Class, text: str | None) -> str | None:
-        """An annotation read from the syntax tree, with its names resolved in the class's scope."""
-        if text is None:
-            return None
-        try:
-            tree = ast.parse(text, mode="eval")
-        except SyntaxError:
-            return None
-        self.annotations += 1
-        return resolve_names(tree, klass, self.imports)
+        return self.imports.render(expr, replace, self_name, self._subst)
 
     def _missing(self, where: str) -> str:
         self.annotations += 1
         self.missing.append(where)
         return self.imports.add("Any", "typing.Any")
 
-    # ----- helpers ----------------------------------------------------------------------------------
-
     def _facts_of(self, klass: griffe.Class) -> ClassFacts:
         if klass.path not in self._facts:
             self._facts[klass.path] = facts_of_class(klass)
         return self._facts[klass.path]
 
-    def _resolved_bases(self, klass: griffe.Class) -> list[griffe.Class]:
-        try:
-            return [b for b in klass.mro() if isinstance(b, griffe.Class)]
-        except (ValueError, griffe.AliasResolutionError):
-            return [b for b in klass.resolved_bases if isinstance(b, griffe.Class)]
 
-    def _load_bases(self, klass: griffe.Class, seen: set[str]) -> None:
-        """Load the packages that base classes come from, so that inherited members are known."""
-        for base in klass.bases:
-            path = base.canonical_path if isinstance(base, griffe.Expr) else str(base)
-            path = path.split("[")[0]
-            if path in _SKIP_BASES or path in seen or path.startswith(("typing.", "builtins.")):
-                continue
-            seen.add(path)
-            top = path.split(".")[0]
-            if top not in self.loader.modules_collection:
-                try:
-                    self.loader.load(top)
-                except (ModuleNotFoundError, griffe.LoadingError, OSError):
-                    self.warnings.append(f"base class {path} cannot be found; its members are left out")
-                    continue
-            try:
-                resolved = self.loader.modules_collection.get_member(path)
-                resolved = resolved.final_target if isinstance(resolved, griffe.Alias) else resolved
-            except (KeyError, griffe.AliasResolutionError):
-                self.warnings.append(f"base class {path} cannot be found; its members are left out")
-                continue
-            if isinstance(resolved, griffe.Class):
-                self._load_bases(resolved, seen)
+def _names(expr: griffe.Expr | str, subst: Subst) -> set[str]:
+    """The names in an annotation, inherited type parameters replaced by the names of their arguments."""
+    found: set[str] = set()
+    for item in expr.iterate(flat=True) if isinstance(expr, griffe.Expr) else ():
+        if isinstance(item, griffe.ExprName):
+            value = subst.get(item.canonical_path) if subst else None
+            found |= _names(value[0], value[1]) if value is not None else {item.name}
+    return found
+
+
+def _is_member_value(attribute: griffe.Attribute) -> bool:
+    """An enum class attribute that becomes a member: assigned a value, not ``ClassVar``, not ``_private``."""
+    return attribute.value is not None and not attribute.name.startswith("_") and "ClassVar" not in str(attribute.annotation)
+
+
+def _optional(text: str) -> bool:
+    return "None" in text or "Optional" in text or "Union" in text or "|" in text
 
 
 def _final(annotation: griffe.Expr | str | None) -> tuple[bool, griffe.Expr | str | None]:
@@ -332,4 +407,3 @@ def _literal_of(value: griffe.Expr | str | None) -> str | None:
         except SyntaxError:
             return None
     return None
-

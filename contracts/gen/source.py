@@ -99,25 +99,32 @@ def _flatten(target: ast.expr) -> Iterator[ast.expr]:
 
 
 class FactsExtension(griffe.Extension):
-    """Stores each method's facts in ``Function.extra["gen_protocol"]`` while griffe visits it."""
+    """Keeps each method's syntax tree in ``Function.extra["gen_protocol"]`` while griffe visits it; the
+    facts are read from it only for the classes a protocol is generated from (see ``facts_of_class``)."""
 
     def on_function_instance(self, *, node: ast.AST | griffe.ObjectNode, func: griffe.Function, agent: Any, **kwargs: Any) -> None:
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not isinstance(func.parent, griffe.Class):
-            return
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and isinstance(func.parent, griffe.Class):
+            func.extra[EXTRA_KEY] = {"node": node}
+
+
+def function_facts_of(func: griffe.Function) -> tuple[bool, dict[str, SelfAttribute]]:
+    """The facts of one method visited with the extension, computed once."""
+    found = func.extra.get(EXTRA_KEY)
+    if not found:
+        return False, {}
+    if "async_generator" not in found:
         lines: Sequence[str] = func.lines if func.lineno and func.endlineno else []
-        is_generator, attributes = function_facts(node, "\n".join(lines) if lines else None)
-        func.extra[EXTRA_KEY] = {"async_generator": is_generator, "self_attributes": attributes}
+        found["async_generator"], found["self_attributes"] = function_facts(found["node"], "\n".join(lines) if lines else None)
+    return found["async_generator"], found["self_attributes"]
 
 
 def facts_of_class(klass: griffe.Class) -> ClassFacts:
-    """The facts the extension recorded for a class's own methods (overloads included)."""
+    """The facts of a class's own methods (overloads included)."""
     facts = ClassFacts()
     for name, member in klass.members.items():
         if isinstance(member, griffe.Function):
             for function in [member, *(member.overloads or [])]:
-                found = function.extra.get(EXTRA_KEY)
-                if found:
-                    facts.add(name, found["async_generator"], found["self_attributes"])
+                facts.add(name, *function_facts_of(function))
     return facts
 
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 import ast
 import difflib
 import sys
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
 import griffe
+
+from contracts.gen.loading import ModuleLoader, SourceError
 
 
 class GenerationError(Exception):
@@ -60,73 +63,58 @@ def _module_of_file(path: Path) -> tuple[Path, str]:
     return folder, ".".join(parts)
 
 
-def load_class(target: Target) -> tuple[griffe.Class, griffe.GriffeLoader]:
+def load_class(target: Target) -> tuple[griffe.Class, ModuleLoader]:
+    """The target class, with only the modules it lives in visited (others load on demand)."""
     from contracts.gen.source import FactsExtension
 
-    loader = griffe.GriffeLoader(
-        search_paths=list(target.search_paths),
-        allow_inspection=False,
-        extensions=griffe.load_extensions(FactsExtension()),
-    )
-    top = target.module.split(".")[0]
+    loader = ModuleLoader(target.search_paths, [FactsExtension()])
     try:
-        package = loader.load(top)
-    except ModuleNotFoundError:
-        raise GenerationError(f"module {target.module!r} not found on the search path (target {target.spec!r})") from None
-    except SyntaxError as exc:
-        raise GenerationError(f"{exc.filename}:{exc.lineno}: syntax error: {exc.msg}") from None
-    except griffe.LoadingError as exc:
-        cause = exc.__cause__
-        if isinstance(cause, SyntaxError):
-            where = target.file if target.file is not None and target.file.name == cause.filename else cause.filename
-            raise GenerationError(f"{where}:{cause.lineno}: syntax error: {cause.msg}") from None
-        raise GenerationError(f"cannot read {target.module!r}: {exc}") from None
-    if not isinstance(package, griffe.Module):
-        raise GenerationError(f"module {top!r} not found on the search path (target {target.spec!r})")
-    module = package
-    for part in target.module.split(".")[1:]:
-        child = module.members.get(part)
-        if not isinstance(child, griffe.Module):
-            _raise_syntax_error(module, part)
-            raise GenerationError(f"module {target.module!r} not found on the search path (target {target.spec!r})")
-        module = child
-    found: griffe.Object | griffe.Alias = module
-    for part in target.qualname.split("."):
-        member = found.members.get(part)
-        if member is None:
-            raise GenerationError(_not_found(target, found))
-        found = member
+        module = loader.module(target.module)
+    except SourceError as exc:
+        raise GenerationError(str(exc)) from None
+    if module is None:
+        raise GenerationError(f"module {target.module!r} not found on the search path (target {target.spec!r})")
+    path = f"{target.module}.{target.qualname}"
     try:
-        obj = found.final_target if isinstance(found, griffe.Alias) else found
-    except griffe.AliasResolutionError as exc:
-        where = exc.alias.target_path if isinstance(exc.alias, griffe.Alias) else "another module"
-        raise GenerationError(f"{target.spec}: defined in {where}, which cannot be read statically") from None
-    if isinstance(obj, griffe.Attribute) and isinstance(obj.value, griffe.ExprName):
-        obj = _class_named(loader, obj.value.canonical_path) or obj  # `FileLock = UnixFileLock`: the class it names
+        found = loader.get(path) or _from_module_getattr(loader, module, target.qualname)
+        if found is None:
+            raise GenerationError(_not_found(target, module))
+        obj = loader.resolve(path) if isinstance(found, griffe.Alias) else found
+        if obj is None:
+            where = found.target_path if isinstance(found, griffe.Alias) else "another module"
+            raise GenerationError(f"{target.spec}: defined in {where}, which cannot be read statically")
+        if isinstance(obj, griffe.Attribute) and isinstance(obj.value, griffe.ExprName):
+            named = loader.resolve(obj.value.canonical_path)  # `FileLock = UnixFileLock`: the class it names
+            obj = named if isinstance(named, griffe.Class) else obj
+    except SourceError as exc:
+        raise GenerationError(str(exc)) from None
     if not isinstance(obj, griffe.Class):
         article = "an" if obj.kind.value[0] in "aeiou" else "a"
         raise GenerationError(f"{target.spec}: {target.qualname!r} is {article} {obj.kind.value}, not a class")
     return obj, loader
 
 
-def _class_named(loader: griffe.GriffeLoader, path: str) -> griffe.Class | None:
-    try:
-        found = loader.modules_collection.get_member(path)
-        found = found.final_target if isinstance(found, griffe.Alias) else found
-    except (KeyError, ValueError, griffe.AliasResolutionError):
+def _from_module_getattr(loader: ModuleLoader, module: griffe.Module, name: str) -> griffe.Object | griffe.Alias | None:
+    """A name a module exports through ``def __getattr__(name)``: the import in its body that binds it
+    (``if name == "ThreadPoolExecutor": from .thread import ThreadPoolExecutor``)."""
+    function = module.members.get("__getattr__")
+    if not isinstance(function, griffe.Function) or "." in name or not function.lineno or not function.endlineno:
         return None
-    return found if isinstance(found, griffe.Class) else None
-
-
-def _raise_syntax_error(package: griffe.Module, name: str) -> None:
-    """griffe leaves out a submodule it cannot parse: say where the syntax error is."""
-    folder = package.filepath.parent if isinstance(package.filepath, Path) else None
-    for path in (folder / f"{name}.py", folder / name / "__init__.py") if folder else ():
-        if path.is_file():
-            try:
-                ast.parse(path.read_bytes(), filename=str(path))
-            except SyntaxError as exc:
-                raise GenerationError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
+    text = "\n".join(function.lines)
+    try:
+        tree = ast.parse(textwrap.dedent(text))
+    except SyntaxError:
+        return None
+    package = module.path if module.is_init_module else module.path.rpartition(".")[0]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.name == name:
+                    base = package.split(".")
+                    base = base[: len(base) - node.level + 1] if node.level else []
+                    source = ".".join([*base, *([node.module] if node.module else [])])
+                    return loader.get(f"{source}.{name}")
+    return None
 
 
 def _not_found(target: Target, scope: griffe.Object | griffe.Alias) -> str:

@@ -1,0 +1,211 @@
+"""Loading modules on demand, from the file a type checker would read.
+
+griffe's ``load("pkg")`` visits every module of a package (about 3,200 for ``anthropic``). A protocol
+needs only the class's module, its bases' modules and the modules its annotations name, so each module
+is visited when first asked for, and only that module (its parent packages' ``__init__`` included).
+
+Which file: the one mypy and pyright read. For the standard library, mypy's bundled typeshed
+(``<site-packages>/mypy/typeshed/stdlib``); otherwise, on each search path, an installed ``<pkg>-stubs``
+package first, then the package itself, where a ``.pyi`` beside a ``.py`` wins.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import griffe
+
+from contracts.gen.branches import TypeCheckerBranches
+
+logging.getLogger("griffe").setLevel(logging.CRITICAL)  # errors are reported by the generator, once
+
+
+class SourceError(Exception):
+    """A module file that cannot be read as Python source: message for the user."""
+
+
+def _typeshed(search_paths: Sequence[str]) -> tuple[Path | None, frozenset[str]]:
+    """mypy's bundled typeshed stdlib folder and the top-level module names it covers."""
+    for folder in search_paths:
+        stdlib = Path(folder) / "mypy" / "typeshed" / "stdlib"
+        versions = stdlib / "VERSIONS"
+        if versions.is_file():
+            names = set()
+            for line in versions.read_text(encoding="utf-8").splitlines():
+                line = line.split("#", 1)[0].strip()
+                if ":" in line:
+                    names.add(line.split(":", 1)[0].strip().split(".")[0])
+            return stdlib, frozenset(names)
+    return None, frozenset()
+
+
+def _module_file(folder: Path, parts: Sequence[str], *, stubs_only: bool = False) -> Path | None:
+    """``folder/a/b.pyi``, ``folder/a/b/__init__.pyi``, then the ``.py`` forms."""
+    base = folder.joinpath(*parts)
+    suffixes = (".pyi",) if stubs_only else (".pyi", ".py")
+    for suffix in suffixes:
+        for candidate in (base / f"__init__{suffix}", base.with_name(base.name + suffix)):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+class ModuleLoader:
+    """A griffe modules collection filled lazily, module by module."""
+
+    def __init__(self, search_paths: Sequence[str], extensions: Sequence[griffe.Extension] = ()) -> None:
+        self.search_paths = [str(p) for p in search_paths]
+        self.extensions = griffe.load_extensions(TypeCheckerBranches(), *extensions)
+        self.collection = griffe.ModulesCollection()
+        self.lines = griffe.LinesCollection()
+        self.typeshed, self.stdlib = _typeshed(self.search_paths)
+        self._missing: set[str] = set()
+        self._loading: set[str] = set()
+
+    # ----- finding files ----------------------------------------------------------------------------
+
+    def locate(self, dotted: str) -> Path | None:
+        """The file a type checker reads for module ``dotted``, or None."""
+        parts = dotted.split(".")
+        if self.typeshed is not None and parts[0] in self.stdlib:
+            found = _module_file(self.typeshed, parts, stubs_only=True)
+            if found is not None:
+                return found
+        stub_parts = [f"{parts[0]}-stubs", *parts[1:]]
+        for folder in self.search_paths:
+            found = _module_file(Path(folder), stub_parts, stubs_only=True)
+            if found is not None:
+                return found
+        for folder in self.search_paths:
+            found = _module_file(Path(folder), parts)
+            if found is not None:
+                return found
+        return None
+
+    # ----- loading ----------------------------------------------------------------------------------
+
+    def module(self, dotted: str) -> griffe.Module | None:
+        """Module ``dotted``, visited now if it was not yet (with its parent packages); None if absent."""
+        parts = dotted.split(".")
+        parent: griffe.Module | None = None
+        for depth in range(1, len(parts) + 1):
+            name = ".".join(parts[:depth])
+            known = self._known(name)
+            if known is None:
+                if name in self._missing:
+                    return None
+                known = self._visit(name, parent)
+                if known is None:
+                    self._missing.add(name)
+                    return None
+            parent = known
+        return parent
+
+    def _known(self, dotted: str) -> griffe.Module | None:
+        head, _, rest = dotted.partition(".")
+        found: object = self.collection.members.get(head)
+        for part in rest.split(".") if rest else ():
+            if not isinstance(found, griffe.Module):
+                return None
+            found = found.members.get(part)
+        return found if isinstance(found, griffe.Module) else None
+
+    def _visit(self, dotted: str, parent: griffe.Module | None) -> griffe.Module | None:
+        path = self.locate(dotted)
+        if path is None:
+            return None
+        raw = path.read_bytes()
+        if b"\0" in raw:
+            raise SourceError(f"{path}: contains NUL bytes; not a Python source file")
+        try:
+            code = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise SourceError(f"{path}: not UTF-8 text (byte {exc.start}); not a Python source file") from None
+        self.lines[path] = code.splitlines()
+        name = dotted.rpartition(".")[2]
+        self._loading.add(dotted)
+        try:
+            module = griffe.visit(
+                name,
+                filepath=path,
+                code=code,
+                extensions=self.extensions,
+                parent=parent,
+                lines_collection=self.lines,
+                modules_collection=self.collection,
+            )
+        except SyntaxError as exc:
+            raise SourceError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
+        finally:
+            self._loading.discard(dotted)
+        if parent is None:
+            self.collection.set_member(name, module)
+        else:
+            parent.set_member(name, module)
+        self._expand_wildcards(module)
+        return module
+
+    def _expand_wildcards(self, module: griffe.Module) -> None:
+        """``from .queues import *``: load the module named, then let griffe copy its names."""
+        targets = [m.wildcard for m in module.members.values() if isinstance(m, griffe.Alias) and m.wildcard]
+        if not targets:
+            return
+        for target in targets:
+            if target not in self._loading:
+                self.module(target)
+        loader = griffe.GriffeLoader(modules_collection=self.collection, lines_collection=self.lines)
+        try:
+            loader.expand_wildcards(module, external=False)
+        except (griffe.AliasResolutionError, griffe.CyclicAliasError, KeyError):
+            pass  # names behind a wildcard that cannot be expanded stay unknown, as for any unresolved name
+
+    # ----- resolving names --------------------------------------------------------------------------
+
+    def get(self, path: str) -> griffe.Object | griffe.Alias | None:
+        """The object at a dotted path, loading the longest module prefix of it; aliases not followed."""
+        parts = path.split(".")
+        module: griffe.Module | None = None
+        depth = 0
+        for depth in range(len(parts), 0, -1):
+            module = self._known(".".join(parts[:depth])) or self.module(".".join(parts[:depth]))
+            if module is not None:
+                break
+        if module is None:
+            return None
+        found: griffe.Object | griffe.Alias = module
+        for part in parts[depth:]:
+            if isinstance(found, griffe.Alias):
+                target = self.resolve(found.target_path)
+                if target is None:
+                    return None
+                found = target
+            member = found.members.get(part)
+            if member is None:
+                return None
+            found = member
+        return found
+
+    def resolve(self, path: str) -> griffe.Object | None:
+        """The object a dotted path finally names, following re-exports across modules."""
+        seen: set[str] = set()
+        found = self.get(path)
+        while isinstance(found, griffe.Alias):
+            if found.target_path in seen:
+                return None
+            seen.add(found.target_path)
+            found = self.get(found.target_path)
+        return found
+
+    def final_path(self, path: str) -> str:
+        """Where a re-exported name is defined: ``pkg.Client`` -> ``pkg._client.Client``."""
+        seen: set[str] = set()
+        found = self.get(path)
+        while isinstance(found, griffe.Alias) and found.target_path not in seen:
+            seen.add(found.target_path)
+            following = self.get(found.target_path)
+            if following is None:  # `try: from ._speedups import X`: a compiled module has no source to read
+                return path
+            path, found = found.target_path, following
+        return path
