@@ -153,7 +153,8 @@ def render_family(family: list[Node], loader: ModuleLoader, *, target_spec: str,
         node.writer.imports = imports
         replaced = {attribute: ["    @property", f"    def {attribute}(self) -> {child.name}: ..."] for attribute, child in node.children.items()}
         node.writer.annotations += len(replaced)
-        blocks.append(class_block(node.cls, node.writer, node.members, protocol_name=node.name, target_spec=target_spec, replaced=replaced))
+        spec = target_spec if node is family[0] else node.cls.path  # a docstring-less class: "the public interface of" it
+        blocks.append(class_block(node.cls, node.writer, node.members, protocol_name=node.name, target_spec=spec, replaced=replaced))
     warnings: list[str] = []
     summary = f"{blocks[0].summary.rstrip('.')}; with {', '.join(node.name for node in family[1:])}."
     text = module_text(blocks, imports, warnings, target_spec=target_spec, regenerate=regenerate, summary=summary)

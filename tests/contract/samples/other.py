@@ -13,3 +13,10 @@ class Reading:
 class Legacy:
     def legacy(self, reading: Reading) -> None:
         return None
+
+
+class Completions:
+    """A second class named Completions, for the family naming test."""
+
+    def complete(self, prompt: str) -> str:
+        return prompt
