@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from tests.corpus.targets import Target
 
+_COUNTS = re.compile(r"(\d+)/(\d+) annotations present")
 
-def problems_in(text: str, target: Target) -> tuple[str, ...]:
-    """Each expectation of ``target`` that ``text`` misses, and every import that nothing uses."""
+
+def problems_in(text: str, target: Target, strength: str | None) -> tuple[str, ...]:
+    """Each expectation of ``target`` that the protocol ``text`` or its contract-strength line misses,
+    and every import that nothing uses."""
     module = ast.parse(text)
     members = protocol_members(module, target.protocol_name)
     found = [f"member {name!r} missing" for name in target.members if name not in members]
     found += [f"contains {snippet!r}" for snippet in target.absent if snippet in text]
+    if target.typed:
+        counts = _COUNTS.search(strength or "")
+        if counts is None or counts[1] != counts[2]:
+            found.append(f"annotations missing where type checkers see them all: {strength}")
     found += [f"unused import {name!r}" for name in unused_imports(module)]
     return tuple(found)
 

@@ -44,10 +44,11 @@ class Generation:
     members: int | None
     strength: str | None
     syntax_error: str | None  # the protocol was written but is not valid Python
+    text: str  # the protocol as written, "" if none was
 
     @property
     def written(self) -> bool:
-        return self.exit_code == 0 and self.protocol.is_file()
+        return self.exit_code == 0 and bool(self.text)
 
     @property
     def checkable(self) -> bool:
@@ -137,22 +138,21 @@ def generate(target: Target, workdir: Path) -> Generation:
     seconds = time.perf_counter() - start
     match = _STRENGTH.search(out + "\n" + err)
     members, strength = (int(match["members"]), match["strength"]) if match else (None, None)
-    return prepare(Generation(target, code, out, err, seconds, protocol, check, members, strength, None))
+    return prepare(Generation(target, code, out, err, seconds, protocol, check, members, strength, None, ""))
 
 
 def prepare(gen: Generation) -> Generation:
     """Compile the written protocol and write its check file beside it; call again after editing a protocol."""
     gen.check.unlink(missing_ok=True)
-    if not gen.written:
-        return replace(gen, syntax_error=None)
-    text = gen.protocol.read_text(encoding="utf-8")
+    text = gen.protocol.read_text(encoding="utf-8") if gen.exit_code == 0 and gen.protocol.is_file() else ""
     try:
         compile(text, str(gen.protocol), "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as exc:  # mypy would stop at this file and check no other
-        return replace(gen, syntax_error=f"{type(exc).__name__}: {exc}")
-    arity = type_parameter_count(text, gen.target.protocol_name)
-    gen.check.write_text(check_source(gen.target, gen.protocol.stem, arity), encoding="utf-8")
-    return replace(gen, syntax_error=None)
+        return replace(gen, syntax_error=f"{type(exc).__name__}: {exc}", text=text)
+    if text:
+        arity = type_parameter_count(text, gen.target.protocol_name)
+        gen.check.write_text(check_source(gen.target, gen.protocol.stem, arity), encoding="utf-8")
+    return replace(gen, syntax_error=None, text=text)
 
 
 def check_source(target: Target, protocol_module: str, protocol_arity: int) -> str:
@@ -212,7 +212,6 @@ def check_all(generations: Sequence[Generation], workdir: Path, *, cache_dir: Pa
     results = []
     for gen in generations:
         protocol, check = gen.protocol.resolve(), gen.check.resolve()
-        text = gen.protocol.read_text(encoding="utf-8") if gen.checkable else ""
         results.append(
             TargetResult(
                 gen,
@@ -220,7 +219,7 @@ def check_all(generations: Sequence[Generation], workdir: Path, *, cache_dir: Pa
                 _on(mypy.diagnostics, check),
                 _on(pyright.diagnostics, protocol),
                 _on(pyright.diagnostics, check),
-                problems_in(text, gen.target) if gen.checkable else (),
+                problems_in(gen.text, gen.target, gen.strength) if gen.checkable else (),
             )
         )
     total = sum(gen.seconds for gen in generations)

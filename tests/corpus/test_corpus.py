@@ -19,7 +19,7 @@ by_source = pytest.mark.parametrize("target", TARGETS, ids=[target.source for ta
 def _written(result: TargetResult) -> str:
     """Why there is nothing to type-check, or the empty string."""
     gen = result.generation
-    if gen.exit_code != 0 or not gen.protocol.is_file():
+    if not gen.written:
         tail = gen.stderr.strip().splitlines()[-3:]
         return f"generator exited {gen.exit_code}: " + " | ".join(tail)
     return f"the protocol is not valid Python: {gen.syntax_error}" if gen.syntax_error else ""

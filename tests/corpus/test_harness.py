@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.corpus.expectations import problems_in
 from tests.corpus.harness import CorpusRun, Generation, check_all, generate_all, prepare
 from tests.corpus.targets import SYNTHETIC, Target
 
@@ -90,3 +91,32 @@ def test_a_failed_generation_keeps_its_exit_status_and_message(tampered: CorpusR
 def test_rows_must_have_distinct_keys(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="repeated: twice"):
         generate_all([_row("twice"), _row("twice")], tmp_path)
+
+
+PROTOCOL_TEXT = """\
+from __future__ import annotations
+from typing import Any, Protocol, TYPE_CHECKING
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+    from os import PathLike
+class HeadersProtocol(Protocol):
+    ATTRS: Any
+    def keys(self) -> Iterator[str]: ...
+    def open(self, path: "PathLike[str]") -> None: ...
+"""
+
+
+def test_expectations_report_missing_members_forbidden_text_unused_imports_and_any() -> None:
+    row = Target("m:Headers", "m:Headers", "", members=("keys", "__contains__"), absent=("ATTRS: Any",), typed=True)
+    assert problems_in(PROTOCOL_TEXT, row, "contract strength: 3/4 annotations present; 1 missing") == (
+        "member '__contains__' missing",
+        "contains 'ATTRS: Any'",
+        "annotations missing where type checkers see them all: contract strength: 3/4 annotations present; 1 missing",
+        "unused import 'AsyncIterator'",
+    )
+
+
+def test_expectations_met_report_nothing() -> None:
+    text = PROTOCOL_TEXT.replace("AsyncIterator, ", "").replace("ATTRS: Any", "ATTRS: frozenset[Any]")
+    row = Target("m:Headers", "m:Headers", "", members=("keys", "ATTRS", "open"), absent=("ATTRS: Any",), typed=True)
+    assert problems_in(text, row, "contract strength: 4/4 annotations present") == ()
