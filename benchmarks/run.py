@@ -17,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import bench_gen, bench_misc, bench_wire  # noqa: E402  # the path above must be set first
+from benchmarks import bench_corpus  # noqa: E402
 from benchmarks.common import ROOT, table  # noqa: E402
 
 TARGETS = {
@@ -42,6 +43,9 @@ def main() -> int:
     print("imports and the mypy gate ...", flush=True)
     imports = bench_misc.import_times(rounds + 2)
     gate = bench_misc.mypy_gate()
+    print("corpus: each class against its own protocol ...", flush=True)
+    corpus = bench_corpus.measure()
+    bench_corpus.write(corpus)
 
     per_call = wire["per-call ms"]
     ratio = per_call["BYOKHandler"] / per_call["raw openai SDK"]
@@ -90,6 +94,10 @@ def main() -> int:
         "## The mypy gate (`mypy tests/`)",
         "",
         f"cold (empty cache): {gate['cold']:.1f} s; warm: {gate['warm']:.1f} s",
+        "",
+        "## Corpus: each class against its own generated protocol ([CORPUS.md](CORPUS.md))",
+        "",
+        bench_corpus.summary(corpus),
         "",
         "![results](results.png)",
         "",

@@ -1,0 +1,149 @@
+"""The corpus table: each corpus class through gen_protocol, ``mypy --strict`` and basedpyright.
+
+    python benchmarks/bench_corpus.py        # writes benchmarks/CORPUS.md
+
+The same harness as ``pytest tests/corpus`` (tests/corpus/harness.py): one generator process per class (two at
+a time), then one mypy run and one basedpyright run over every protocol and acceptance check.
+"""
+
+from __future__ import annotations
+
+import platform
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import ROOT, table  # noqa: E402  # the path above must be set first
+from tests.corpus.checkers import Diagnostic  # noqa: E402
+from tests.corpus.harness import CorpusRun, TargetResult, run_corpus  # noqa: E402
+from tests.corpus.targets import TARGETS  # noqa: E402
+
+OUTPUT = ROOT / "benchmarks" / "CORPUS.md"
+MYPY_CACHE = ROOT / ".mypy_cache" / "corpus"
+_COUNTS = re.compile(r"\d+/\d+ annotations present")
+
+
+def measure() -> CorpusRun:
+    with tempfile.TemporaryDirectory(prefix="corpus-") as folder:
+        return run_corpus(TARGETS, Path(folder), cache_dir=MYPY_CACHE)
+
+
+def summary(run: CorpusRun) -> str:
+    """One line: how many classes pass each stage."""
+    results = run.results
+    counts = [
+        sum(r.exit_ok for r in results),
+        sum(r.passes_mypy for r in results),
+        sum(r.accepted_mypy for r in results),
+        sum(r.accepted_pyright for r in results),
+        sum(r.accepted_mypy and r.accepted_pyright and r.passes_mypy and not r.problems for r in results),
+    ]
+    exit_ok, strict, by_mypy, by_pyright, clean = counts
+    n = len(results)
+    return (
+        f"{n} classes: exit 0 on {exit_ok}/{n}; protocol passes mypy --strict on {strict}/{n}; real class accepted "
+        f"by mypy on {by_mypy}/{n}, by basedpyright on {by_pyright}/{n}; all of these and the row's expectations on {clean}/{n}."
+    )
+
+
+def render(run: CorpusRun) -> list[str]:
+    rows = [_row(result) for result in run.results]
+    lines = [
+        "# Corpus: does each class satisfy its own generated protocol?",
+        "",
+        f"Written by `python benchmarks/bench_corpus.py` (also part of `benchmarks/run.py`) on "
+        f"{platform.python_implementation()} {platform.python_version()}. Classes and what each exercises: "
+        "`tests/corpus/targets.py`; the same checks run as tests in `pytest tests/corpus`.",
+        "",
+        "- **exit**: `tools/gen_protocol.py SOURCE -o OUT --name NAME`, one process per class;",
+        "- **mypy strict**: errors in the generated protocol under `mypy --strict`;",
+        "- **mypy accepts / pyright accepts**: `def _accepts(x: Real) -> Proto: return x` type-checks under mypy"
+        " --strict / basedpyright (standard mode);",
+        "- **expectations**: the row's required members, forbidden text, full annotations where typeshed or a"
+        " stub has them, and no unused import.",
+        "",
+        summary(run),
+        "",
+        f"Time: generation {run.generation_seconds:.1f} s of processes in all, mypy {run.mypy_seconds:.1f} s, "
+        f"basedpyright {run.pyright_seconds:.1f} s; the whole run {run.wall_seconds:.1f} s.",
+        "",
+        *table(["class", "kind", "members", "contract strength", "exit", "mypy strict", "mypy accepts", "pyright accepts", "expectations", "gen s"], rows),
+        "",
+        "## Why each failing class fails (first diagnostic of each kind)",
+        "",
+    ]
+    for result in run.results:
+        reasons = _reasons(result)
+        if reasons:
+            lines += [f"- `{result.target.source}`", *(f"  - {reason}" for reason in reasons)]
+    lines.append("")
+    return lines
+
+
+def _row(result: TargetResult) -> tuple[object, ...]:
+    gen = result.generation
+    counts = _COUNTS.search(gen.strength or "")
+    strength = counts[0].removesuffix(" annotations present") if counts else "-"
+    return (
+        f"`{result.target.source}`",
+        result.target.kind,
+        gen.members if gen.members is not None else "-",
+        strength,
+        gen.exit_code,
+        _verdict(result.passes_mypy, result.protocol_mypy, result.generation.checkable),
+        _verdict(result.accepted_mypy, result.check_mypy, result.generation.checkable),
+        _verdict(result.accepted_pyright, result.check_pyright, result.generation.checkable),
+        "ok" if result.generation.checkable and not result.problems else f"{len(result.problems)} missed" if result.problems else "-",
+        f"{gen.seconds:.1f}",
+    )
+
+
+def _verdict(ok: bool, diagnostics: tuple[Diagnostic, ...], checkable: bool) -> str:
+    if not checkable:
+        return "-"
+    return "yes" if ok else f"no ({len(diagnostics)})"
+
+
+def _reasons(result: TargetResult) -> list[str]:
+    gen = result.generation
+    if not gen.written:
+        return [f"exit {gen.exit_code}: {_short(gen.stderr.strip().splitlines()[-1] if gen.stderr.strip() else '')}"]
+    if gen.syntax_error:
+        return [f"invalid Python: {_short(gen.syntax_error)}"]
+    found = []
+    for label, diagnostics in (
+        ("mypy --strict on the protocol", result.protocol_mypy),
+        ("mypy rejects the class", result.check_mypy),
+        ("basedpyright on the protocol", result.protocol_pyright),
+        ("basedpyright rejects the class", result.check_pyright),
+    ):
+        if diagnostics:
+            more = f" (+{len(diagnostics) - 1} more)" if len(diagnostics) > 1 else ""
+            found.append(f"{label}: {_short(diagnostics[0].message)}{more}")
+    found += [f"expectation: {_short(problem)}" for problem in result.problems]
+    return found
+
+
+def _short(text: str, limit: int = 260) -> str:
+    text = " ".join(text.replace("|", "/").split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def write(run: CorpusRun) -> Path:
+    OUTPUT.write_text("\n".join(render(run)), encoding="utf-8")
+    return OUTPUT
+
+
+def main() -> int:
+    run = measure()
+    path = write(run)
+    print(summary(run))
+    print(f"wrote {path.relative_to(ROOT)} in {run.wall_seconds:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
