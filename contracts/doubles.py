@@ -24,6 +24,7 @@ from unittest.mock import create_autospec
 from typing_extensions import TypeForm
 
 from contracts.members import function_of, protocol_members, returns_async_iterator
+from contracts.misuse import DoubleMisuseError, guard_attributes, guard_method
 
 __all__ = ["AsyncHandle", "Call", "DoubleNotConfiguredError", "Handle", "StreamHandle", "double", "mock_of", "set_value"]
 
@@ -36,8 +37,8 @@ _KINDS: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()  # met
 _DECLARED: weakref.WeakKeyDictionary[Any, frozenset[str]] = weakref.WeakKeyDictionary()  # double -> its data members
 
 
-class DoubleNotConfiguredError(AssertionError):
-    """A double was used in a way the test never configured."""
+class DoubleNotConfiguredError(DoubleMisuseError):
+    """A double was used in a way the test never configured (a BaseException: see contracts.misuse)."""
 
 
 class _Unset:
@@ -102,6 +103,7 @@ def double(proto: TypeForm[T]) -> T:
         function = function_of(member.value)
         method = getattr(mock, member.name)
         where = f"{label}.{member.name}()"
+        guard_method(method, where, stream=_is_stream(function))
         if _is_stream(function):
             _KINDS[method] = "stream"
             method.side_effect = lambda *a, _where=where, **k: _UnconfiguredStream(_where)
@@ -112,6 +114,7 @@ def double(proto: TypeForm[T]) -> T:
             else:
                 method.side_effect = _fail_unconfigured(where)
     _DECLARED[mock] = frozenset(data)
+    guard_attributes(mock, label)
     return mock  # type: ignore[no-any-return]  # create_autospec is untyped; the double stands for the protocol
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 from mypy import api as mypy_api
@@ -21,8 +21,12 @@ class Run:
     err: str
 
 
-GenRunner = Callable[..., Run]
-MypyRunner = Callable[..., tuple[int, str]]
+class GenRunner(Protocol):
+    def __call__(self, *args: str, cwd: Path = ...) -> Run: ...
+
+
+class MypyRunner(Protocol):
+    def __call__(self, *files: Path | str) -> tuple[int, str]: ...
 
 
 @pytest.fixture
