@@ -161,3 +161,55 @@ def test_the_project_tests_are_annotated(capsys: pytest.CaptureFixture[str], mon
     monkeypatch.chdir(ROOT)
     run = annotate(capsys, "--check", "tests")
     assert (run.code, run.out) == (0, ""), run.err
+
+
+PACKAGE_CONFTEST = '''\
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path as P
+
+from pytest import fixture
+
+
+class Box:
+    pass
+
+
+@fixture
+def box():
+    return Box()
+
+
+@fixture
+def folder(tmp_path) -> Iterator[P]:
+    yield tmp_path
+
+
+@fixture
+async def boxes() -> AsyncIterator[list[Box]]:
+    yield [Box()]
+'''
+PACKAGE_TEST = '''\
+Box = "not the conftest's Box"
+
+
+def test_uses(box, folder, boxes):
+    pass
+'''
+
+
+def test_annotated_yields_aliases_and_name_clashes(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (tmp_path / "pyproject.toml").write_text("")
+    (package / "__init__.py").write_text("")
+    (package / "conftest.py").write_text(PACKAGE_CONFTEST)
+    (package / "test_box.py").write_text(PACKAGE_TEST)
+    monkeypatch.chdir(tmp_path)
+    run = annotate(capsys, "pkg")
+    assert run.code == 0
+    assert "def folder(tmp_path: Path) -> Iterator[P]:" in (package / "conftest.py").read_text()
+    text = (package / "test_box.py").read_text()
+    assert text.startswith("from pathlib import Path as P\n")  # the name the fixture's module uses, imported as it is there
+    assert "def test_uses(box, folder: P, boxes) -> None:" in text  # Box is bound otherwise here: reported, not clobbered
+    assert "test_box.py:4: test_uses(box): not annotated: the type needs 'Box' from pkg.conftest.Box" in run.err
+    assert "test_box.py:4: test_uses(boxes): not annotated: the type needs 'Box' from pkg.conftest.Box" in run.err
