@@ -14,6 +14,7 @@ from contracts.annotate.resolve import Resolver
 
 EXIT_OK, EXIT_PENDING, EXIT_BAD_INPUT = 0, 1, 2
 _ROOT_MARKERS = ("pyproject.toml", "pytest.ini", "tox.ini", "setup.cfg")
+_NORECURSE = frozenset({"_darcs", "build", "CVS", "dist", "node_modules", "venv", "{arch}", "__pycache__"})
 
 DESCRIPTION = """\
 Give every fixture parameter of your tests (and of your fixtures) the type of the fixture it resolves to,
@@ -60,11 +61,22 @@ def collect(paths: Sequence[str], skip: list[Path]) -> list[Path]:
             raise AnnotateError(f"{given}: no such file or directory")
         candidates = [path] if path.is_file() else sorted(path.rglob("*.py"))
         for file in candidates:
-            if any(folder == file or folder in file.parents for folder in skip):
+            if any(folder == file or folder in file.parents for folder in skip) or _ignored_folder(file, path):
                 continue
             if file.name == "conftest.py" or is_test_file(file) or file == path:
                 files.append(file)
     return list(dict.fromkeys(files))
+
+
+def _ignored_folder(file: Path, given: Path) -> bool:
+    """Folders pytest does not recurse into by default (norecursedirs), and virtual environments."""
+    for folder in file.parents:
+        if folder == given or given not in folder.parents:
+            break
+        name = folder.name
+        if name.startswith(".") or name in _NORECURSE or name.endswith(".egg") or (folder / "pyvenv.cfg").is_file():
+            return True
+    return False
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,7 +7,10 @@ from __future__ import annotations
 import ast
 import io
 import re
+import subprocess
+import sys
 import tokenize
+import tomllib
 
 from tests.contract.conftest import ROOT
 
@@ -62,3 +65,13 @@ def test_pre_commit_runs_the_gates_without_downloads() -> None:
     assert "mypy tests/" in text
     assert "ruff check tests/" in text
     assert "annotate_tests.py --check" in text
+
+
+def test_other_repositories_get_both_checks_as_hooks() -> None:
+    manifest = ROOT / ".pre-commit-hooks.yaml"
+    done = subprocess.run([sys.executable, "-m", "pre_commit", "validate-manifest", str(manifest)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    entries = re.findall(r"^  entry: (\S+) (.*)$", manifest.read_text(), flags=re.MULTILINE)
+    assert entries == [("gen-protocol", "--check"), ("annotate-fixtures", "--check")]
+    assert all(script in scripts for script, _ in entries)
