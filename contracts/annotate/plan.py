@@ -38,7 +38,12 @@ class Plan:
             lines[edit.line - 1] = line[: edit.column] + edit.text + line[edit.column :]
         if self.imports:
             at = _import_line(self.source.tree)
-            lines[at:at] = [line + "\n" for line in _import_statements(self.imports)]
+            if at == 0 and lines and lines[0].startswith("#"):
+                at = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))  # shebang, coding, licence
+            added = [line + "\n" for line in _import_statements(self.imports)]
+            if at < len(lines) and lines[at].strip() and not lines[at].startswith(("import ", "from ")):
+                added.append("\n")  # a file that starts with code: keep the imports apart from it
+            lines[at:at] = added
         return "".join(lines)
 
 
