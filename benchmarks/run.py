@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import bench_gen, bench_misc, bench_wire  # noqa: E402  # the path above must be set first
 from benchmarks import bench_corpus  # noqa: E402
+from benchmarks import bench_gates  # noqa: E402  # the path above must be set first
 from benchmarks.common import ROOT, table  # noqa: E402
 
 TARGETS = {
@@ -26,6 +27,7 @@ TARGETS = {
     "gen_protocol --check on the project": "< 0.4 s",
     "failover after the failing response": "< 50 ms",
     "import byok": "< 150 ms",
+    "static gate after a one-file test change (warm, dmypy)": "<= 1 s",
 }
 
 
@@ -46,6 +48,8 @@ def main() -> int:
     print("corpus: each class against its own protocol ...", flush=True)
     corpus = bench_corpus.measure()
     bench_corpus.write(corpus)
+    print("the whole static gate, cold and warm ...", flush=True)
+    gates = bench_gates.measure(2 if args.quick else 3)
 
     per_call = wire["per-call ms"]
     ratio = per_call["BYOKHandler"] / per_call["raw openai SDK"]
@@ -56,6 +60,7 @@ def main() -> int:
         ("gen_protocol --check on the project", f"{check['check']:.3f} s"),
         ("failover after the failing response", f"{wire['failover ms']['overhead over one 503 and one good call']:+.2f} ms (noise around 0)"),
         ("import byok", f"{imports['byok'] * 1000:.0f} ms"),
+        ("static gate after a one-file test change (warm, dmypy)", f"{gates['warm, sequential, dmypy']:.2f} s"),
     ]
     lines = [
         "# Benchmark results",
@@ -98,6 +103,9 @@ def main() -> int:
         "## Corpus: each class against its own generated protocol ([CORPUS.md](CORPUS.md))",
         "",
         bench_corpus.summary(corpus),
+        "## The whole static gate after a one-file change in tests/ (gen_protocol, ruff, annotate-fixtures, mypy)",
+        "",
+        *table(["run", "wall s"], [(name, f"{seconds:.2f}") for name, seconds in gates.items()]),
         "",
         "![results](results.png)",
         "",

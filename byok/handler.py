@@ -54,6 +54,9 @@ class BYOKHandler:
     stream without ever replaying text, and stay within an optional budget.
     """
 
+    # Writing any other attribute fails at run time (a test cannot bolt state onto the real handler).
+    __slots__ = ("_keys", "_base_urls", "_clients", "_owned", "timeout_s", "catalog", "budget", "health")
+
     def __init__(
         self,
         *,

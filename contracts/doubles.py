@@ -27,6 +27,7 @@ from typing_extensions import TypeForm
 from contracts import deep
 from contracts.deep import Stub, when
 from contracts.members import function_of, protocol_members, returns_async_iterator
+from contracts.misuse import DoubleMisuseError, guard_attributes, guard_method
 
 __all__ = ["AsyncHandle", "Call", "DoubleNotConfiguredError", "Handle", "StreamHandle", "Stub", "double", "mock_of", "set_value", "when"]
 
@@ -39,8 +40,8 @@ _KINDS: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()  # met
 _DECLARED: weakref.WeakKeyDictionary[Any, frozenset[str]] = weakref.WeakKeyDictionary()  # double -> its data members
 
 
-class DoubleNotConfiguredError(AssertionError):
-    """A double was used in a way the test never configured."""
+class DoubleNotConfiguredError(DoubleMisuseError):
+    """A double was used in a way the test never configured (a BaseException: see contracts.misuse)."""
 
 
 class _Unset:
@@ -115,6 +116,7 @@ def _build(proto: type, label: str) -> Any:
         where = f"{label}.{member.name}()"
         overloads = deep.overloads_of(proto, member.name) if member.name in overloaded else []
         deep.prepare_method(method, overloads, takes_self=not isinstance(member.value, staticmethod))
+        guard_method(method, where, stream=_is_stream(function))
         if _is_stream(function):
             _KINDS[method] = "stream"
             method.side_effect = lambda *a, _where=where, **k: _UnconfiguredStream(_where)
@@ -125,6 +127,7 @@ def _build(proto: type, label: str) -> Any:
             else:
                 method.side_effect = _fail_unconfigured(where)
     _DECLARED[mock] = frozenset(data)
+    guard_attributes(mock, label)
     return mock
 
 

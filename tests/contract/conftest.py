@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 from mypy import api as mypy_api
@@ -12,6 +12,7 @@ from mypy import api as mypy_api
 from contracts.gen.cli import main as gen_main
 
 ROOT = Path(__file__).resolve().parents[2]
+collect_ignore = ["bad_cases"]  # deliberately bad samples, fed to the gates by the contract tests
 
 
 @dataclass(frozen=True)
@@ -21,8 +22,12 @@ class Run:
     err: str
 
 
-GenRunner = Callable[..., Run]
-MypyRunner = Callable[..., tuple[int, str]]
+class GenRunner(Protocol):
+    def __call__(self, *args: str, cwd: Path = ...) -> Run: ...
+
+
+class MypyRunner(Protocol):
+    def __call__(self, *files: Path | str) -> tuple[int, str]: ...
 
 
 @pytest.fixture

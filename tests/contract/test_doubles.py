@@ -8,13 +8,14 @@ from byok.adapters.base import ChatRequest, Completion, Delta
 from contracts.adapter_protocol import ProviderAdapterProtocol
 from contracts.byok_protocol import BYOKProtocol
 from contracts.doubles import DoubleNotConfiguredError, double, mock_of, set_value
+from contracts.misuse import DoubleAttributeError, DoubleAwaitError, DoubleSignatureError, expect_misuse
 
 REQUEST = ChatRequest("gpt-4o-mini", ({"role": "user", "content": "hi"},))
 
 
 def test_declared_attributes_exist_and_fail_clearly_until_set() -> None:
     adapter = double(ProviderAdapterProtocol)
-    with pytest.raises(DoubleNotConfiguredError, match=r"double\(ProviderAdapterProtocol\)\.provider_id was never set"):
+    with expect_misuse(DoubleNotConfiguredError, match=r"double\(ProviderAdapterProtocol\)\.provider_id was never set"):
         _ = adapter.provider_id == "openai"
     adapter.provider_id = "openai"
     assert adapter.provider_id == "openai"
@@ -22,7 +23,7 @@ def test_declared_attributes_exist_and_fail_clearly_until_set() -> None:
 
 def test_properties_are_set_through_set_value() -> None:
     handler = double(BYOKProtocol)
-    with pytest.raises(DoubleNotConfiguredError, match="total_cost_usd was never set"):
+    with expect_misuse(DoubleNotConfiguredError, match="total_cost_usd was never set"):
         _ = handler.total_cost_usd + 1
     set_value(handler, "total_cost_usd", 0.25)
     assert handler.total_cost_usd == 0.25
@@ -32,7 +33,7 @@ def test_properties_are_set_through_set_value() -> None:
 
 async def test_unconfigured_stream_raises_when_iterated_instead_of_yielding_nothing() -> None:
     adapter = double(ProviderAdapterProtocol)
-    with pytest.raises(DoubleNotConfiguredError, match=r"stream\(\) was iterated but never configured"):
+    with expect_misuse(DoubleNotConfiguredError, match=r"stream\(\) was iterated but never configured"):
         async for _ in adapter.stream(REQUEST):
             pass
 
@@ -57,18 +58,18 @@ async def test_stream_can_fail_after_items() -> None:
     assert seen == [Delta("a")]
 
 
-async def test_awaiting_a_stream_method_is_a_type_error() -> None:
+async def test_awaiting_a_stream_method_is_a_misuse() -> None:
     adapter = double(ProviderAdapterProtocol)
     mock_of(adapter.stream).yields(Delta("a"))
-    with pytest.raises(TypeError, match="can't be used in 'await' expression"):
+    with expect_misuse(DoubleAwaitError, match=r"stream\(\) returns an async iterator: iterate it with `async for`"):
         await adapter.stream(REQUEST)  # type: ignore[misc]  # the mistake under test
-    with pytest.raises(TypeError):
+    with expect_misuse(DoubleAwaitError):
         await double(ProviderAdapterProtocol).stream(REQUEST)  # type: ignore[misc]  # unconfigured too
 
 
 async def test_unconfigured_coroutine_method_fails_clearly_and_none_methods_just_work() -> None:
     adapter = double(ProviderAdapterProtocol)
-    with pytest.raises(DoubleNotConfiguredError, match=r"complete\(\) was called but never configured"):
+    with expect_misuse(DoubleNotConfiguredError, match=r"complete\(\) was called but never configured"):
         await adapter.complete(REQUEST)
     await adapter.aclose()
     mock_of(adapter.aclose).assert_awaited_once_with()
@@ -97,17 +98,17 @@ async def test_returns_raises_side_effect_and_assertions() -> None:
 
 def test_unknown_attribute_reads_and_writes_raise() -> None:
     handler = double(BYOKProtocol)
-    with pytest.raises(AttributeError, match="complete_chat"):
+    with expect_misuse(DoubleAttributeError, match="'complete_chat': the protocol does not declare it"):
         handler.complete_chat  # type: ignore[attr-defined]  # the drift under test
-    with pytest.raises(AttributeError, match="stream_tokens"):
+    with expect_misuse(DoubleAttributeError, match=r"stream_tokens cannot be set"):
         handler.stream_tokens = None  # type: ignore[attr-defined]  # the drift under test
 
 
 async def test_calls_off_the_signature_raise() -> None:
     handler = double(BYOKProtocol)
-    with pytest.raises(TypeError):
+    with expect_misuse(DoubleSignatureError, match="unexpected keyword argument 'modle'"):
         await handler.generate_response([{"role": "user", "content": "hi"}], modle="gpt-4o")  # type: ignore[call-arg]  # misspelt on purpose
-    with pytest.raises(TypeError):
+    with expect_misuse(DoubleSignatureError, match=r"get_context_window\(\) called off its signature"):
         handler.get_context_window()  # type: ignore[call-arg]  # missing argument on purpose
 
 

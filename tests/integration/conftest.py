@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
+from typing import Protocol
 
 import pytest
 
@@ -11,7 +12,10 @@ from byok.providers import PROVIDERS
 from tests.loopback import LoopbackServer
 
 KEYS = {provider_id: f"sk-{provider_id}-test-0123456789abcdef" for provider_id in PROVIDERS}
-HandlerFactory = Callable[..., BYOKHandler]
+
+
+class HandlerFactory(Protocol):
+    def __call__(self, *provider_ids: str, timeout_s: float = ..., budget_usd: float | None = ...) -> BYOKHandler: ...
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ import logging
 import re
 import subprocess
 import sys
-from typing import Any
+from collections.abc import Sequence
+from typing import cast
 
 import pytest
 
@@ -15,7 +16,7 @@ from byok import BYOKHandler, InvalidRequestError, Message, NoProvidersConfigure
 from tests.integration.conftest import KEYS, HandlerFactory
 from tests.loopback import LoopbackServer, Reply
 
-BAD_MESSAGES: list[tuple[Any, str]] = [
+BAD_MESSAGES: list[tuple[object, str]] = [
     ([], "empty"),
     ("hello", "list"),
     ([{"role": "wizard", "content": "hi"}], "unknown role 'wizard'"),
@@ -26,11 +27,12 @@ BAD_MESSAGES: list[tuple[Any, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("messages", "says"), BAD_MESSAGES, ids=[b[1] for b in BAD_MESSAGES])
+@pytest.mark.parametrize(("bad", "says"), BAD_MESSAGES, ids=[b[1] for b in BAD_MESSAGES])
 async def test_bad_messages_raise_before_sending(
-    messages: Any, says: str, server: LoopbackServer, make_handler: HandlerFactory
+    bad: object, says: str, server: LoopbackServer, make_handler: HandlerFactory
 ) -> None:
     handler = make_handler("openai")
+    messages = cast("Sequence[Message]", bad)  # the wrong shapes under test
     with pytest.raises(InvalidRequestError, match=re.escape(says)):
         await handler.generate_response(messages)
     with pytest.raises(InvalidRequestError, match=re.escape(says)):
@@ -53,10 +55,10 @@ async def test_bad_messages_raise_before_sending(
     ],
 )
 async def test_bad_options_raise_before_sending(
-    options: dict[str, Any], says: str, server: LoopbackServer, make_handler: HandlerFactory
+    options: dict[str, object], says: str, server: LoopbackServer, make_handler: HandlerFactory
 ) -> None:
     with pytest.raises(InvalidRequestError, match=re.escape(says)):
-        await make_handler("openai").generate_response([{"role": "user", "content": "hi"}], **options)
+        await make_handler("openai").generate_response([{"role": "user", "content": "hi"}], **options)  # type: ignore[arg-type]  # bad values on purpose
     assert server.requests() == []
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Protocol
 
 import pytest
 
@@ -15,7 +15,10 @@ from contracts.byok_protocol import BYOKProtocol
 from contracts.doubles import double, mock_of
 
 Adapters = dict[str, ProviderAdapterProtocol]
-HandlerMaker = Callable[..., BYOKProtocol]
+
+
+class HandlerMaker(Protocol):
+    def __call__(self, *provider_ids: str, budget_usd: float | None = ..., failure_threshold: int = ...) -> BYOKProtocol: ...
 
 
 def adapter(provider_id: str) -> ProviderAdapterProtocol:

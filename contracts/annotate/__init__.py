@@ -1,0 +1,1 @@
+"""annotate-fixtures: a codemod that types test fixture parameters, so mypy checks what tests do."""

@@ -1,0 +1,10 @@
+import pytest
+
+from byok.adapters.base import Completion
+from contracts.doubles import mock_of
+
+
+@pytest.fixture
+def adapter(adapter):
+    mock_of(adapter.complete).returns(Completion("hi", "stop", None))
+    return adapter

@@ -1,0 +1,17 @@
+#!/usr/bin/env python3
+"""Annotate every fixture parameter of a test suite with its fixture's type; ``--check`` lists what is missing.
+
+Run ``python tools/annotate_tests.py --help`` for options and exit codes.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
+
+from contracts.annotate.cli import main  # noqa: E402  # the path above must be set first
+
+if __name__ == "__main__":
+    sys.exit(main())
