@@ -1,11 +1,18 @@
-"""Spending: a limit checked on an estimate before sending, charged with the real cost after."""
+"""Spending: a hard limit. Each attempt reserves its worst-case cost before it is sent, and is charged at
+most that reservation afterwards, so that spending never passes the limit, even under concurrency."""
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import defaultdict
 
-from byok.errors import BudgetExceededError
+from byok.errors import BudgetExceededError, InvalidRequestError
+from byok.types import Usage
+from byok.validation import positive_number
+
+# Floating-point sums of many small charges may drift by an ulp or so; reservations keep this much clear.
+_SLACK = 1e-9
 
 
 class Budget:
@@ -13,30 +20,44 @@ class Budget:
     concurrent requests cannot all pass the check against the same remaining money."""
 
     def __init__(self, limit_usd: float | None) -> None:
-        if limit_usd is not None and limit_usd < 0:
-            raise ValueError(f"budget_usd must be >= 0, got {limit_usd}")
-        self.limit_usd = limit_usd
+        self.limit_usd = None if limit_usd is None else positive_number("budget_usd", limit_usd, allow_zero=True)
         self._lock = threading.Lock()
         self._reserved = 0.0
         self._spent: defaultdict[str, float] = defaultdict(float)
 
     def reserve(self, estimate_usd: float) -> float:
         """Hold ``estimate_usd`` for one request, or raise BudgetExceededError before anything is sent."""
+        return self.reserve_output(estimate_usd, 0.0, wanted=0, minimum=0)[1]
+
+    def reserve_output(self, fixed_usd: float, usd_per_token: float, *, wanted: int, minimum: int) -> tuple[int, float]:
+        """Hold the cost of one attempt: ``fixed_usd`` (its input) plus as many output tokens at
+        ``usd_per_token`` as the money left allows, at most ``wanted``. Returns the output tokens granted
+        and the amount held, or raises BudgetExceededError when fewer than ``minimum`` tokens fit."""
+        if not (math.isfinite(fixed_usd) and fixed_usd >= 0 and math.isfinite(usd_per_token) and usd_per_token >= 0):
+            raise InvalidRequestError(f"a cost must be a finite number >= 0, got {fixed_usd!r} and {usd_per_token!r}")
         with self._lock:
-            committed = sum(self._spent.values()) + self._reserved
-            if self.limit_usd is not None and committed + estimate_usd > self.limit_usd:
-                raise BudgetExceededError(
-                    limit_usd=self.limit_usd, committed_usd=committed, estimate_usd=estimate_usd
-                )
-            self._reserved += estimate_usd
-            return estimate_usd
+            tokens = wanted
+            if self.limit_usd is not None:
+                committed = sum(self._spent.values()) + self._reserved
+                left = self.limit_usd - committed - self.limit_usd * _SLACK - fixed_usd
+                if usd_per_token > 0 and left >= 0:
+                    tokens = min(wanted, math.floor(left / usd_per_token))
+                if left < 0 or tokens < minimum:
+                    estimate = fixed_usd + max(minimum, 0) * usd_per_token
+                    raise BudgetExceededError(limit_usd=self.limit_usd, committed_usd=committed, estimate_usd=estimate)
+            held = fixed_usd + tokens * usd_per_token
+            self._reserved += held
+            return tokens, held
 
     def settle(self, reservation: float, provider_id: str | None, cost_usd: float) -> None:
-        """Release a reservation and charge what the request really cost (nothing when it failed)."""
+        """Release a reservation and charge what the request really cost (nothing when it failed), never
+        more than was reserved for it."""
         with self._lock:
             self._reserved = max(0.0, self._reserved - reservation)
-            if provider_id is not None:
-                self._spent[provider_id] += cost_usd
+            if provider_id is None:
+                return
+            charge = cost_usd if math.isfinite(cost_usd) and cost_usd > 0 else 0.0
+            self._spent[provider_id] += charge if self.limit_usd is None else min(charge, reservation)
 
     @property
     def reserved_usd(self) -> float:
@@ -52,3 +73,10 @@ class Budget:
     def spent_by_provider(self) -> dict[str, float]:
         with self._lock:
             return dict(self._spent)
+
+
+def chargeable_usage(reported: Usage | None, estimate: Usage, bound: Usage) -> Usage:
+    """What an attempt is charged for: the provider's usage, or ``estimate`` when it reported none that is
+    usable, each count capped at its ``bound`` (the input's UTF-8 size, the output cap that was sent)."""
+    usage = estimate if reported is None else reported
+    return Usage(min(usage.input_tokens, bound.input_tokens), min(usage.output_tokens, bound.output_tokens))

@@ -18,10 +18,12 @@ class ModelCatalog:
 
     def __init__(self, models: Iterable[ModelInfo]) -> None:
         self._by_name: dict[str, ModelInfo] = {}
+        self._by_provider: dict[str, list[ModelInfo]] = {}
         for info in models:
             if info.model in self._by_name:
                 raise ValueError(f"model {info.model!r} is listed twice in the catalog")
             self._by_name[info.model] = info
+            self._by_provider.setdefault(info.provider_id, []).append(info)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ModelCatalog:
@@ -55,7 +57,7 @@ class ModelCatalog:
         return info
 
     def for_provider(self, provider_id: str) -> list[ModelInfo]:
-        return [m for m in self._by_name.values() if m.provider_id == provider_id]
+        return list(self._by_provider.get(provider_id, ()))
 
     def __iter__(self) -> Iterator[ModelInfo]:
         return iter(self._by_name.values())

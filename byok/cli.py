@@ -1,12 +1,19 @@
-"""Command line: ``byok providers``, ``byok route "prompt"``, ``byok chat "prompt"`` (also ``python -m byok``)."""
+"""Command line: ``byok providers``, ``byok route "prompt"``, ``byok chat "prompt"`` (also ``python -m byok``).
+
+No input reaches the user as a traceback: bad input exits 2 with one line, Ctrl-C exits 130 with one
+line, and a reader that goes away (``| head``) ends the command quietly.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
+import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from byok.catalog import TIER_NAMES
 from byok.errors import (
@@ -17,21 +24,53 @@ from byok.errors import (
     ProviderError,
     StreamInterruptedError,
 )
-from byok.providers import PROVIDERS, base_url_for, keys_from_env, mask_key
+from byok.providers import PROVIDERS, base_url_for, keys_from_env, mask_key, redact
 from byok.types import Message
 
 if TYPE_CHECKING:
     from contracts.byok_protocol import BYOKProtocol
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_NO_KEYS, EXIT_PROVIDER_FAILED, EXIT_OVER_BUDGET = 0, 2, 3, 4, 5
+EXIT_FAILED, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 1, 130, 141
 
 EPILOG = f"""\
 keys come from {", ".join(n for s in PROVIDERS.values() for n in s.key_env)};
 endpoints from {", ".join(s.base_url_env for s in PROVIDERS.values())} (else each provider's own).
 
-exit status: 0 ok, 2 bad input (unknown provider or model, empty prompt), 3 no provider has a key,
-4 every provider failed (network, status, timeout), 5 over budget
+the prompt: an argument, "-" to read stdin, or --file PATH; with no prompt and stdin a pipe, stdin.
+
+exit status: 0 ok, 1 output could not be written or an unexpected error, 2 bad input (unknown provider
+or model, empty prompt, bad option), 3 no provider has a key, 4 every provider failed (network, status,
+timeout), 5 over budget, 130 interrupted (Ctrl-C), 141 the reader of the output went away (quiet)
 """
+
+
+class _OutputFailed(Exception):
+    """Writing to stdout failed; ``cause`` says how."""
+
+    def __init__(self, cause: OSError) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+class _Output:
+    """stdout for the command: every write is flushed, and a failed write becomes _OutputFailed."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> None:
+        try:
+            self._stream.write(text)
+            self._stream.flush()
+        except OSError as exc:
+            raise _OutputFailed(exc) from None
+        except ValueError as exc:  # a closed file
+            raise _OutputFailed(OSError(errno.EBADF, str(exc))) from None
+
+    def line(self, text: str = "") -> None:
+        self.write(text + "\n")
+
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,10 +81,10 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("providers", help="configured providers, keys masked")
     route = commands.add_parser("route", help="how a prompt would be routed, and its estimated cost (offline)")
-    route.add_argument("prompt")
+    _prompt_arguments(route)
     route.add_argument("--task-type", help="e.g. chat, code, analysis, reasoning")
     chat = commands.add_parser("chat", help="send a prompt; the reply streams as it arrives")
-    chat.add_argument("prompt")
+    _prompt_arguments(chat)
     chat.add_argument("--provider", help="provider to try first")
     chat.add_argument("--model", help="model to use (its provider goes first)")
     chat.add_argument("--system", help="a system message")
@@ -53,6 +92,39 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--budget-usd", type=float, help="refuse to spend more than this")
     chat.add_argument("--no-stream", action="store_true", help="print the reply when it is complete")
     return parser
+
+
+def _prompt_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("prompt", nargs="?", help='the prompt; "-" (or none, with a pipe) reads it from stdin')
+    parser.add_argument("--file", type=Path, help="read the prompt from this UTF-8 file")
+
+
+def _read_prompt(args: argparse.Namespace, stdin: BinaryIO | None, stdin_is_tty: bool) -> str:
+    """The prompt from the argument, --file or stdin; InvalidRequestError names what is wrong."""
+    if args.file is not None and args.prompt is not None:
+        raise InvalidRequestError("give the prompt as an argument or with --file, not both")
+    if args.file is not None:
+        try:
+            data = args.file.read_bytes()
+        except OSError as exc:
+            raise InvalidRequestError(f"--file {str(args.file)!r}: {exc.strerror or exc}") from None
+        return _decode(data, f"--file {str(args.file)!r}")
+    if args.prompt is not None and args.prompt != "-":
+        return str(args.prompt)
+    if stdin is None or (args.prompt is None and stdin_is_tty):
+        raise InvalidRequestError('no prompt: give it as an argument, with --file, or on stdin ("-")')
+    try:
+        data = stdin.read()
+    except OSError as exc:
+        raise InvalidRequestError(f"cannot read stdin: {exc}") from None
+    return _decode(data, "stdin")
+
+
+def _decode(data: bytes, where: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidRequestError(f"{where} is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
 
 
 def _default_handler(budget_usd: float | None = None) -> BYOKProtocol:
@@ -74,90 +146,142 @@ def main(
     make_handler: Callable[[float | None], BYOKProtocol] = _default_handler,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
+    stdin: BinaryIO | None = None,
 ) -> int:
-    out, err = stdout or sys.stdout, stderr or sys.stderr
-    args = _parser().parse_args(argv)
-    handler = make_handler(getattr(args, "budget_usd", None))
+    real_stdout = stdout is None
+    err = stderr or sys.stderr or open(os.devnull, "w")  # noqa: SIM115  # stderr closed: say nothing
     try:
+        if stdin is None and sys.stdin is not None:
+            stdin, tty = sys.stdin.buffer, sys.stdin.isatty()
+        else:
+            tty = False
+        return _main(argv, make_handler, stdout or sys.stdout, err, stdin, tty)
+    except KeyboardInterrupt:
+        _say(err, "\nbyok: interrupted")
+        return EXIT_INTERRUPTED
+    except _OutputFailed as exc:
+        if real_stdout:
+            _silence_stdout()
+        if exc.cause.errno in (errno.EPIPE, errno.ECONNRESET):
+            return EXIT_BROKEN_PIPE
+        if exc.cause.errno != errno.EBADF:
+            _say(err, f"byok: error: cannot write the output: {exc.cause.strerror or exc.cause}")
+        return EXIT_FAILED
+    except Exception as exc:  # the last resort: one line, never a traceback, never a key
+        _say(err, f"byok: error: unexpected {type(exc).__name__}: {redact(str(exc), tuple(keys_from_env().values()))}")
+        return EXIT_FAILED
+
+
+def _main(
+    argv: Sequence[str] | None,
+    make_handler: Callable[[float | None], BYOKProtocol],
+    stdout: TextIO | None,
+    err: TextIO,
+    stdin: BinaryIO | None,
+    stdin_is_tty: bool,
+) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        prompt = _read_prompt(args, stdin, stdin_is_tty) if args.command != "providers" else ""
+        if stdout is None:
+            return EXIT_FAILED  # stdout is closed: nothing could be delivered, so nothing is sent
+        out = _Output(stdout)
+        handler = make_handler(getattr(args, "budget_usd", None))
         if args.command == "providers":
             return _providers(handler, out)
         if args.command == "route":
-            return _route(handler, args.prompt, args.task_type, out)
-        return asyncio.run(_chat(handler, args, out, err))
+            return _route(handler, prompt, args.task_type, out)
+        return asyncio.run(_chat(handler, args, prompt, out, err))
     except InvalidRequestError as exc:
-        print(f"byok: error: {exc}", file=err)
+        _say(err, f"byok: error: {exc}")
         return EXIT_BAD_INPUT
     except NoProvidersConfiguredError as exc:
-        print(f"byok: error: {exc}", file=err)
+        _say(err, f"byok: error: {exc}")
         return EXIT_NO_KEYS
     except BudgetExceededError as exc:
-        print(f"byok: error: {exc}", file=err)
+        _say(err, f"byok: error: {exc}")
         return EXIT_OVER_BUDGET
     except (AllProvidersFailedError, ProviderError, StreamInterruptedError) as exc:
-        print(f"\nbyok: error: {exc}", file=err)
+        _say(err, f"\nbyok: error: {exc}")
         return EXIT_PROVIDER_FAILED
 
 
-def _providers(handler: BYOKProtocol, out: TextIO) -> int:
+def _say(err: TextIO, line: str) -> None:
+    """One line on stderr; a stderr that cannot be written is ignored."""
+    try:
+        print(line, file=err, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's final flush cannot fail a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _providers(handler: BYOKProtocol, out: _Output) -> int:
     available = set(handler.get_available_providers())
     keys = keys_from_env()
-    print(f"{'provider':<10} {'configured':<11} {'key':<14} endpoint", file=out)
+    out.line(f"{'provider':<10} {'configured':<11} {'key':<14} endpoint")
     for provider_id in PROVIDERS:
         key = mask_key(keys[provider_id]) if provider_id in keys else "-"
         configured = "yes" if provider_id in available else "no"
-        print(f"{provider_id:<10} {configured:<11} {key:<14} {base_url_for(provider_id, {})}", file=out)
+        out.line(f"{provider_id:<10} {configured:<11} {key:<14} {base_url_for(provider_id, {})}")
     if not available:
-        print("no provider is configured: set one of the key variables above (see --help)", file=out)
+        out.line("no provider is configured: set one of the key variables above (see --help)")
     return EXIT_OK
 
 
-def _route(handler: BYOKProtocol, prompt: str, task_type: str | None, out: TextIO) -> int:
+def _route(handler: BYOKProtocol, prompt: str, task_type: str | None, out: _Output) -> int:
     note = ""
     if not handler.get_available_providers():
         handler, note = _offline_handler(), " (no keys set: every provider ranked as if it had one)"
     info = handler.get_routing_info(prompt, task_type)
-    print(f"complexity: {info.complexity.name.lower()}; about {info.estimated_input_tokens} input tokens{note}", file=out)
-    print(f"{'#':<3} {'provider':<10} {'model':<24} {'tier':<9} {'context':>9} {'est. cost':>12}", file=out)
+    out.line(f"complexity: {info.complexity.name.lower()}; about {info.estimated_input_tokens} input tokens{note}")
+    out.line(f"{'#':<3} {'provider':<10} {'model':<24} {'tier':<9} {'context':>9} {'est. cost':>12}")
     for rank, route in enumerate(info.routes, 1):
         tier = TIER_NAMES.get(route.tier, str(route.tier))
-        print(
+        out.line(
             f"{rank:<3} {route.provider_id:<10} {route.model:<24} {tier:<9} {route.context_window:>9} "
-            f"{'$' + format(route.estimated_cost_usd, '.6f'):>12}",
-            file=out,
+            f"{'$' + format(route.estimated_cost_usd, '.6f'):>12}"
         )
     return EXIT_OK
 
 
-async def _chat(handler: BYOKProtocol, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    if not args.prompt.strip():
+async def _chat(handler: BYOKProtocol, args: argparse.Namespace, prompt: str, out: _Output, err: TextIO) -> int:
+    if not prompt.strip():
         raise InvalidRequestError("the prompt is empty")
     messages: list[Message] = []
     if args.system:
         messages.append({"role": "system", "content": args.system})
-    messages.append({"role": "user", "content": args.prompt})
+    messages.append({"role": "user", "content": prompt})
     try:
         if args.no_stream:
             result = await handler.generate_response(
                 messages, model=args.model, provider_id=args.provider, max_tokens=args.max_tokens
             )
-            print(result.text, file=out)
+            out.line(result.text)
             summary = (result.provider_id, result.model, result.usage.input_tokens, result.usage.output_tokens, result.cost_usd)
         else:
             summary = ("", "", 0, 0, 0.0)
             async for chunk in handler.stream_completion(
                 messages, model=args.model, provider_id=args.provider, max_tokens=args.max_tokens
             ):
-                out.write(chunk.text)
-                out.flush()
+                if chunk.text:
+                    out.write(chunk.text)
                 if chunk.finish_reason is not None:
                     usage = chunk.usage
                     summary = (
                         chunk.provider_id, chunk.model, usage.input_tokens if usage else 0,
                         usage.output_tokens if usage else 0, chunk.cost_usd or 0.0,
                     )
-            print(file=out)
+            out.line()
     finally:
         await handler.aclose()
     provider_id, model, tokens_in, tokens_out, cost = summary
-    print(f"[{provider_id}/{model}: {tokens_in} in, {tokens_out} out, ${cost:.6f}]", file=err)
+    _say(err, f"[{provider_id}/{model}: {tokens_in} in, {tokens_out} out, ${cost:.6f}]")
     return EXIT_OK

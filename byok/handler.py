@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
 
 from byok.adapters.base import ChatRequest, ProviderAdapter
-from byok.budget import Budget
+from byok.budget import Budget, chargeable_usage
 from byok.catalog import ModelCatalog
 from byok.errors import (
     AllProvidersFailedError,
@@ -19,11 +20,14 @@ from byok.errors import (
     ProviderError,
     StreamInterruptedError,
 )
+from byok.deadline import Deadline, within
 from byok.health import HealthTracker
-from byok.providers import PROVIDERS, base_url_for, keys_from_env
+from byok.providers import PROVIDERS, base_url_for, check_base_url, checked_keys, keys_from_env
 from byok.routing import (
+    DEFAULT_MAX_OUTPUT_TOKENS,
     DEFAULT_OUTPUT_TOKENS,
     analyze_query_complexity,
+    bound_message_tokens,
     estimate_message_tokens,
     estimate_tokens,
     fit_messages,
@@ -31,20 +35,26 @@ from byok.routing import (
     truncate_text,
 )
 from byok.types import ChatResult, Message, ModelInfo, QueryComplexity, Route, RoutingInfo, StreamChunk, Usage
-from byok.validation import validate_messages, validate_options
+from byok.validation import positive_int, positive_number, validate_messages, validate_options
+
+
+_log = logging.getLogger("byok")
+
+DEFAULT_TIMEOUT_S = 120.0
+DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024  # a whole reply, after decompression
+MIN_OUTPUT_TOKENS = 256  # with max_tokens unset, a request whose budget left allows fewer is refused
 
 
 @dataclass(frozen=True, slots=True)
 class _Step:
-    """One planned attempt of a failover chain."""
+    """One planned attempt of a failover chain. ``request.max_tokens`` is the output cap it asks for;
+    the budget may grant less, down to ``minimum_output``."""
 
     provider_id: str
     request: ChatRequest
     info: ModelInfo | None
-    estimate_usd: float
-
-    def cost_usd(self, usage: Usage) -> float:
-        return self.info.cost_usd(usage.input_tokens, usage.output_tokens) if self.info else 0.0
+    input_bound: int
+    minimum_output: int
 
 
 class BYOKHandler:
@@ -55,7 +65,14 @@ class BYOKHandler:
     """
 
     # Writing any other attribute fails at run time (a test cannot bolt state onto the real handler).
-    __slots__ = ("_keys", "_base_urls", "_clients", "_owned", "timeout_s", "catalog", "budget", "health")
+    __slots__ = (
+        "_keys", "_base_urls", "_clients", "_owned", "_available",
+        "timeout_s", "idle_timeout_s", "max_response_bytes", "catalog", "budget", "health",
+    )
+
+    idle_timeout_s: float | None
+    max_response_bytes: int
+    _available: tuple[str, ...]
 
     def __init__(
         self,
@@ -63,27 +80,42 @@ class BYOKHandler:
         api_keys: Mapping[str, str] | None = None,
         base_urls: Mapping[str, str] | None = None,
         budget_usd: float | None = None,
-        timeout_s: float = 60.0,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
         clients: Mapping[str, ProviderAdapter] | None = None,
         catalog: ModelCatalog | None = None,
         failure_threshold: int = 3,
         cooldown_s: float = 30.0,
+        idle_timeout_s: float | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        keys = keys_from_env() if api_keys is None else {p: k for p, k in api_keys.items() if k.strip()}
+        """Every setting is checked here: a bad one raises InvalidRequestError before anything is sent.
+
+        ``timeout_s`` bounds each attempt as a whole, from connecting to the last byte of the reply;
+        ``idle_timeout_s`` (optional) bounds each wait for the next piece of a stream;
+        ``max_response_bytes`` bounds the size of a reply after decompression.
+        """
+        keys = keys_from_env() if api_keys is None else checked_keys(api_keys)
         for where, ids in (("api_keys", keys), ("base_urls", base_urls or {}), ("clients", clients or {})):
             unknown = sorted(set(ids) - set(PROVIDERS))
             if unknown:
                 raise InvalidRequestError(f"unknown provider(s) in {where}: {unknown}; known: {list(PROVIDERS)}")
-        if timeout_s <= 0:
-            raise InvalidRequestError(f"timeout_s must be > 0, got {timeout_s}")
+        timeout_s = positive_number("timeout_s", timeout_s)
+        self.idle_timeout_s = None if idle_timeout_s is None else positive_number("idle_timeout_s", idle_timeout_s)
+        self.max_response_bytes = positive_int("max_response_bytes", max_response_bytes)
+        for provider_id in keys:
+            check_base_url(provider_id, base_url_for(provider_id, base_urls or {}))
         self._keys = keys
         self._base_urls = dict(base_urls or {})
         self._clients: dict[str, ProviderAdapter] = dict(clients or {})
         self._owned: list[ProviderAdapter] = []
+        self._available = tuple(p for p in PROVIDERS if p in keys or p in self._clients)
         self.timeout_s = timeout_s
         self.catalog: ModelCatalog = catalog or ModelCatalog.default()
         self.budget = Budget(budget_usd)
-        self.health = HealthTracker(threshold=failure_threshold, cooldown_s=cooldown_s)
+        self.health = HealthTracker(
+            threshold=positive_int("failure_threshold", failure_threshold),
+            cooldown_s=positive_number("cooldown_s", cooldown_s, allow_zero=True),
+        )
 
     def __repr__(self) -> str:
         return f"BYOKHandler(providers={self.get_available_providers()!r}, spent_usd={self.total_cost_usd:.6f})"
@@ -107,7 +139,7 @@ class BYOKHandler:
 
     def get_available_providers(self) -> list[str]:
         """Providers with a key or an injected client, in the handler's fixed provider order."""
-        return [p for p in PROVIDERS if p in self._keys or p in self._clients]
+        return list(self._available)
 
     def analyze_query_complexity(self, prompt: str, task_type: str | None = None) -> QueryComplexity:
         return analyze_query_complexity(prompt, task_type)
@@ -185,18 +217,18 @@ class BYOKHandler:
         steps = self._plan(messages, model, provider_id, temperature, max_tokens, stop, task_type, prefer_cost)
         attempts: list[Attempt] = []
         for index, step in enumerate(steps):
-            reservation = self._reserve(step, attempts, first=index == 0)
-            if reservation is None:
+            held = self._reserve(step, attempts, first=index == 0)
+            if held is None:
                 continue
+            request, reservation = held
             charged = False
             try:
-                completion = await self._client(step.provider_id).complete(step.request)
+                reply = self._client(step.provider_id).complete(request)
+                completion = await within(step.provider_id, self.timeout_s, reply)
+                usage, cost = self._charge(step, request, reservation, completion.usage, completion.text)
+                charged = True
                 if not completion.text:
                     raise ProviderError(step.provider_id, "empty completion", retryable=True)
-                usage = completion.usage or _estimated_usage(step.request, completion.text)
-                cost = step.cost_usd(usage)
-                self.budget.settle(reservation, step.provider_id, cost)
-                charged = True
             except ProviderError as exc:
                 self._record_failure(step, exc, attempts)
                 continue
@@ -204,7 +236,7 @@ class BYOKHandler:
                 if not charged:
                     self.budget.settle(reservation, None, 0.0)
             self.health.record_success(step.provider_id)
-            return ChatResult(completion.text, step.provider_id, step.request.model, usage, cost, completion.finish_reason)
+            return ChatResult(completion.text, step.provider_id, request.model, usage, cost, completion.finish_reason)
         raise AllProvidersFailedError(attempts)
 
     async def stream_completion(
@@ -220,35 +252,37 @@ class BYOKHandler:
         prefer_cost: bool = True,
     ) -> AsyncIterator[StreamChunk]:
         """Stream the reply as it arrives. Fails over only before the first text; after it, a failure
-        raises StreamInterruptedError. The last chunk has empty text and carries finish_reason, usage, cost."""
+        raises StreamInterruptedError. The last chunk has empty text and carries finish_reason, usage, cost.
+        A stream that ends early (an error, ``break``, a cancellation) is charged for what it delivered."""
         steps = self._plan(messages, model, provider_id, temperature, max_tokens, stop, task_type, prefer_cost)
         attempts: list[Attempt] = []
         for index, step in enumerate(steps):
-            reservation = self._reserve(step, attempts, first=index == 0)
-            if reservation is None:
+            held = self._reserve(step, attempts, first=index == 0)
+            if held is None:
                 continue
-            model_name = step.request.model
+            request, reservation = held
             delivered: list[str] = []
             charged = False
-            deltas = self._client(step.provider_id).stream(step.request)
+            deltas = self._client(step.provider_id).stream(request)
+            deadline = Deadline(step.provider_id, self.timeout_s, self.idle_timeout_s)
             try:
-                async for delta in deltas:
+                while True:
+                    try:
+                        delta = await deadline.next(deltas)
+                    except StopAsyncIteration:
+                        raise ProviderError(step.provider_id, "stream ended without a finish reason", retryable=True) from None
                     if delta.text:
                         delivered.append(delta.text)
-                        yield StreamChunk(delta.text, step.provider_id, model_name)
+                        yield StreamChunk(delta.text, step.provider_id, request.model)
                     if delta.finish_reason is None:
                         continue
                     if not delivered:
                         raise ProviderError(step.provider_id, "empty completion", retryable=True)
-                    text = "".join(delivered)
-                    usage = delta.usage or _estimated_usage(step.request, text)
-                    cost = step.cost_usd(usage)
-                    self.budget.settle(reservation, step.provider_id, cost)
+                    usage, cost = self._charge(step, request, reservation, delta.usage, "".join(delivered))
                     charged = True
                     self.health.record_success(step.provider_id)
-                    yield StreamChunk("", step.provider_id, model_name, delta.finish_reason, usage, cost)
+                    yield StreamChunk("", step.provider_id, request.model, delta.finish_reason, usage, cost)
                     return
-                raise ProviderError(step.provider_id, "stream ended without a finish reason", retryable=True)
             except ProviderError as exc:
                 if delivered:
                     self.health.record_failure(step.provider_id)
@@ -258,8 +292,11 @@ class BYOKHandler:
             finally:
                 if isinstance(deltas, AsyncGenerator):  # close the provider's stream on every exit
                     await deltas.aclose()
-                if not charged:
-                    self.budget.settle(reservation, None, 0.0)
+                if not charged:  # ended early: the provider bills what it generated, so charge an estimate
+                    if delivered:
+                        self._charge(step, request, reservation, None, "".join(delivered))
+                    else:
+                        self.budget.settle(reservation, None, 0.0)
         raise AllProvidersFailedError(attempts)
 
     # ----- internals --------------------------------------------------------------------------------
@@ -295,6 +332,8 @@ class BYOKHandler:
                 raise InvalidRequestError(f"model {model!r} belongs to {info.provider_id!r}, not {owner!r}")
             if owner not in available:
                 raise InvalidRequestError(f"provider {owner!r} of model {model!r} has no API key; available: {available}")
+            if info is None and self.budget.limit_usd is not None:
+                raise InvalidRequestError(f"model {model!r} is off the catalog, so it has no price: budget_usd cannot bound it")
             first = (owner, model)
         prompt = next((m["content"] for m in reversed(checked) if m["role"] == "user"), "")
         complexity = analyze_query_complexity(prompt, task_type)
@@ -322,23 +361,55 @@ class BYOKHandler:
         max_tokens: int | None,
         stop: tuple[str, ...] | None,
     ) -> _Step:
+        """One attempt: the messages fitted to the model's window, and the output cap it may ask for: the
+        caller's max_tokens, else what the window leaves, at most DEFAULT_MAX_OUTPUT_TOKENS."""
         info = self.catalog.get(model)
-        output = max_tokens or DEFAULT_OUTPUT_TOKENS
-        fitted = fit_messages(messages, info.context_window - output) if info else messages
-        request = ChatRequest(model, tuple(fitted), temperature, max_tokens, stop)
-        estimate = info.cost_usd(estimate_message_tokens(fitted), output) if info else 0.0
-        return _Step(provider_id, request, info, estimate)
+        if info is None:
+            wanted = max_tokens or DEFAULT_MAX_OUTPUT_TOKENS
+            request = ChatRequest(model, tuple(messages), temperature, wanted, stop)
+            return _Step(provider_id, request, None, bound_message_tokens(messages), wanted)
+        fitted = fit_messages(messages, info.context_window - (max_tokens or DEFAULT_OUTPUT_TOKENS))
+        if max_tokens is None:
+            wanted = min(DEFAULT_MAX_OUTPUT_TOKENS, info.context_window - estimate_message_tokens(fitted))
+            minimum = min(MIN_OUTPUT_TOKENS, wanted)
+        else:
+            wanted = minimum = max_tokens
+        request = ChatRequest(model, tuple(fitted), temperature, wanted, stop)
+        return _Step(provider_id, request, info, bound_message_tokens(fitted), minimum)
 
-    def _reserve(self, step: _Step, attempts: list[Attempt], *, first: bool) -> float | None:
-        """Reserve the budget for one attempt. Over budget, the first attempt raises before anything is
-        sent; a failover attempt is recorded and skipped, since a later, cheaper provider may still fit."""
+    def _reserve(self, step: _Step, attempts: list[Attempt], *, first: bool) -> tuple[ChatRequest, float] | None:
+        """Reserve the budget for one attempt, and cap its output at what the money left pays for. Over
+        budget, the first attempt raises before anything is sent; a failover attempt is recorded and
+        skipped, since a later, cheaper provider may still fit."""
+        request, info = step.request, step.info
+        wanted = request.max_tokens or 0
         try:
-            return self.budget.reserve(step.estimate_usd)
+            if info is None:
+                return request, self.budget.reserve(0.0)
+            granted, held = self.budget.reserve_output(
+                info.cost_usd(step.input_bound, 0), info.cost_usd(0, 1), wanted=wanted, minimum=step.minimum_output
+            )
         except BudgetExceededError as exc:
             if first:
                 raise
-            attempts.append(Attempt(step.provider_id, step.request.model, None, str(exc)))
+            attempts.append(Attempt(step.provider_id, request.model, None, str(exc)))
             return None
+        if granted != wanted:
+            request = ChatRequest(request.model, request.messages, request.temperature, granted, request.stop)
+        return request, held
+
+    def _charge(
+        self, step: _Step, request: ChatRequest, reservation: float, reported: Usage | None, text: str
+    ) -> tuple[Usage, float]:
+        """Settle an attempt the provider answered: its usage (an estimate when it reported none usable),
+        capped at the input's UTF-8 size and at the output cap that was sent."""
+        if reported is None:
+            _log.warning("%s reported no usable token counts; charging an estimate", step.provider_id)
+        estimate = Usage(estimate_message_tokens(request.messages), estimate_tokens(text))
+        usage = chargeable_usage(reported, estimate, Usage(step.input_bound, request.max_tokens or 0))
+        cost = step.info.cost_usd(usage.input_tokens, usage.output_tokens) if step.info else 0.0
+        self.budget.settle(reservation, step.provider_id, cost)
+        return usage, cost
 
     def _record_failure(self, step: _Step, exc: ProviderError, attempts: list[Attempt]) -> None:
         if not exc.retryable:
@@ -361,7 +432,13 @@ class BYOKHandler:
         if spec.wire == "anthropic":
             from byok.adapters.anthropic_wire import AnthropicWireAdapter
 
-            return AnthropicWireAdapter(provider_id, api_key=key, base_url=base_url, timeout_s=self.timeout_s)
+            return AnthropicWireAdapter(
+                provider_id,
+                api_key=key,
+                base_url=base_url,
+                timeout_s=self.timeout_s,
+                max_response_bytes=self.max_response_bytes,
+            )
         from byok.adapters.openai_wire import OpenAIWireAdapter
 
         return OpenAIWireAdapter(
@@ -370,6 +447,7 @@ class BYOKHandler:
             base_url=base_url,
             timeout_s=self.timeout_s,
             stream_usage_option=spec.stream_usage_option,
+            max_response_bytes=self.max_response_bytes,
         )
 
     @staticmethod
@@ -377,7 +455,3 @@ class BYOKHandler:
         names = ", ".join(name for spec in PROVIDERS.values() for name in spec.key_env)
         return f"no provider is configured: set at least one of {names}, or pass api_keys="
 
-
-def _estimated_usage(request: ChatRequest, text: str) -> Usage:
-    """Usage estimated from the text, for a provider that reported none."""
-    return Usage(estimate_message_tokens(request.messages), estimate_tokens(text))

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import re
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
+
+from byok.errors import InvalidRequestError
 
 Wire = Literal["openai", "anthropic"]
 
@@ -54,6 +57,32 @@ def keys_from_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
                 keys[spec.provider_id] = value
                 break
     return keys
+
+
+def checked_keys(api_keys: Mapping[str, object]) -> dict[str, str]:
+    """The non-blank keys of ``api_keys``; a key that is not a str is bad input (its value is never shown)."""
+    keys: dict[str, str] = {}
+    for provider_id, key in api_keys.items():
+        if not isinstance(key, str):
+            raise InvalidRequestError(f"api_keys[{provider_id!r}] must be a str, got {type(key).__name__}")
+        if key.strip():
+            keys[provider_id] = key.strip()
+    return keys
+
+
+def check_base_url(provider_id: str, url: str) -> str:
+    """``url`` if it is an absolute http(s) URL with a host, else InvalidRequestError. The URL itself is
+    not repeated in the message: it may carry credentials."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018  # parsing the port is what rejects "host:notaport"
+    except ValueError as exc:
+        raise InvalidRequestError(f"the base URL of {provider_id!r} is not a valid URL: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidRequestError(f"the base URL of {provider_id!r} must be an http:// or https:// URL with a host")
+    if any(c.isspace() or ord(c) < 32 for c in url):
+        raise InvalidRequestError(f"the base URL of {provider_id!r} contains whitespace or control characters")
+    return url
 
 
 def base_url_for(provider_id: str, overrides: Mapping[str, str], env: Mapping[str, str] | None = None) -> str:

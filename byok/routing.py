@@ -12,7 +12,11 @@ from byok.types import Message, ModelInfo, QueryComplexity, Route
 
 CHARS_PER_TOKEN = 4  # a deliberate over-estimate for English; no tokenizer is loaded
 MESSAGE_OVERHEAD_TOKENS = 4
-DEFAULT_OUTPUT_TOKENS = 1024  # reserved for the reply when the caller sets no max_tokens
+# Generous bounds of the chat format's markup, for the input-token bound (see bound_message_tokens).
+BOUND_OVERHEAD_PER_MESSAGE = 16
+BOUND_OVERHEAD_PER_REQUEST = 64
+DEFAULT_OUTPUT_TOKENS = 1024  # the reply size routing and context fitting plan for when the caller sets no max_tokens
+DEFAULT_MAX_OUTPUT_TOKENS = 4096  # the output cap sent when the caller sets no max_tokens (less if the window is smaller)
 
 # task_type -> complexity it implies at least
 TASK_TYPES: Mapping[str, QueryComplexity] = {
@@ -53,6 +57,20 @@ def estimate_tokens(text: str) -> int:
 
 def estimate_message_tokens(messages: Iterable[Message]) -> int:
     return sum(estimate_tokens(m["content"]) + MESSAGE_OVERHEAD_TOKENS for m in messages)
+
+
+def bound_message_tokens(messages: Iterable[Message]) -> int:
+    """An upper bound on the input tokens of ``messages``: no tokenizer in use makes more tokens than the
+    UTF-8 bytes of the text (byte-level BPE emits at least one byte per token), plus the chat format's
+    markup around each message and around the request."""
+    total = BOUND_OVERHEAD_PER_REQUEST
+    for message in messages:
+        total += _utf8_size(message["content"]) + BOUND_OVERHEAD_PER_MESSAGE
+    return total
+
+
+def _utf8_size(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 
 
 def analyze_query_complexity(prompt: str, task_type: str | None = None) -> QueryComplexity:

@@ -22,6 +22,8 @@ __all__ = ["BYOKProtocol"]
 class BYOKProtocol(Protocol):
     """Chat with OpenAI, Anthropic, DeepSeek, Gemini, Moonshot and Mistral through the user's own keys."""
 
+    idle_timeout_s: float | None
+    max_response_bytes: int
     timeout_s: float
     catalog: ModelCatalog
     budget: Budget

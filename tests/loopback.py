@@ -3,10 +3,16 @@
 One server hosts any number of fake providers, each under its own path prefix. By default a provider
 echoes the last user message; ``script(prefix, Reply(...))`` queues scripted replies and faults for the
 next requests to that prefix. Every request is recorded for assertions.
+
+``python -m tests.loopback`` runs one in its own process (for benchmarks): it prints its port, then
+serves until its stdin closes or ``--max-s`` seconds have passed.
 """
 
 from __future__ import annotations
 
+import argparse
+import functools
+import gzip
 import json
 import re
 import socket
@@ -19,6 +25,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 
 Wire = Literal["openai", "anthropic"]
+Trickle = Literal["body", "keepalive", "ping"]
+_UNSET: Any = object()
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,14 @@ class Reply:
     usage: tuple[int, int] | None = None  # (input, output) tokens to report; default: character counts
     no_usage: bool = False  # report no usage at all
     error_message: str | None = None  # the message of an error body; default: "scripted failure <status>"
+    body: bytes | None = None  # answer 200 with exactly this body (HTML, a JSON array, ...)
+    content_type: str = "application/json"  # the Content-Type of ``body``
+    usage_raw: Any = _UNSET  # put this JSON value where usage goes (null, strings, {}), in JSON and SSE replies
+    choices_raw: Any = _UNSET  # put this JSON value where the OpenAI choices go (e.g. [None], [{}])
+    trickle: Trickle | None = None  # hold the request: a body byte, an SSE comment or a ping every trickle_every_s
+    trickle_every_s: float = 0.2
+    trickle_for_s: float = 5.0  # then hang up (a bounded fault: the server never loops forever)
+    gzip_inflated_bytes: int | None = None  # answer a valid JSON reply padded to this size and gzipped
 
 
 @dataclass(frozen=True)
@@ -107,6 +123,7 @@ def _chunks(text: str) -> list[str]:
 
 class _WireHandler(BaseHTTPRequestHandler):
     shared: _State
+    raw: Reply = Reply()  # the reply being sent, for the raw overrides
     protocol_version = "HTTP/1.1"
 
     def setup(self) -> None:
@@ -133,6 +150,12 @@ class _WireHandler(BaseHTTPRequestHandler):
             return self._error(wire, reply.status, reply.error_message or f"scripted failure {reply.status}")
         if reply.malformed:
             return self._send(200, "application/json", b"{this is not json")
+        if reply.body is not None:
+            return self._send(200, reply.content_type, reply.body)
+        if reply.trickle is not None:
+            return self._trickle(wire, body, reply)
+        if reply.gzip_inflated_bytes is not None:
+            return self._gzip_bomb(wire, body["model"], reply.gzip_inflated_bytes)
         messages = body.get("messages", [])
         last_user = next((m["content"] for m in reversed(messages) if m.get("role") == "user"), "")
         text = reply.text if reply.text is not None else f"echo: {last_user}"
@@ -143,6 +166,7 @@ class _WireHandler(BaseHTTPRequestHandler):
                 text, finish = text[: text.index(stop)], "stop_sequence"
         prompt_chars = sum(len(m.get("content", "")) for m in messages) + len(body.get("system", ""))
         usage = None if reply.no_usage else (reply.usage or (prompt_chars, len(text)))
+        self.raw = reply
         if body.get("stream"):
             self._stream(wire, body, text, finish, usage, reply.cut_after_chunks)
         elif wire == "openai":
@@ -178,9 +202,14 @@ class _WireHandler(BaseHTTPRequestHandler):
         }
         if usage is not None:
             data["usage"] = {"prompt_tokens": usage[0], "completion_tokens": usage[1], "total_tokens": sum(usage)}
+        if self.raw.usage_raw is not _UNSET:
+            data["usage"] = self.raw.usage_raw
+        if self.raw.choices_raw is not _UNSET:
+            data["choices"] = self.raw.choices_raw
         self._json(200, data)
 
     def _anthropic_json(self, body: dict[str, Any], text: str, finish: str, usage: tuple[int, int] | None) -> None:
+        counts = {"input_tokens": (usage or (0, 0))[0], "output_tokens": (usage or (0, 0))[1]}
         self._json(
             200,
             {
@@ -191,9 +220,51 @@ class _WireHandler(BaseHTTPRequestHandler):
                 "content": [{"type": "text", "text": text}] if text else [],
                 "stop_reason": "stop_sequence" if finish == "stop_sequence" else "end_turn",
                 "stop_sequence": None,
-                "usage": {"input_tokens": (usage or (0, 0))[0], "output_tokens": (usage or (0, 0))[1]},
+                "usage": counts if self.raw.usage_raw is _UNSET else self.raw.usage_raw,
             },
         )
+
+    # ----- faults that hold a request or inflate -------------------------------------------------------
+
+    def _trickle(self, wire: Wire, body: dict[str, Any], reply: Reply) -> None:
+        """Keep the connection busy without ever finishing, for at most ``reply.trickle_for_s``."""
+        self.send_response(200)
+        streamed = reply.trickle != "body"
+        payload = json.dumps({"id": "x", "choices": []}).encode() * 1000
+        self.send_header("Content-Type", "text/event-stream" if streamed else "application/json")
+        if streamed:
+            self.send_header("Transfer-Encoding", "chunked")
+        else:
+            self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        pieces = {"keepalive": ": keep-alive\n\n", "ping": _sse({"type": "ping"}, "ping")}
+        if reply.trickle == "ping":
+            start = _anthropic_events(body, "", "stop", (1, 1))[0][0].encode()
+            self.wfile.write(f"{len(start):x}\r\n".encode() + start + b"\r\n")
+        end = time.monotonic() + reply.trickle_for_s
+        sent = 0
+        try:
+            while time.monotonic() < end:
+                if streamed:
+                    piece = pieces[reply.trickle or "ping"].encode()
+                    self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+                else:
+                    self.wfile.write(payload[sent : sent + 1])
+                    sent += 1
+                self.wfile.flush()
+                time.sleep(reply.trickle_every_s)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up: that is what the fault tests for
+        self.close_connection = True
+
+    def _gzip_bomb(self, wire: Wire, model: str, inflated: int) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Encoding", "gzip")
+        payload = _bomb(wire, model, inflated)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
 
     # ----- server-sent events -------------------------------------------------------------------------
 
@@ -206,7 +277,10 @@ class _WireHandler(BaseHTTPRequestHandler):
         self.end_headers()
         events = _openai_events if wire == "openai" else _anthropic_events
         sent_text = 0
+        raw_usage = self.raw.usage_raw
         for event, is_text in events(body, text, finish, usage):
+            if raw_usage is not _UNSET:
+                event = _with_usage(event, raw_usage)
             if cut is not None and is_text and sent_text >= cut:
                 self.wfile.flush()
                 self.close_connection = True
@@ -270,3 +344,50 @@ def _anthropic_events(
         (_sse({"type": "message_stop"}, "message_stop"), False),
     ]
     return events
+
+
+def _with_usage(event: str, usage: Any) -> str:
+    """An SSE event with its usage (OpenAI's last chunk, Anthropic's message_start and message_delta)
+    replaced by ``usage``."""
+    head, _, line = event.rpartition("data: ")
+    if line.startswith("[DONE]"):
+        return event
+    data = json.loads(line)
+    if "usage" in data:
+        data["usage"] = usage
+    if isinstance(data.get("message"), dict):
+        data["message"]["usage"] = usage
+    return head + "data: " + json.dumps(data) + "\n\n"
+
+
+@functools.lru_cache(maxsize=4)
+def _bomb(wire: Wire, model: str, inflated: int) -> bytes:
+    """A valid reply padded with spaces to ``inflated`` bytes, gzipped (about a thousandth of the size)."""
+    if wire == "openai":
+        choice = {"index": 0, "message": {"role": "assistant", "content": "boom"}, "finish_reason": "stop"}
+        data: dict[str, Any] = {"id": "b", "object": "chat.completion", "created": 0, "model": model, "choices": [choice]}
+    else:
+        data = {"id": "b", "type": "message", "role": "assistant", "model": model, "content": [{"type": "text", "text": "boom"}],
+                "stop_reason": "end_turn", "stop_sequence": None, "usage": {"input_tokens": 1, "output_tokens": 1}}
+    head = json.dumps(data).encode()
+    return gzip.compress(head + b" " * max(0, inflated - len(head)), compresslevel=9)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Run a loopback server in its own process.")
+    parser.add_argument("--max-s", type=float, default=600.0, help="stop after this many seconds at most")
+    args = parser.parse_args()
+    with LoopbackServer() as server:
+        print(server.port, flush=True)
+        closed = threading.Event()
+
+        def wait_for_eof() -> None:
+            sys.stdin.read()  # returns when the parent closes our stdin, or exits
+            closed.set()
+
+        threading.Thread(target=wait_for_eof, daemon=True).start()
+        closed.wait(args.max_s)
+
+
+if __name__ == "__main__":
+    main()

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 import anthropic
 
-from byok.adapters.base import ChatRequest, Completion, Delta, provider_failure
+from byok.adapters.base import ChatRequest, Completion, Delta, malformed, provider_failure
+from byok.adapters.transport import BoundedTransport, ReplyRejectedError
 from byok.errors import ProviderError
-from byok.types import Usage
+from byok.validation import checked_usage
 
 if TYPE_CHECKING:
     from anthropic.types import MessageParam
@@ -27,14 +28,22 @@ class AnthropicWireAdapter:
     """
 
     def __init__(
-        self, provider_id: str, *, api_key: str, base_url: str, timeout_s: float, client: AnthropicClientProtocol | None = None
+        self,
+        provider_id: str,
+        *,
+        api_key: str,
+        base_url: str,
+        timeout_s: float,
+        max_response_bytes: int = 32 * 1024 * 1024,
+        client: AnthropicClientProtocol | None = None,
     ) -> None:
         """``client``: an SDK client to use instead of a new ``AsyncAnthropic`` (any object of its protocol)."""
         self.provider_id = provider_id
         self._key = api_key
-        self._client: AnthropicClientProtocol = client if client is not None else anthropic.AsyncAnthropic(
-            api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=0
-        )
+        if client is None:
+            http = anthropic.DefaultAsyncHttpxClient(transport=BoundedTransport(max_response_bytes))
+            client = anthropic.AsyncAnthropic(api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=0, http_client=http)
+        self._client: AnthropicClientProtocol = client
 
     def __repr__(self) -> str:
         return f"AnthropicWireAdapter(provider_id={self.provider_id!r})"
@@ -50,15 +59,14 @@ class AnthropicWireAdapter:
                 system=system if system else anthropic.omit,
                 stop_sequences=list(request.stop) if request.stop else anthropic.omit,
             )
-            text = "".join(block.text for block in message.content if block.type == "text")
-            usage = Usage(message.usage.input_tokens, message.usage.output_tokens)
         except Exception as exc:
-            raise provider_failure(self.provider_id, self._key, exc, anthropic) from None
-        return Completion(text, _finish(message.stop_reason) or "stop", usage)
+            raise provider_failure(self.provider_id, self._key, exc, anthropic, ReplyRejectedError) from None
+        return _completion(self.provider_id, message)
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[Delta]:
         """Yield the reply's text as it arrives, then one empty delta with finish_reason and usage."""
-        input_tokens = output_tokens = 0
+        input_tokens: object = None
+        output_tokens: object = None
         finish_reason: str | None = None
         system = _system(request)
         try:
@@ -71,24 +79,33 @@ class AnthropicWireAdapter:
                 stream=True,
             )
         except Exception as exc:
-            raise provider_failure(self.provider_id, self._key, exc, anthropic) from None
+            raise provider_failure(self.provider_id, self._key, exc, anthropic, ReplyRejectedError) from None
         try:
             async for event in events:
-                if event.type == "message_start":
-                    input_tokens = event.message.usage.input_tokens
-                    output_tokens = event.message.usage.output_tokens
-                elif event.type == "content_block_delta" and event.delta.type == "text_delta" and event.delta.text:
-                    yield Delta(event.delta.text)
-                elif event.type == "message_delta":
-                    output_tokens = event.usage.output_tokens
-                    finish_reason = _finish(event.delta.stop_reason) or finish_reason
+                kind = getattr(event, "type", None)
+                if kind == "message_start":
+                    usage = getattr(getattr(event, "message", None), "usage", None)
+                    input_tokens = getattr(usage, "input_tokens", None)
+                    output_tokens = getattr(usage, "output_tokens", None)
+                elif kind == "content_block_delta":
+                    delta = getattr(event, "delta", None)
+                    text = getattr(delta, "text", None)
+                    if getattr(delta, "type", None) == "text_delta" and text:
+                        if not isinstance(text, str):
+                            raise malformed(self.provider_id, "a text delta that is not text")
+                        yield Delta(text)
+                elif kind == "message_delta":
+                    output_tokens = getattr(getattr(event, "usage", None), "output_tokens", None)
+                    finish_reason = _finish(getattr(getattr(event, "delta", None), "stop_reason", None)) or finish_reason
+        except ProviderError:
+            raise
         except Exception as exc:
-            raise provider_failure(self.provider_id, self._key, exc, anthropic) from None
+            raise provider_failure(self.provider_id, self._key, exc, anthropic, ReplyRejectedError) from None
         finally:
             await events.close()
         if finish_reason is None:
             raise ProviderError(self.provider_id, "stream ended before the provider finished", retryable=True)
-        yield Delta("", finish_reason, Usage(input_tokens, output_tokens))
+        yield Delta("", finish_reason, checked_usage(input_tokens, output_tokens))
 
     async def aclose(self) -> None:
         await self._client.close()
@@ -108,5 +125,25 @@ def _messages(request: ChatRequest) -> list[MessageParam]:
     return converted
 
 
-def _finish(stop_reason: str | None) -> str | None:
-    return None if stop_reason is None else _FINISH.get(stop_reason, stop_reason)
+def _completion(provider_id: str, message: object) -> Completion:
+    """The reply of a 200, checked field by field: a body that is HTML, a JSON array, or a message whose
+    content is not a list of blocks is a malformed reply, not a crash."""
+    content = getattr(message, "content", None)
+    if not isinstance(content, list):
+        raise malformed(provider_id, "no list of content blocks")
+    pieces: list[str] = []
+    for block in content:
+        text = getattr(block, "text", None)
+        if getattr(block, "type", None) == "text":
+            if not isinstance(text, str):
+                raise malformed(provider_id, "a text block without text")
+            pieces.append(text)
+    usage = getattr(message, "usage", None)
+    counts = checked_usage(getattr(usage, "input_tokens", None), getattr(usage, "output_tokens", None))
+    return Completion("".join(pieces), _finish(getattr(message, "stop_reason", None)) or "stop", counts)
+
+
+def _finish(stop_reason: object) -> str | None:
+    if not isinstance(stop_reason, str) or not stop_reason:
+        return None
+    return _FINISH.get(stop_reason, stop_reason)

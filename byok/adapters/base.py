@@ -61,9 +61,17 @@ def is_retryable_status(status: int) -> bool:
     return status >= 500 or status in RETRYABLE_STATUSES
 
 
-def provider_failure(provider_id: str, secret: str, exc: Exception, sdk: ModuleType) -> ProviderError:
+def provider_failure(
+    provider_id: str, secret: str, exc: Exception, sdk: ModuleType, rejected: type[Exception] | None = None
+) -> ProviderError:
     """Translate an exception raised by ``sdk`` (openai or anthropic, which share their error classes'
-    names and shape) into a ProviderError that says whether failover may help, with ``secret`` redacted."""
+    names and shape) into a ProviderError that says whether failover may help, with ``secret`` redacted.
+    A ``rejected`` error anywhere in the exception's chain (the transport refused the reply) says why."""
+    cause: BaseException | None = exc
+    while rejected is not None and cause is not None:
+        if isinstance(cause, rejected):
+            return ProviderError(provider_id, redact(f"reply rejected: {cause}", (secret,)), retryable=True)
+        cause = cause.__cause__ or cause.__context__
     if isinstance(exc, sdk.APIStatusError):
         status = int(exc.status_code)
         message = redact(f"HTTP {status}: {exc.message}", (secret,))
@@ -74,3 +82,8 @@ def provider_failure(provider_id: str, secret: str, exc: Exception, sdk: ModuleT
         return ProviderError(provider_id, "connection failed", retryable=True)
     reason = redact(f"malformed or broken response ({type(exc).__name__}: {exc})", (secret,))
     return ProviderError(provider_id, reason, retryable=True)
+
+
+def malformed(provider_id: str, what: str) -> ProviderError:
+    """A reply that does not follow the wire format: another provider may do better."""
+    return ProviderError(provider_id, f"malformed response: {what}", retryable=True)

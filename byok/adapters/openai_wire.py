@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING
 
 import openai
 
-from byok.adapters.base import ChatRequest, Completion, Delta, provider_failure
+from byok.adapters.base import ChatRequest, Completion, Delta, malformed, provider_failure
+from byok.adapters.transport import BoundedTransport, ReplyRejectedError
 from byok.errors import ProviderError
 from byok.types import Usage
+from byok.validation import checked_usage
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletionMessageParam
-    from openai.types.completion_usage import CompletionUsage
 
     from contracts.openai_client_protocol import OpenAIClientProtocol
 
@@ -29,15 +30,17 @@ class OpenAIWireAdapter:
         base_url: str,
         timeout_s: float,
         stream_usage_option: bool = True,
+        max_response_bytes: int = 32 * 1024 * 1024,
         client: OpenAIClientProtocol | None = None,
     ) -> None:
         """``client``: an SDK client to use instead of a new ``AsyncOpenAI`` (any object of its protocol)."""
         self.provider_id = provider_id
         self._key = api_key
         self._stream_usage_option = stream_usage_option
-        self._client: OpenAIClientProtocol = client if client is not None else openai.AsyncOpenAI(
-            api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=0
-        )
+        if client is None:
+            http = openai.DefaultAsyncHttpxClient(transport=BoundedTransport(max_response_bytes))
+            client = openai.AsyncOpenAI(api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=0, http_client=http)
+        self._client: OpenAIClientProtocol = client
 
     def __repr__(self) -> str:
         return f"OpenAIWireAdapter(provider_id={self.provider_id!r})"
@@ -53,11 +56,8 @@ class OpenAIWireAdapter:
                 stop=list(request.stop) if request.stop else openai.omit,
             )
         except Exception as exc:
-            raise provider_failure(self.provider_id, self._key, exc, openai) from None
-        if not response.choices:
-            raise ProviderError(self.provider_id, "malformed response: no choices", retryable=True)
-        choice = response.choices[0]
-        return Completion(choice.message.content or "", choice.finish_reason, _usage(response.usage))
+            raise provider_failure(self.provider_id, self._key, exc, openai, ReplyRejectedError) from None
+        return _completion(self.provider_id, response)
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[Delta]:
         """Yield the reply's text as it arrives, then one empty delta with finish_reason and usage."""
@@ -74,16 +74,24 @@ class OpenAIWireAdapter:
                 stream_options={"include_usage": True} if self._stream_usage_option else openai.omit,
             )
         except Exception as exc:
-            raise provider_failure(self.provider_id, self._key, exc, openai) from None
+            raise provider_failure(self.provider_id, self._key, exc, openai, ReplyRejectedError) from None
         try:
             async for chunk in chunks:
-                usage = _usage(chunk.usage) or usage
-                for choice in chunk.choices[:1]:
-                    if choice.delta.content:
-                        yield Delta(choice.delta.content)
-                    finish_reason = choice.finish_reason or finish_reason
+                usage = _usage(getattr(chunk, "usage", None)) or usage
+                choices = getattr(chunk, "choices", None)
+                if not isinstance(choices, list):
+                    raise malformed(self.provider_id, "a stream chunk without a list of choices")
+                for choice in choices[:1]:
+                    content = getattr(getattr(choice, "delta", None), "content", None)
+                    if content is not None and not isinstance(content, str):
+                        raise malformed(self.provider_id, "a stream chunk whose content is not text")
+                    if content:
+                        yield Delta(content)
+                    finish_reason = _finish(getattr(choice, "finish_reason", None)) or finish_reason
+        except ProviderError:
+            raise
         except Exception as exc:
-            raise provider_failure(self.provider_id, self._key, exc, openai) from None
+            raise provider_failure(self.provider_id, self._key, exc, openai, ReplyRejectedError) from None
         finally:
             await chunks.close()
         if finish_reason is None:
@@ -92,6 +100,26 @@ class OpenAIWireAdapter:
 
     async def aclose(self) -> None:
         await self._client.close()
+
+
+def _completion(provider_id: str, response: object) -> Completion:
+    """The reply of a 200, checked field by field: a body that is HTML, a JSON array, or a completion
+    without a usable first choice is a malformed reply, not a crash."""
+    choices = getattr(response, "choices", None)
+    if not isinstance(choices, list) or not choices:
+        raise malformed(provider_id, "no list of choices")
+    message = getattr(choices[0], "message", None)
+    if message is None:
+        raise malformed(provider_id, "the first choice has no message")
+    content = getattr(message, "content", None)
+    if content is not None and not isinstance(content, str):
+        raise malformed(provider_id, "the message content is not text")
+    finish = _finish(getattr(choices[0], "finish_reason", None)) or "stop"
+    return Completion(content or "", finish, _usage(getattr(response, "usage", None)))
+
+
+def _finish(reason: object) -> str | None:
+    return reason if isinstance(reason, str) and reason else None
 
 
 def _messages(request: ChatRequest) -> list[ChatCompletionMessageParam]:
@@ -106,5 +134,8 @@ def _messages(request: ChatRequest) -> list[ChatCompletionMessageParam]:
     return converted
 
 
-def _usage(usage: CompletionUsage | None) -> Usage | None:
-    return None if usage is None else Usage(usage.prompt_tokens, usage.completion_tokens)
+def _usage(usage: object) -> Usage | None:
+    """Reported token counts, or None when they are missing or unusable (null, not ints, negative)."""
+    if usage is None:
+        return None
+    return checked_usage(getattr(usage, "prompt_tokens", None), getattr(usage, "completion_tokens", None))

@@ -30,12 +30,15 @@ async def make_handler(server: LoopbackServer) -> AsyncIterator[HandlerFactory]:
     and point at the loopback server. Every handler made is closed after the test."""
     made: list[BYOKHandler] = []
 
-    def make(*provider_ids: str, timeout_s: float = 5.0, budget_usd: float | None = None) -> BYOKHandler:
+    def make(
+        *provider_ids: str, timeout_s: float = 5.0, budget_usd: float | None = None, idle_timeout_s: float | None = None
+    ) -> BYOKHandler:
         handler = BYOKHandler(
             api_keys={p: KEYS[p] for p in provider_ids},
             base_urls={p: server.base_url(p, PROVIDERS[p].wire) for p in provider_ids},
             timeout_s=timeout_s,
             budget_usd=budget_usd,
+            idle_timeout_s=idle_timeout_s,
         )
         made.append(handler)
         return handler

@@ -8,6 +8,7 @@ import pytest
 
 from byok import BudgetExceededError, Message
 from byok.catalog import ModelCatalog
+from byok.routing import bound_message_tokens
 from tests.integration.conftest import HandlerFactory
 from tests.loopback import LoopbackServer, Reply
 
@@ -27,9 +28,10 @@ async def test_budget_refuses_before_sending(server: LoopbackServer, make_handle
 
 
 async def test_budget_charges_real_usage_and_then_refuses(server: LoopbackServer, make_handler: HandlerFactory) -> None:
-    server.script("openai", Reply(usage=(1_000_000, 0)), Reply(usage=(1_000_000, 0)))
+    server.script("openai", Reply(text="ok", usage=(1_000_000, 0)), Reply(usage=(1_000_000, 0)))
     handler = make_handler("openai", budget_usd=0.12)
-    first = await handler.generate_response(ASK, model="gpt-4.1-nano", max_tokens=10)
+    long: list[Message] = [{"role": "user", "content": "x" * 1_000_000}]  # up to a million tokens
+    first = await handler.generate_response(long, model="gpt-4.1-nano", max_tokens=10)
     assert first.cost_usd == pytest.approx(0.10)  # one million input tokens at $0.10
     assert handler.total_cost_usd == pytest.approx(0.10)
     with pytest.raises(BudgetExceededError):  # $0.02 left is less than the estimate of a gpt-4o call
@@ -40,7 +42,7 @@ async def test_budget_charges_real_usage_and_then_refuses(server: LoopbackServer
 async def test_budget_holds_under_concurrency(server: LoopbackServer, make_handler: HandlerFactory) -> None:
     info = ModelCatalog.default().require("gpt-4o")
     prompt = "y" * 4000
-    estimate = info.cost_usd(1000 + 4, 1000)  # ~1000 prompt tokens plus max_tokens, as the handler estimates
+    estimate = info.cost_usd(bound_message_tokens([{"role": "user", "content": prompt}]), 1000)  # the worst case
     handler = make_handler("openai", budget_usd=estimate * 5.5)
     for _ in range(20):
         server.script("openai", Reply(delay_s=0.05, usage=(1004, 1000)))

@@ -1,4 +1,5 @@
-"""A consumer that stops reading a stream early: the provider's stream is closed and nothing is charged."""
+"""A consumer that stops reading a stream early: the provider's stream is closed, and what was delivered
+is charged (an estimate: the provider bills what it generated, and reports it only at the end)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import gc
 import pytest
 
 from byok import Message
+from byok.routing import estimate_message_tokens, estimate_tokens
 from tests.integration.conftest import HandlerFactory
 from tests.loopback import LoopbackServer, Reply
 
@@ -24,7 +26,8 @@ async def test_stopping_early_closes_the_stream_and_releases_the_budget(
     await stream.aclose()  # type: ignore[attr-defined]  # stream_completion is an async generator
     gc.collect()  # an unclosed SDK stream would surface here as an unraisable-exception warning (an error)
     assert first.text == "one "
-    assert handler.total_cost_usd == 0.0
+    info = handler.catalog.require(first.model)
+    assert handler.total_cost_usd == pytest.approx(info.cost_usd(estimate_message_tokens(ASK), estimate_tokens("one ")))
     assert handler.budget.reserved_usd == 0.0  # the reservation was released
     result = await handler.generate_response(ASK)  # the connection pool is still usable
     assert result.text == "echo: ping"

@@ -19,14 +19,14 @@ async def collect(chunks: list[StreamChunk], stream: object) -> str:
 
 
 async def test_openai_wire_sends_the_request_and_charges_real_usage(server: LoopbackServer, make_handler: HandlerFactory) -> None:
-    server.script("openai", Reply(usage=(1200, 300)))
+    server.script("openai", Reply(usage=(90, 40)))
     handler = make_handler("openai")
     result = await handler.generate_response(HELLO, model="gpt-4o-mini", temperature=0.2, max_tokens=50, stop=["END"])
     assert (result.text, result.provider_id, result.model, result.finish_reason) == (
         "echo: hello there", "openai", "gpt-4o-mini", "stop"
     )
-    assert (result.usage.input_tokens, result.usage.output_tokens) == (1200, 300)
-    assert result.cost_usd == pytest.approx((1200 * 0.15 + 300 * 0.60) / 1e6)
+    assert (result.usage.input_tokens, result.usage.output_tokens) == (90, 40)
+    assert result.cost_usd == pytest.approx((90 * 0.15 + 40 * 0.60) / 1e6)
     assert handler.costs_by_provider() == {"openai": pytest.approx(result.cost_usd)}
     [sent] = server.requests("openai")
     assert sent.path == "/v1/chat/completions"

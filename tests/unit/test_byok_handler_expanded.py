@@ -32,7 +32,7 @@ from byok import (
 from byok.adapters.base import ChatRequest, Completion, Delta
 from byok.catalog import ModelCatalog
 from byok.errors import ProviderError
-from byok.routing import REQUIRED_TIER, estimate_message_tokens
+from byok.routing import DEFAULT_MAX_OUTPUT_TOKENS, REQUIRED_TIER, estimate_message_tokens, estimate_tokens
 from contracts.byok_protocol import BYOKProtocol
 from contracts.doubles import mock_of
 from tests.unit.conftest import Adapters, HandlerMaker, fails, replies, streams
@@ -123,7 +123,7 @@ class TestTokenStreaming:
         streams(adapters["openai"], "one ", "two")
         await collect(handler, HI, stop="END")
         request = mock_of(adapters["openai"].stream).calls[0].args[0]
-        assert request == ChatRequest("gpt-4.1-nano", tuple(HI), 0.7, None, ("END",))
+        assert request == ChatRequest("gpt-4.1-nano", tuple(HI), 0.7, DEFAULT_MAX_OUTPUT_TOKENS, ("END",))
 
     async def test_error_after_the_first_chunk_raises_without_replay(self, handler: BYOKProtocol, adapters: Adapters) -> None:
         broken = ProviderError("openai", "connection failed", retryable=True)
@@ -136,15 +136,16 @@ class TestTokenStreaming:
         assert received == ["partial "]
         assert (caught.value.provider_id, caught.value.delivered_chars) == ("openai", 8)
         mock_of(adapters["deepseek"].stream).assert_not_called()
-        assert handler.total_cost_usd == 0.0
+        delivered = CATALOG.require("gpt-4.1-nano").cost_usd(estimate_message_tokens(HI), estimate_tokens("partial "))
+        assert handler.total_cost_usd == pytest.approx(delivered)  # what was delivered is billed: an estimate
 
     async def test_usage_arrives_on_the_last_chunk_and_is_charged(self, handler: BYOKProtocol, adapters: Adapters) -> None:
-        streams(adapters["openai"], "a", "b", "c", usage=Usage(1200, 30))
+        streams(adapters["openai"], "a", "b", "c", usage=Usage(60, 30))
         chunks = await collect(handler, HI)
         *text_chunks, last = chunks
         assert all(c.usage is None and c.finish_reason is None and c.cost_usd is None for c in text_chunks)
-        expected = CATALOG.require("gpt-4.1-nano").cost_usd(1200, 30)
-        assert (last.usage, last.finish_reason) == (Usage(1200, 30), "stop")
+        expected = CATALOG.require("gpt-4.1-nano").cost_usd(60, 30)
+        assert (last.usage, last.finish_reason) == (Usage(60, 30), "stop")
         assert last.cost_usd == pytest.approx(expected)
         assert handler.costs_by_provider() == {"openai": pytest.approx(expected)}
 
@@ -181,13 +182,13 @@ class TestCostOptimization:
         assert result.model == "deepseek-reasoner"  # the cheapest premium model among the three
 
     async def test_cost_is_tracked_per_provider_from_reported_usage(self, handler: BYOKProtocol, adapters: Adapters) -> None:
-        replies(adapters["openai"], "one", usage=Usage(1000, 100))
-        replies(adapters["anthropic"], "two", usage=Usage(2000, 200))
+        replies(adapters["openai"], "one", usage=Usage(50, 100))
+        replies(adapters["anthropic"], "two", usage=Usage(70, 200))
         await handler.generate_response(HI, provider_id="openai")
         await handler.generate_response(HI, provider_id="anthropic", model="claude-sonnet-4-0")
         await handler.generate_response(HI, provider_id="openai")
-        expected_openai = 2 * CATALOG.require("gpt-4.1-nano").cost_usd(1000, 100)
-        expected_anthropic = CATALOG.require("claude-sonnet-4-0").cost_usd(2000, 200)
+        expected_openai = 2 * CATALOG.require("gpt-4.1-nano").cost_usd(50, 100)
+        expected_anthropic = CATALOG.require("claude-sonnet-4-0").cost_usd(70, 200)
         assert handler.costs_by_provider() == {
             "openai": pytest.approx(expected_openai),
             "anthropic": pytest.approx(expected_anthropic),

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import io
+import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -110,3 +114,110 @@ def test_unknown_provider_and_empty_prompt_are_bad_input(handler: BYOKProtocol) 
     assert run(handler, "chat", "hi", "--provider", "nosuch")[0] == 2
     code, _, err = run(handler, "chat", "   ")
     assert (code, err) == (2, "byok: error: the prompt is empty\n")
+
+
+def run_with(handler: BYOKProtocol, *argv: str, stdin: bytes | None = None, out: Any = None) -> tuple[int, str, str]:
+    stdout, err = out if out is not None else io.StringIO(), io.StringIO()
+    source = io.BytesIO(stdin) if stdin is not None else None
+    code = main(list(argv), make_handler=lambda budget: handler, stdout=stdout, stderr=err, stdin=source)
+    return code, stdout.getvalue() if isinstance(stdout, io.StringIO) else "", err.getvalue()
+
+
+def sent_prompt(handler: BYOKProtocol) -> str:
+    messages = mock_of(handler.stream_completion).calls[0].args[0]
+    return str(messages[-1]["content"])
+
+
+@pytest.mark.parametrize("argv", [("chat", "-"), ("chat",)], ids=["dash", "no prompt"])
+def test_the_prompt_can_come_from_stdin(argv: tuple[str, ...], handler: BYOKProtocol) -> None:
+    mock_of(handler.stream_completion).yields(StreamChunk("", "openai", "m", "stop", Usage(1, 1), 0.0))
+    big = "ünïcode " * 40_000  # over 128 KiB: too long for one argv string on Linux
+    code, _, _ = run_with(handler, *argv, stdin=big.encode())
+    assert code == 0
+    assert sent_prompt(handler) == big
+
+
+def test_the_prompt_can_come_from_a_file(handler: BYOKProtocol, tmp_path: Path) -> None:
+    mock_of(handler.stream_completion).yields(StreamChunk("", "openai", "m", "stop", Usage(1, 1), 0.0))
+    (tmp_path / "p.txt").write_text("from a file\n", encoding="utf-8")
+    assert run_with(handler, "chat", "--file", str(tmp_path / "p.txt"))[0] == 0
+    assert sent_prompt(handler) == "from a file\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "stdin", "says"),
+    [
+        (("chat", "--file", "/nonexistent/p.txt"), None, "--file '/nonexistent/p.txt': No such file or directory"),
+        (("chat", "hi", "--file", "x"), None, "not both"),
+        (("chat", "-"), b"ok \xff\xfe", "stdin is not UTF-8 text: invalid start byte at byte 3"),
+        (("chat", "-"), b"  \n", "the prompt is empty"),
+        (("route", "--file", "/nonexistent"), None, "No such file"),
+    ],
+)
+def test_unreadable_prompts_are_bad_input(argv: tuple[str, ...], stdin: bytes | None, says: str, handler: BYOKProtocol) -> None:
+    code, out, err = run_with(handler, *argv, stdin=stdin)
+    assert (code, out) == (2, "")
+    assert err == f"byok: error: {err.removeprefix('byok: error: ')}" and says in err and err.count("\n") == 1
+    mock_of(handler.stream_completion).assert_not_called()
+
+
+def test_no_prompt_and_a_closed_stdin_is_bad_input(handler: BYOKProtocol, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", None)  # what Python sets when fd 0 is closed
+    code, _, err = run_with(handler, "chat")
+    assert (code, err) == (2, 'byok: error: no prompt: give it as an argument, with --file, or on stdin ("-")\n')
+
+
+def test_a_stdin_that_cannot_be_read_is_bad_input(handler: BYOKProtocol) -> None:
+    out, errors = io.StringIO(), io.StringIO()
+    code = main(["chat", "-"], make_handler=lambda budget: handler, stdout=out, stderr=errors)  # pytest's stdin refuses reads
+    assert code == 2
+    assert errors.getvalue().startswith("byok: error: cannot read stdin: ")
+
+
+@pytest.mark.parametrize(("value", "says"), [("-1", "budget_usd must be >= 0, got -1.0"), ("nan", "finite number, got nan")])
+def test_a_bad_budget_exits_2_with_one_line(value: str, says: str) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["chat", "hi", "--budget-usd", value], stdout=out, stderr=err)
+    assert (code, out.getvalue()) == (2, "")
+    assert err.getvalue() == f"byok: error: {err.getvalue().removeprefix('byok: error: ')}"
+    assert says in err.getvalue() and err.getvalue().count("\n") == 1
+
+
+class FailingOut(io.StringIO):
+    def __init__(self, error: Exception) -> None:
+        super().__init__()
+        self.error = error
+
+    def write(self, text: str) -> int:
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "says"),
+    [
+        (BrokenPipeError(errno.EPIPE, "Broken pipe"), 141, ""),
+        (OSError(errno.ENOSPC, "No space left on device"), 1, "byok: error: cannot write the output: No space left on device\n"),
+        (ValueError("I/O operation on closed file."), 1, ""),
+    ],
+    ids=["broken pipe", "disk full", "closed"],
+)
+def test_output_that_cannot_be_written_ends_quietly_or_in_one_line(
+    error: Exception, code: int, says: str, handler: BYOKProtocol
+) -> None:
+    mock_of(handler.stream_completion).yields(StreamChunk("Hello", "openai", "m"), StreamChunk("", "openai", "m", "stop"))
+    status, _, err = run_with(handler, "chat", "hi", out=FailingOut(error))
+    assert (status, err) == (code, says)
+    mock_of(handler.aclose).assert_awaited_once_with()
+
+
+def test_ctrl_c_exits_130_with_one_line(handler: BYOKProtocol) -> None:
+    mock_of(handler.stream_completion).raises(KeyboardInterrupt())
+    assert run_with(handler, "chat", "hi") == (130, "", "\nbyok: interrupted\n")
+
+
+def test_an_unexpected_error_is_one_line_without_the_key(handler: BYOKProtocol, monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = "sk-live-0123456789abcdefWXYZ"
+    monkeypatch.setenv("OPENAI_API_KEY", secret)
+    mock_of(handler.stream_completion).raises(RuntimeError(f"exploded near {secret}"))
+    code, _, err = run_with(handler, "chat", "hi")
+    assert (code, err) == (1, "byok: error: unexpected RuntimeError: exploded near [redacted]\n")

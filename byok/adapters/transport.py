@@ -1,0 +1,81 @@
+"""The HTTP transport under both SDKs: it bounds the size of a reply after decompression.
+
+The SDKs read a whole JSON reply into memory, and httpx inflates gzip as it reads: a 300 KB body can
+become 300 MB. This transport asks only for the encodings it can bound (gzip, deflate), inflates them
+itself in bounded steps, and stops a reply as soon as it passes ``max_bytes``.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import AsyncIterator
+
+import httpx2
+
+# The SDKs' own connection pool defaults; a transport passed in replaces the client's default one.
+_LIMITS = httpx2.Limits(max_connections=1000, max_keepalive_connections=100)
+_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+
+
+class ReplyRejectedError(httpx2.DecodingError):
+    """A reply that is too large or in an encoding this transport cannot bound."""
+
+
+class _BoundedStream(httpx2.AsyncByteStream):
+    def __init__(self, inner: httpx2.AsyncByteStream, encoding: str | None, max_bytes: int) -> None:
+        self._inner = inner
+        self._inflater = None if encoding is None else zlib.decompressobj(_WBITS[encoding])
+        self._left = max_bytes
+        self._max_bytes = max_bytes
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for raw in self._inner:
+            if self._inflater is None:
+                yield self._take(raw)
+                continue
+            pending = raw
+            while pending:
+                try:
+                    piece = self._inflater.decompress(pending, self._left + 1)
+                except zlib.error as exc:
+                    raise ReplyRejectedError(f"reply body cannot be inflated: {exc}") from None
+                pending = self._inflater.unconsumed_tail
+                if piece:
+                    yield self._take(piece)
+        if self._inflater is not None and (tail := self._inflater.flush()):
+            yield self._take(tail)
+
+    def _take(self, piece: bytes) -> bytes:
+        self._left -= len(piece)
+        if self._left < 0:
+            raise ReplyRejectedError(f"reply larger than max_response_bytes={self._max_bytes}")
+        return piece
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+class BoundedTransport(httpx2.AsyncBaseTransport):
+    """An ``httpx2.AsyncHTTPTransport`` whose replies stop at ``max_bytes`` after decompression."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self._inner = httpx2.AsyncHTTPTransport(limits=_LIMITS)
+        self._max_bytes = max_bytes
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        request.headers["Accept-Encoding"] = "gzip, deflate"
+        response = await self._inner.handle_async_request(request)
+        encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+        if encoding not in ("identity", "gzip", "deflate"):
+            await response.aclose()
+            raise ReplyRejectedError(f"reply in an encoding that was not asked for: {encoding!r}", request=request)
+        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in ("content-encoding", "content-length")]
+        if encoding == "identity":
+            headers = response.headers.multi_items()
+        stream = response.stream
+        assert isinstance(stream, httpx2.AsyncByteStream)
+        bounded = _BoundedStream(stream, None if encoding == "identity" else encoding, self._max_bytes)
+        return httpx2.Response(response.status_code, headers=headers, stream=bounded, extensions=response.extensions)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()

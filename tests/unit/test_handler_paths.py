@@ -1,0 +1,218 @@
+"""The handler's paths on typed doubles of its adapters: what each attempt asks for, reserves, charges,
+and when it fails over; the output cap; deadlines."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from byok import AllProvidersFailedError, BudgetExceededError, BYOKHandler, Message, ProviderError, StreamChunk, Usage
+from byok.adapters.base import ChatRequest, Completion, Delta
+from byok.catalog import ModelCatalog
+from byok.handler import MIN_OUTPUT_TOKENS
+from byok.routing import DEFAULT_MAX_OUTPUT_TOKENS, bound_message_tokens, estimate_message_tokens
+from contracts.byok_protocol import BYOKProtocol
+from contracts.doubles import mock_of
+from tests.unit.conftest import Adapters, HandlerMaker, fails, replies, streams
+
+CATALOG = ModelCatalog.default()
+HI: list[Message] = [{"role": "user", "content": "hi"}]
+
+
+def asked(adapters: Adapters, provider_id: str, stream: bool = False) -> list[ChatRequest]:
+    method = adapters[provider_id].stream if stream else adapters[provider_id].complete
+    return [call.args[0] for call in mock_of(method).calls]
+
+
+async def collect(handler: BYOKProtocol, messages: list[Message] = HI, **options: str | float) -> list[StreamChunk]:
+    return [c async for c in handler.stream_completion(messages, **options)]  # type: ignore[arg-type]  # str and float options only
+
+
+async def test_every_failed_attempt_releases_its_reservation(make_handler: HandlerMaker, adapters: Adapters) -> None:
+    handler = make_handler(budget_usd=1.0)
+    fails(adapters["openai"], 503)
+    fails(adapters["deepseek"], None)
+    replies(adapters["anthropic"], "third time")
+    await handler.generate_response(HI)
+    assert handler.budget.reserved_usd == 0.0
+    assert list(handler.costs_by_provider()) == ["anthropic"]
+    fails(adapters["anthropic"], 400, retryable=False)
+    fails(adapters["openai"], 500)
+    with pytest.raises(ProviderError):
+        await handler.generate_response(HI)
+    assert handler.budget.reserved_usd == 0.0
+
+
+async def test_all_failing_streams_release_every_reservation(make_handler: HandlerMaker, adapters: Adapters) -> None:
+    handler = make_handler("openai", "deepseek", budget_usd=1.0)
+    for provider_id in ("openai", "deepseek"):
+        mock_of(adapters[provider_id].stream).raises(ProviderError(provider_id, "down", status=503, retryable=True))
+    with pytest.raises(AllProvidersFailedError, match="all 2 provider attempt"):
+        await collect(handler)
+    assert (handler.budget.reserved_usd, handler.total_cost_usd) == (0.0, 0.0)
+
+
+async def test_an_empty_stream_fails_over(make_handler: HandlerMaker, adapters: Adapters) -> None:
+    handler = make_handler("openai", "deepseek")
+    mock_of(adapters["openai"].stream).yields(Delta("", "stop", Usage(3, 0)))
+    streams(adapters["deepseek"], "from deepseek")
+    chunks = await collect(handler, provider_id="openai")
+    assert "".join(c.text for c in chunks) == "from deepseek"
+    assert {c.provider_id for c in chunks} == {"deepseek"}
+
+
+async def test_a_stream_that_just_stops_fails_over(make_handler: HandlerMaker, adapters: Adapters) -> None:
+    handler = make_handler("openai", "deepseek")
+    mock_of(adapters["openai"].stream).yields()
+    streams(adapters["deepseek"], "ok")
+    chunks = await collect(handler, provider_id="openai")
+    assert chunks[-1].provider_id == "deepseek"
+
+
+async def test_an_empty_completion_is_charged_and_fails_over(make_handler: HandlerMaker, adapters: Adapters) -> None:
+    handler = make_handler("openai", "deepseek")
+    replies(adapters["openai"], "", usage=Usage(20, 0))
+    replies(adapters["deepseek"], "second")
+    result = await handler.generate_response(HI, provider_id="openai")
+    assert result.provider_id == "deepseek"
+    assert handler.costs_by_provider()["openai"] == pytest.approx(CATALOG.require("gpt-4.1-nano").cost_usd(20, 0))
+
+
+async def test_stream_options_reach_the_adapter(handler: BYOKProtocol, adapters: Adapters) -> None:
+    streams(adapters["anthropic"], "ok")
+    await collect(handler, model="claude-sonnet-4-0", temperature=0.2, max_tokens=300, stop="END")
+    [request] = asked(adapters, "anthropic", stream=True)
+    assert (request.model, request.temperature, request.max_tokens, request.stop) == ("claude-sonnet-4-0", 0.2, 300, ("END",))
+
+
+async def test_prefer_cost_false_sends_to_the_strongest_route(handler: BYOKProtocol, adapters: Adapters) -> None:
+    head = handler.get_ranked_providers(handler.analyze_query_complexity("hi"), prefer_cost=False)[0]
+    assert head.provider_id != handler.get_routing_info("hi").routes[0].provider_id
+    replies(adapters[head.provider_id], "strong")
+    streams(adapters[head.provider_id], "strong")
+    assert (await handler.generate_response(HI, prefer_cost=False)).model == head.model
+    assert (await collect(handler, prefer_cost=False))[-1].model == head.model
+
+
+async def test_task_type_reaches_routing_on_both_paths(handler: BYOKProtocol, adapters: Adapters) -> None:
+    replies(adapters["deepseek"], "deep")
+    streams(adapters["deepseek"], "deep")
+    assert (await handler.generate_response(HI, task_type="reasoning")).model == "deepseek-reasoner"
+    assert (await collect(handler, task_type="reasoning"))[-1].model == "deepseek-reasoner"
+
+
+async def test_without_max_tokens_the_cap_is_the_default_or_what_the_window_leaves(make_handler: HandlerMaker, adapters: Adapters) -> None:
+    handler = make_handler("openai")
+    replies(adapters["openai"], "ok")
+    await handler.generate_response(HI)
+    long: list[Message] = [{"role": "user", "content": "z" * 500_000}]  # ~125k tokens: gpt-4o's window leaves ~3k
+    await handler.generate_response(long, model="gpt-4o")
+    first, second = asked(adapters, "openai")
+    assert first.max_tokens == DEFAULT_MAX_OUTPUT_TOKENS
+    assert second.max_tokens == 128_000 - estimate_message_tokens(long)
+
+
+async def test_the_cap_is_what_the_budget_left_pays_for(make_handler: HandlerMaker, adapters: Adapters) -> None:
+    info = CATALOG.require("gpt-4o")
+    input_cost = info.cost_usd(bound_message_tokens(HI), 0)
+    budget = input_cost + info.cost_usd(0, 1000) + 1e-7  # room for about 1000 output tokens
+    handler = make_handler("openai", budget_usd=budget)
+    replies(adapters["openai"], "ok", usage=Usage(10, 10**6))  # claims far more than the cap
+    result = await handler.generate_response(HI, model="gpt-4o")
+    [request] = asked(adapters, "openai")
+    assert request.max_tokens == 1000
+    assert result.usage.output_tokens == 1000  # charged at most the cap it was sent
+    assert handler.total_cost_usd <= budget
+    with pytest.raises(BudgetExceededError):  # nothing left for even MIN_OUTPUT_TOKENS
+        await handler.generate_response(HI, model="gpt-4o")
+
+
+async def test_an_explicit_max_tokens_must_fit_whole(make_handler: HandlerMaker, adapters: Adapters) -> None:
+    info = CATALOG.require("gpt-4o")
+    budget = info.cost_usd(bound_message_tokens(HI), 500)
+    handler = make_handler("openai", budget_usd=budget * 1.01)
+    replies(adapters["openai"], "ok")
+    with pytest.raises(BudgetExceededError):
+        await handler.generate_response(HI, model="gpt-4o", max_tokens=600)
+    await handler.generate_response(HI, model="gpt-4o", max_tokens=500)
+    assert [r.max_tokens for r in asked(adapters, "openai")] == [500]
+
+
+async def test_the_smallest_cap_granted_is_min_output_tokens(make_handler: HandlerMaker, adapters: Adapters) -> None:
+    info = CATALOG.require("gpt-4o")
+    fixed = info.cost_usd(bound_message_tokens(HI), 0)
+    replies(adapters["openai"], "ok")
+    enough = make_handler("openai", budget_usd=fixed + info.cost_usd(0, MIN_OUTPUT_TOKENS) * 1.001)
+    await enough.generate_response(HI, model="gpt-4o")
+    assert asked(adapters, "openai")[0].max_tokens == MIN_OUTPUT_TOKENS
+    short = make_handler("openai", budget_usd=fixed + info.cost_usd(0, MIN_OUTPUT_TOKENS) * 0.99)
+    with pytest.raises(BudgetExceededError):
+        await short.generate_response(HI, model="gpt-4o")
+
+
+async def test_a_failover_step_over_budget_is_skipped_and_listed(make_handler: HandlerMaker, adapters: Adapters) -> None:
+    cheap = CATALOG.require("gpt-4.1-nano")
+    handler = make_handler("openai", "anthropic", budget_usd=cheap.cost_usd(bound_message_tokens(HI), 4096) * 1.5)
+    fails(adapters["openai"], 503)
+    with pytest.raises(AllProvidersFailedError) as caught:
+        await handler.generate_response(HI, provider_id="openai", max_tokens=4096)
+    assert [(a.provider_id, a.status) for a in caught.value.attempts] == [("openai", 503), ("anthropic", None)]
+    assert "budget of" in caught.value.attempts[1].reason
+    mock_of(adapters["anthropic"].complete).assert_not_awaited()
+
+
+async def test_a_slow_adapter_fails_over_at_the_deadline(adapters: Adapters) -> None:
+    async def never(request: ChatRequest) -> Completion:
+        await asyncio.sleep(30)
+        raise AssertionError("unreachable")
+
+    mock_of(adapters["openai"].complete).side_effect(never)
+    replies(adapters["deepseek"], "in time")
+    handler = BYOKHandler(api_keys={}, clients={"openai": adapters["openai"], "deepseek": adapters["deepseek"]}, timeout_s=0.05)
+    result = await handler.generate_response(HI)
+    assert result.provider_id == "deepseek"
+    assert handler.health._failures == {"openai": 1}
+
+
+async def test_a_stalled_stream_fails_over_at_the_deadline_and_the_idle_timeout(adapters: Adapters) -> None:
+    async def stalls(request: ChatRequest) -> AsyncIterator[Delta]:
+        await asyncio.sleep(30)
+        yield Delta("never")
+
+    mock_of(adapters["openai"].stream).side_effect(stalls)
+    streams(adapters["deepseek"], "in time")
+    clients = {"openai": adapters["openai"], "deepseek": adapters["deepseek"]}
+    for options in ({"timeout_s": 0.05}, {"timeout_s": 30.0, "idle_timeout_s": 0.05}):
+        handler = BYOKHandler(api_keys={}, clients=clients, **options)  # type: ignore[arg-type]  # float options only
+        chunks = await collect(handler)
+        assert chunks[-1].provider_id == "deepseek"
+
+
+async def test_an_adapters_own_timeout_error_is_a_retryable_failure(adapters: Adapters) -> None:
+    mock_of(adapters["openai"].complete).raises(TimeoutError())
+    replies(adapters["deepseek"], "fine")
+    handler = BYOKHandler(api_keys={}, clients={"openai": adapters["openai"], "deepseek": adapters["deepseek"]})
+    assert (await handler.generate_response(HI)).provider_id == "deepseek"
+
+
+async def test_a_cancelled_stream_is_charged_for_what_it_delivered(handler: BYOKProtocol, adapters: Adapters) -> None:
+    async def slow_tail(request: ChatRequest) -> AsyncIterator[Delta]:
+        yield Delta("abcdefgh")
+        await asyncio.sleep(30)
+        yield Delta("", "stop", Usage(1, 1))
+
+    mock_of(adapters["openai"].stream).side_effect(slow_tail)
+    got: list[str] = []
+
+    async def consume() -> None:
+        async for chunk in handler.stream_completion(HI):
+            got.append(chunk.text)
+
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(consume(), 0.1)
+    assert got == ["abcdefgh"]
+    expected = CATALOG.require("gpt-4.1-nano").cost_usd(estimate_message_tokens(HI), 2)
+    assert handler.costs_by_provider() == {"openai": pytest.approx(expected)}
+    assert handler.budget.reserved_usd == 0.0

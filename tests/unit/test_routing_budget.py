@@ -1,0 +1,218 @@
+"""Routing, budget, health and validation on their own: the exact boundaries each one draws."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from byok import BudgetExceededError, InvalidRequestError, ModelInfo, QueryComplexity, Usage
+from byok.budget import Budget, chargeable_usage
+from byok.catalog import ModelCatalog
+from byok.health import HealthTracker
+from byok.routing import (
+    BOUND_OVERHEAD_PER_MESSAGE,
+    BOUND_OVERHEAD_PER_REQUEST,
+    analyze_query_complexity,
+    bound_message_tokens,
+    estimate_message_tokens,
+    estimate_tokens,
+    rank_routes,
+)
+from byok.validation import checked_usage, positive_int, positive_number
+
+CATALOG = ModelCatalog.default()
+
+
+@pytest.mark.parametrize(
+    ("chars", "expected"),
+    [(1600, QueryComplexity.SIMPLE), (1604, QueryComplexity.MODERATE), (8000, QueryComplexity.MODERATE), (8004, QueryComplexity.COMPLEX)],
+)
+def test_longer_prompts_are_classified_higher_at_exact_boundaries(chars: int, expected: QueryComplexity) -> None:
+    assert analyze_query_complexity("a" * chars) is expected
+
+
+@pytest.mark.parametrize(
+    ("prompt", "expected"),
+    [
+        ("please compare", QueryComplexity.MODERATE),
+        ("compare and contrast", QueryComplexity.COMPLEX),
+        ("compare, contrast, design, debug", QueryComplexity.COMPLEX),  # wording counts at most twice
+        ("a proof", QueryComplexity.COMPLEX),
+        ("prove the theorem", QueryComplexity.ADVANCED),
+        ("prove it, and compare", QueryComplexity.COMPLEX),
+    ],
+)
+def test_wording_scores(prompt: str, expected: QueryComplexity) -> None:
+    assert analyze_query_complexity(prompt) is expected
+
+
+def test_task_type_is_a_floor_not_a_ceiling() -> None:
+    assert analyze_query_complexity("hi", "summarization") is QueryComplexity.MODERATE
+    assert analyze_query_complexity("prove the theorem", "chat") is QueryComplexity.ADVANCED
+    with pytest.raises(InvalidRequestError, match="unknown task_type 'poetry'; known: analysis, chat"):
+        analyze_query_complexity("hi", "poetry")
+
+
+def test_the_tier_filter_picks_each_providers_cheapest_adequate_model() -> None:
+    simple = rank_routes(CATALOG, ["openai"], QueryComplexity.SIMPLE)
+    complex_ = rank_routes(CATALOG, ["openai"], QueryComplexity.COMPLEX)
+    moderate = rank_routes(CATALOG, ["anthropic"], QueryComplexity.MODERATE)
+    assert [r.model for r in simple + complex_ + moderate] == ["gpt-4.1-nano", "gpt-4.1", "claude-3-5-haiku-latest"]
+
+
+def test_without_an_adequate_model_a_provider_offers_its_strongest_and_goes_after_adequate_ones() -> None:
+    catalog = ModelCatalog(
+        [
+            ModelInfo("o1", "openai", 0.1, 0.1, 10_000, 1),
+            ModelInfo("o2", "openai", 5.0, 5.0, 10_000, 2),
+            ModelInfo("d1", "deepseek", 0.2, 0.2, 10_000, 1),
+            ModelInfo("a3", "anthropic", 9.0, 9.0, 10_000, 3),
+            ModelInfo("a3-big", "anthropic", 20.0, 20.0, 10_000, 3),
+        ]
+    )
+    routes = rank_routes(catalog, ["openai", "deepseek", "anthropic"], QueryComplexity.COMPLEX)
+    assert [r.model for r in routes] == ["a3", "d1", "o2"]  # adequate first; then the cheaper of the rest
+    strong = rank_routes(catalog, ["openai", "deepseek", "anthropic"], QueryComplexity.COMPLEX, prefer_cost=False)
+    assert [r.model for r in strong] == ["a3", "o2", "d1"]
+    tie = rank_routes(catalog, ["deepseek", "openai"], QueryComplexity.SIMPLE, prefer_cost=False)
+    assert [r.model for r in tie] == ["o1", "d1"]  # equal tiers: the cheaper first, whatever the given order
+
+
+def test_a_provider_with_no_fitting_model_is_skipped_and_the_rest_still_ranked() -> None:
+    routes = rank_routes(CATALOG, ["anthropic", "openai", "gemini"], QueryComplexity.SIMPLE, input_tokens=300_000)
+    assert [r.provider_id for r in routes] == ["gemini", "openai"]
+
+
+def test_the_window_check_counts_output_tokens() -> None:
+    fits = rank_routes(CATALOG, ["moonshot"], QueryComplexity.SIMPLE, input_tokens=7000, output_tokens=1192)
+    too_big = rank_routes(CATALOG, ["moonshot"], QueryComplexity.SIMPLE, input_tokens=7000, output_tokens=1193)
+    assert fits[0].model == "moonshot-v1-8k"
+    assert too_big[0].model == "kimi-k2-0711-preview"
+
+
+def test_prefer_cost_puts_the_cheapest_first_otherwise_the_strongest() -> None:
+    providers = ["deepseek", "openai", "anthropic"]
+    cheap = rank_routes(CATALOG, providers, QueryComplexity.SIMPLE)
+    strong = rank_routes(CATALOG, providers, QueryComplexity.SIMPLE, prefer_cost=False)
+    assert [r.provider_id for r in cheap] == ["openai", "deepseek", "anthropic"]
+    assert [(r.provider_id, r.tier) for r in strong] == [("deepseek", 2), ("anthropic", 2), ("openai", 1)]
+    costs = [r.estimated_cost_usd for r in cheap]
+    assert costs == sorted(costs)
+
+
+def test_route_cost_is_the_models_cost_for_the_tokens() -> None:
+    [route] = rank_routes(CATALOG, ["openai"], QueryComplexity.SIMPLE, input_tokens=1000, output_tokens=500)
+    assert route.estimated_cost_usd == pytest.approx(CATALOG.require("gpt-4.1-nano").cost_usd(1000, 500))
+    assert (route.context_window, route.tier) == (1047576, 1)
+
+
+def test_token_estimates_and_bounds() -> None:
+    assert (estimate_tokens(""), estimate_tokens("abcd"), estimate_tokens("abcde")) == (0, 1, 2)
+    messages = [{"role": "user", "content": "héllo"}, {"role": "system", "content": "ab"}]
+    assert estimate_message_tokens(messages) == 2 + 4 + 1 + 4  # type: ignore[arg-type]  # plain dicts stand in for Message
+    expected = BOUND_OVERHEAD_PER_REQUEST + 6 + 2 + 2 * BOUND_OVERHEAD_PER_MESSAGE
+    assert bound_message_tokens(messages) == expected  # type: ignore[arg-type]  # "é" is two bytes
+
+
+def test_reserve_output_grants_what_the_money_left_pays_for() -> None:
+    budget = Budget(1.0)
+    tokens, held = budget.reserve_output(0.2, 0.001, wanted=10_000, minimum=10)
+    assert tokens == 799  # (1.0 - 0.2) / 0.001, less the slack kept for rounding
+    assert held == pytest.approx(0.2 + 799 * 0.001)
+    assert budget.reserved_usd == pytest.approx(held)
+    with pytest.raises(BudgetExceededError, match="already spent or reserved") as caught:
+        budget.reserve_output(0.0, 0.001, wanted=100, minimum=2)
+    assert caught.value.estimate_usd == pytest.approx(0.002)
+    budget.settle(held, None, 0.0)
+    granted, held = budget.reserve_output(0.0, 0.001, wanted=100, minimum=100)
+    assert granted == 100
+    assert held == pytest.approx(0.1)
+
+
+def test_reserve_output_without_a_limit_grants_everything_and_never_refuses() -> None:
+    budget = Budget(None)
+    assert budget.reserve_output(5.0, 1.0, wanted=4096, minimum=4096) == (4096, 4101.0)
+    assert budget.reserve(3.0) == 3.0
+
+
+def test_input_alone_over_budget_is_refused() -> None:
+    budget = Budget(0.1)
+    with pytest.raises(BudgetExceededError):
+        budget.reserve_output(0.2, 0.0, wanted=0, minimum=0)
+    with pytest.raises(BudgetExceededError):
+        budget.reserve(0.1000001)
+    assert budget.reserved_usd == 0.0
+
+
+@pytest.mark.parametrize(("fixed", "per_token"), [(math.nan, 0.0), (0.0, math.inf), (-1.0, 0.0), (0.0, -0.1)])
+def test_reserve_output_refuses_nonsense_costs(fixed: float, per_token: float) -> None:
+    with pytest.raises(InvalidRequestError, match="a cost must be a finite number >= 0"):
+        Budget(1.0).reserve_output(fixed, per_token, wanted=1, minimum=1)
+
+
+def test_settle_releases_and_charges_at_most_the_reservation() -> None:
+    budget = Budget(1.0)
+    held = budget.reserve(0.3)
+    budget.settle(held, "openai", 5.0)  # a provider that overbills is charged what was reserved
+    assert budget.spent_by_provider() == {"openai": 0.3}
+    assert budget.reserved_usd == 0.0
+    for junk in (math.nan, -2.0, math.inf):
+        budget.settle(budget.reserve(0.1), "deepseek", junk)
+    assert budget.spent_by_provider() == {"openai": 0.3, "deepseek": 0.0}
+    budget.settle(budget.reserve(0.1), "deepseek", 0.05)
+    assert budget.spent_usd == pytest.approx(0.35)
+    unlimited = Budget(None)
+    unlimited.settle(unlimited.reserve(0.1), "openai", 0.7)
+    assert unlimited.spent_usd == 0.7  # without a limit the real cost is recorded whole
+
+
+def test_chargeable_usage_prefers_the_report_and_caps_each_count() -> None:
+    bound = Usage(100, 50)
+    assert chargeable_usage(Usage(10, 5), Usage(1, 1), bound) == Usage(10, 5)
+    assert chargeable_usage(None, Usage(7, 3), bound) == Usage(7, 3)
+    assert chargeable_usage(Usage(10**9, 10**9), Usage(1, 1), bound) == bound
+    assert chargeable_usage(Usage(100, 50), Usage(1, 1), bound) == bound
+
+
+def test_checked_usage_accepts_only_counts() -> None:
+    assert checked_usage(0, 0) == Usage(0, 0)
+    assert checked_usage(3, 4) == Usage(3, 4)
+    for bad in ((None, 1), (1, None), (-1, 1), (1, -1), ("1", 1), (1, 2.0), (True, 1), (1, False)):
+        assert checked_usage(*bad) is None
+
+
+def test_number_settings() -> None:
+    assert positive_number("x", 2) == 2.0 and isinstance(positive_number("x", 2), float)
+    assert positive_number("x", 0, allow_zero=True) == 0.0
+    with pytest.raises(InvalidRequestError, match="x must be > 0, got 0"):
+        positive_number("x", 0)
+    with pytest.raises(InvalidRequestError, match="x must be >= 0, got -0.5"):
+        positive_number("x", -0.5, allow_zero=True)
+    assert positive_int("n", 1) == 1
+    with pytest.raises(InvalidRequestError, match="n must be an int >= 1, got True"):
+        positive_int("n", True)
+
+
+def test_a_success_resets_the_failure_count() -> None:
+    health = HealthTracker(threshold=3, cooldown_s=30, clock=lambda: 0.0)
+    for _ in range(2):
+        health.record_failure("openai")
+    health.record_success("openai")
+    for _ in range(2):
+        health.record_failure("openai")
+    assert not health.is_demoted("openai")
+    health.record_failure("openai")
+    assert health.is_demoted("openai")
+    assert health.order(["openai", "deepseek", "mistral"]) == ["deepseek", "mistral", "openai"]
+
+
+def test_demotion_lasts_exactly_the_cooldown() -> None:
+    now = [10.0]
+    health = HealthTracker(threshold=1, cooldown_s=5, clock=lambda: now[0])
+    health.record_failure("openai")
+    now[0] = 14.999
+    assert health.is_demoted("openai")
+    now[0] = 15.0
+    assert not health.is_demoted("openai")
+    assert (health.threshold, health.cooldown_s) == (1, 5)
