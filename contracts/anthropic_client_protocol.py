@@ -137,7 +137,7 @@ class AnthropicClientProtocol(Protocol):
 
 @runtime_checkable
 class AsyncMessagesProtocol(Protocol):
-    """The public interface of anthropic:AsyncAnthropic."""
+    """The public interface of anthropic.resources.messages.messages.AsyncMessages."""
 
     @property
     def batches(self) -> AsyncBatches: ...
@@ -158,7 +158,7 @@ class AsyncMessagesProtocol(Protocol):
 
 @runtime_checkable
 class AsyncModelsProtocol(Protocol):
-    """The public interface of anthropic:AsyncAnthropic."""
+    """The public interface of anthropic.resources.models.AsyncModels."""
 
     @property
     def with_raw_response(self) -> AsyncModelsWithRawResponse: ...

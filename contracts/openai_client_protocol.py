@@ -189,7 +189,7 @@ class OpenAIClientProtocol(Protocol):
 
 @runtime_checkable
 class AsyncChatProtocol(Protocol):
-    """The public interface of openai:AsyncOpenAI."""
+    """The public interface of openai.resources.chat.chat.AsyncChat."""
 
     @property
     def completions(self) -> AsyncCompletionsProtocol: ...
