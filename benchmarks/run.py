@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import bench_gen, bench_misc, bench_wire  # noqa: E402  # the path above must be set first
 from benchmarks import bench_corpus  # noqa: E402
+from benchmarks import bench_family  # noqa: E402
 from benchmarks.common import ROOT, table  # noqa: E402
 
 TARGETS = {
@@ -46,6 +47,8 @@ def main() -> int:
     print("corpus: each class against its own protocol ...", flush=True)
     corpus = bench_corpus.measure()
     bench_corpus.write(corpus)
+    print("protocol families of the SDK clients vs stubgen ...", flush=True)
+    family = bench_family.measure(rounds)
 
     per_call = wire["per-call ms"]
     ratio = per_call["BYOKHandler"] / per_call["raw openai SDK"]
@@ -99,6 +102,7 @@ def main() -> int:
         "",
         bench_corpus.summary(corpus),
         "",
+        *bench_family.section(family),
         "![results](results.png)",
         "",
     ]
