@@ -10,7 +10,6 @@ import subprocess
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -113,7 +112,7 @@ def _run(path: Path) -> list[str]:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    check: Callable[[], Coroutine[Any, Any, list[str]]] = module.check
+    check: Callable[[], Coroutine[object, object, list[str]]] = module.check
     return asyncio.run(check())
 
 
