@@ -75,3 +75,16 @@ def test_when_raises_and_the_latest_stub_wins() -> None:
     when(lambda: leaf.size()).raises(ValueError("gone"))
     with pytest.raises(ValueError, match="gone"):
         leaf.size()
+
+
+def test_returns_answers_only_the_first_overload_the_one_mypy_checks_it_against() -> None:
+    leaf = double(Leaf)
+    mock_of(leaf.get).returns("one")
+    assert leaf.get("k") == "one"
+    with pytest.raises(DoubleNotConfiguredError, match=r"double\(Leaf\)\.get\(\) was called as its overload 2 \(-> list\[str\]\)"):
+        leaf.get("k", many=True)
+    with pytest.raises(TypeError, match=r"many=False is not one of \(True,\)"):
+        leaf.get("k", many=False)  # type: ignore[call-overload]  # off every overload on purpose
+    mock_of(leaf.get).raises(KeyError("k"))
+    with pytest.raises(KeyError):
+        leaf.get("k", many=True)  # raises() answers every call
