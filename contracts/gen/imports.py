@@ -103,7 +103,7 @@ class Imports:
     def _bound_to_any(self, path: str) -> bool:
         known = self._any_bound.get(path)
         if known is None:
-            found = self.loader.resolve(path) if "." in path and not path.startswith("builtins.") else None
+            found = self.loader.resolve(path) if "." in path else None
             value = str(found.value) if isinstance(found, griffe.Attribute) else ""
             known = self._any_bound[path] = _PLAIN_TYPE_VAR.fullmatch(value) is not None
         return known

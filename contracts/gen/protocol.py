@@ -234,7 +234,7 @@ class ProtocolWriter:
     # ----- functions and properties -----------------------------------------------------------------
 
     def _function(self, name: str, func: griffe.Function, *decorators: str) -> list[str]:
-        labels = func.labels
+        labels = _labels(func)
         lines = [f"    {d}" for d in decorators]
         if "staticmethod" in labels:
             lines.append("    @staticmethod")
@@ -386,7 +386,7 @@ class ProtocolWriter:
         """Whether an overload with an annotated ``self`` (``self: SyncClientProtocol``) applies to the
         class: the class is that type, derives from it, or has the protocol's annotated attributes."""
         params = list(func.parameters)
-        annotation = params[0].annotation if params and "staticmethod" not in func.labels else None
+        annotation = params[0].annotation if params and "staticmethod" not in _labels(func) else None
         if isinstance(annotation, griffe.ExprSubscript) and not self._self_type_names(func):
             # `self: MutableMapping[_KT, _T | None]`: an overload for some type arguments only; kept when
             # every argument is a bare TypeVar (it applies to all), else left out (the class keeps it anyway)
@@ -449,7 +449,7 @@ class ProtocolWriter:
         """A self-type TypeVar passed to a class whose parameter is bounded (``def add_subparsers(self: _T)
         -> _SubParsersAction[_T]``): ``Self`` there fails mypy (not within the bound), and pyright binds
         ``self`` to the protocol, where the overload no longer applies. No protocol form holds."""
-        names = self._self_type_names(func) if "staticmethod" not in func.labels else set()
+        names = self._self_type_names(func) if "staticmethod" not in _labels(func) else set()
         returns = func.returns
         if not names or not isinstance(returns, griffe.Expr):
             return False
@@ -484,6 +484,12 @@ class ProtocolWriter:
         if klass.path not in self._facts:
             self._facts[klass.path] = facts_of_class(klass)
         return self._facts[klass.path]
+
+
+def _labels(func: griffe.Function) -> set[str]:
+    """griffe's labels, and those a stub overload's decorators say (griffe leaves those unlabelled)."""
+    named = {str(d.value).rsplit(".", 1)[-1] for d in func.decorators}
+    return set(func.labels) | (named & {"staticmethod", "classmethod"})
 
 
 def _names(expr: griffe.Expr | str, subst: Subst) -> set[str]:
