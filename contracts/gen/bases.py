@@ -137,6 +137,12 @@ def members(bases: list[Base], loader: ModuleLoader) -> list[tuple[str, griffe.O
             seen.add(name)
             if obj is not None and obj.kind is not griffe.Kind.CLASS:
                 rows.append((obj.lineno or 0, name, obj))
+        for name, overloads in getattr(base.cls, "overloads", {}).items():
+            if name not in seen and overloads and isinstance(overloads[-1], griffe.Function):
+                seen.add(name)  # a stub's overloads with no implementation after them
+                last = overloads[-1]
+                last.overloads = list(overloads)
+                rows.append((overloads[0].lineno or 0, name, last))
         rows.sort(key=lambda row: row[0] if base is bases[0] else 0)
         out += [(name, obj, base) for _, name, obj in rows]
     return out

@@ -3,10 +3,12 @@ bare generics given their ``Any`` arguments; inherited type parameters replaced 
 
 from __future__ import annotations
 
+import ast
 import builtins
 import dataclasses
 import functools
 import importlib.util
+import re
 from collections.abc import Set as AbstractSet
 
 import griffe
@@ -40,6 +42,10 @@ for _path in list(BARE_GENERICS):  # collections.abc spells the typing ABCs the 
         BARE_GENERICS["collections.abc." + _path.split(".")[1]] = BARE_GENERICS[_path]
 BARE_GENERICS["collections.abc.Set"] = BARE_GENERICS["typing.AbstractSet"]
 _BUILTIN_NAMES = frozenset(vars(builtins))
+# `TypeVar("_T")` or `TypeVar("_T", bound=Any)`: a TypeVar the protocol can declare itself, instead of importing
+# a stub's private name (`from typing import _T`) or one bound to Any (mypy rejects a class against overloads
+# that use that one)
+_PLAIN_TYPE_VAR = re.compile(r"(?:typing(?:_extensions)?\.)?TypeVar\(([\'\"])\w+\1(?:, bound=(?:typing\.)?Any)?\)")
 
 
 class Imports:
@@ -68,7 +74,7 @@ class Imports:
     def add(self, local: str, canonical: str) -> str:
         """Bind ``local`` to ``canonical`` and return the name to write: ``local``, or an alias when
         ``local`` already means something else (two different ``IncEx`` types, say)."""
-        if canonical.startswith("builtins.") and canonical.count(".") == 1:
+        if canonical.startswith("builtins.") and canonical.count(".") == 1 and canonical[9:] in _BUILTIN_NAMES:
             canonical = canonical[len("builtins.") :]
         if canonical == local and local in _BUILTIN_NAMES:
             if local in self.shadowed:
@@ -83,8 +89,7 @@ class Imports:
         if canonical in {"typing.Any", "typing.Self"}:
             local = name
         if self._bound_to_any(canonical):
-            # `_T = TypeVar("_T", bound=Any)`: mypy rejects a class against overloads that use it, so the
-            # protocol declares its own TypeVar; `bound=Any` bounds nothing
+            # a plain TypeVar (see _PLAIN_TYPE_VAR): the protocol declares its own
             canonical = f"<here>.{name}"
         candidate, counter = local, 1
         while ((known := self.bound.get(candidate)) is not None and known != canonical) or candidate in self.shadowed:
@@ -98,11 +103,9 @@ class Imports:
     def _bound_to_any(self, path: str) -> bool:
         known = self._any_bound.get(path)
         if known is None:
-            found = self.loader.resolve(path) if "." in path and not path.startswith(("typing.", "builtins.")) else None
+            found = self.loader.resolve(path) if "." in path else None
             value = str(found.value) if isinstance(found, griffe.Attribute) else ""
-            known = self._any_bound[path] = value.startswith(("TypeVar(", "typing.TypeVar(")) and any(
-                f"bound={any_}" in value for any_ in ("Any)", "Any,", "typing.Any)", "typing.Any,")
-            )
+            known = self._any_bound[path] = _PLAIN_TYPE_VAR.fullmatch(value) is not None
         return known
 
     def canonical(self, item: griffe.ExprName) -> str:
@@ -128,7 +131,7 @@ class Imports:
         ``replace`` written as ``with_name``; inherited type parameters in ``subst`` replaced."""
         if isinstance(expr, str):
             return expr
-        subscripted = {id(node.left) for node in _subscripts(expr)}
+        subscripted = {id(node.left) for node in subscripts(expr)}
         parts: list[str] = []
         for item in expr.iterate(flat=True):
             if not isinstance(item, griffe.ExprName) or isinstance(item.parent, griffe.Expr):
@@ -203,7 +206,7 @@ def _class_arguments(loader: ModuleLoader, path: str) -> str:
     return "[" + ", ".join([_ANY] * count) + "]" if count else ""
 
 
-def _subscripts(expr: griffe.Expr) -> list[griffe.ExprSubscript]:
+def subscripts(expr: griffe.Expr) -> list[griffe.ExprSubscript]:
     found: list[griffe.ExprSubscript] = []
     stack: list[object] = [expr]
     while stack:
@@ -225,3 +228,42 @@ def _is_module(name: str) -> bool:
     except (ImportError, ValueError):
         return False
 
+
+
+def unquote(expr: griffe.Expr | str, scope: griffe.Object | None) -> griffe.Expr | str:
+    """``Union[str, "PathLike[str]"]`` -> ``Union[str, PathLike[str]]``, the quoted parts parsed with their
+    names resolved in ``scope``; strings inside ``Literal[...]`` and ``Annotated`` metadata stay strings."""
+    if isinstance(expr, str):
+        return _parse_quoted(expr, scope) or expr
+    if isinstance(expr, griffe.ExprSubscript):
+        head = str(expr.left).rsplit(".", 1)[-1]
+        if head == "Literal":
+            return expr
+        if head == "Annotated" and isinstance(expr.slice, griffe.ExprTuple):
+            elements = list(expr.slice.elements)
+            elements[0] = unquote(elements[0], scope)
+            expr.slice.elements = elements
+            return expr
+    for item in dataclasses.fields(expr):
+        if item.name == "parent":
+            continue
+        value = getattr(expr, item.name)
+        if isinstance(value, (str, griffe.Expr)):
+            replaced = unquote(value, scope)
+            if replaced is not value:
+                setattr(expr, item.name, replaced)
+        elif isinstance(value, list):
+            value[:] = [unquote(v, scope) if isinstance(v, (str, griffe.Expr)) else v for v in value]
+    return expr
+
+
+def _parse_quoted(text: str, scope: griffe.Object | None) -> griffe.Expr | str | None:
+    if scope is None or len(text) < 2 or text[0] not in "'\"" or text[-1] != text[0]:
+        return None
+    try:
+        inner = ast.literal_eval(text)
+        node = ast.parse(inner, mode="eval").body if isinstance(inner, str) else None
+    except (SyntaxError, ValueError):
+        return None
+    found = griffe.safe_get_annotation(node, parent=scope) if node is not None else None  # type: ignore[arg-type]  # a Module, Class or Function
+    return unquote(found, scope) if found is not None else None

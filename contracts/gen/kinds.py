@@ -15,7 +15,7 @@ _DATACLASS = frozenset({"dataclass", "dataclasses.dataclass", "attr.s", "attr.at
 _FROZEN = frozenset({"attr.frozen", "attrs.frozen"})
 # Decorators a protocol writes itself, or that leave a method a method.
 PLAIN_DECORATORS = frozenset(
-    "property cached_property functools.cached_property staticmethod classmethod overload typing.overload "
+    "property staticmethod classmethod overload typing.overload "
     "typing_extensions.overload abstractmethod abc.abstractmethod contextmanager contextlib.contextmanager "
     "asynccontextmanager contextlib.asynccontextmanager functools.wraps override typing.override "
     "typing_extensions.override final typing.final typing_extensions.final".split()
@@ -47,7 +47,7 @@ def read_only_fields(cls: griffe.Class) -> bool:
 def descriptor_get(loader: ModuleLoader, path: str, warnings: list[str]) -> tuple[griffe.Function, griffe.Class, griffe.Class] | None:
     """``__get__`` of the class at ``path`` (the overload for instance access), the class that
     defines it and the class at ``path``; None when the path does not name a descriptor class."""
-    if path in PLAIN_DECORATORS or path.startswith(("typing.", "builtins.", "functools.", "abc.")) or "." not in path:
+    if path in PLAIN_DECORATORS or path.startswith(("typing.", "builtins.", "abc.")) or "." not in path:
         return None
     found = loader.resolve(path)
     if isinstance(found, griffe.Attribute) and isinstance(found.value, griffe.ExprName):
@@ -56,6 +56,10 @@ def descriptor_get(loader: ModuleLoader, path: str, warnings: list[str]) -> tupl
         return None
     for owner in [found, *(b.cls for b in direct_bases(found, {}, loader, warnings))]:
         getter = owner.members.get("__get__")
+        stub_overloads = owner.overloads.get("__get__") if isinstance(owner.overloads, dict) else None
+        if getter is None and stub_overloads:  # a stub's overloads with no implementation
+            getter = stub_overloads[-1]
+            getter.overloads = list(stub_overloads)
         if isinstance(getter, griffe.Function):
             overloads = getter.overloads or []
             for overload in reversed(overloads):  # the overload an instance (not None) gets

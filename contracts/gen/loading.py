@@ -11,15 +11,14 @@ package first, then the package itself, where a ``.pyi`` beside a ``.py`` wins.
 
 from __future__ import annotations
 
-import logging
+import re
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import griffe
 
 from contracts.gen.branches import TypeCheckerBranches
-
-logging.getLogger("griffe").setLevel(logging.CRITICAL)  # errors are reported by the generator, once
 
 
 class SourceError(Exception):
@@ -127,17 +126,22 @@ class ModuleLoader:
         name = dotted.rpartition(".")[2]
         self._loading.add(dotted)
         try:
-            module = griffe.visit(
-                name,
-                filepath=path,
-                code=code,
-                extensions=self.extensions,
-                parent=parent,
-                lines_collection=self.lines,
-                modules_collection=self.collection,
-            )
+            with griffe.logger.disable():  # errors are reported by the generator, in one line
+                module = griffe.visit(
+                    name,
+                    filepath=path,
+                    code=code,
+                    extensions=self.extensions,
+                    parent=parent,
+                    lines_collection=self.lines,
+                    modules_collection=self.collection,
+                )
         except SyntaxError as exc:
-            raise SourceError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
+            hint = ""
+            line = (exc.text or "").strip()
+            if sys.version_info < (3, 12) and re.match(r"(class|def|async def)\s+\w+\s*\[|type\s+\w+", line):
+                hint = " (PEP 695 type parameters need Python 3.12 or later)"
+            raise SourceError(f"{path}:{exc.lineno}: syntax error: {exc.msg}{hint}") from None
         finally:
             self._loading.discard(dotted)
         if parent is None:
@@ -157,7 +161,8 @@ class ModuleLoader:
                 self.module(target)
         loader = griffe.GriffeLoader(modules_collection=self.collection, lines_collection=self.lines)
         try:
-            loader.expand_wildcards(module, external=False)
+            with griffe.logger.disable():
+                loader.expand_wildcards(module, external=False)
         except (griffe.AliasResolutionError, griffe.CyclicAliasError, KeyError):
             pass  # names behind a wildcard that cannot be expanded stay unknown, as for any unresolved name
 

@@ -84,6 +84,7 @@ def class_block(
     params = _type_params(cls, writer)
     for param in params:
         writer.imports.bound.pop(param.name, None)
+        writer.imports.declared_here.pop(param.name, None)
         if param.local != param.name:
             pattern = re.compile(rf"\b{re.escape(param.name)}\b")
             body = [pattern.sub(param.local, line) for line in body]
@@ -105,6 +106,7 @@ def module_text(
     used = set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", "\n".join(body + [p.declaration for p in params])))
     if used & set(imports.declared_here):
         runtime.add("TypeVar")
+    runtime -= set(backports)  # one TypeVar: typing_extensions' (it takes `default=`)
     deferred = imports.lines(used)
     if deferred:
         runtime.add("TYPE_CHECKING")
