@@ -2,8 +2,9 @@
 
 - A member typed with another protocol (``def chat(self) -> AsyncChatProtocol``) is a child double,
   created on first access and the same object every time, as strict as its parent.
-- An overloaded method accepts a call that matches any of its overloads (autospec alone checks the last
-  one only), and its calls are recorded as written.
+- An overloaded method accepts a call that matches one of its overloads (autospec alone checks the last
+  one only; ``Literal`` values such as ``stream=True`` count), and its calls are recorded as written.
+  ``returns``/``side_effect`` answer only calls of the first overload, the one mypy checks them against.
 - ``when(lambda: client.chat.completions.create(..., stream=True)).returns(stream)`` stubs one call.
   mypy resolves the overload of the call inside the lambda, so the value is checked against *that*
   overload's return type; at run time the lambda only records the call, nothing is called.
@@ -26,7 +27,6 @@ __all__ = ["Stub", "child_protocols", "install_children", "overloaded_methods", 
 
 R = TypeVar("R")
 
-_CHILDREN: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()  # double -> its children
 _STUBS: weakref.WeakKeyDictionary[Any, list[tuple[tuple[Any, ...], dict[str, Any], Callable[[], Any]]]] = weakref.WeakKeyDictionary()
 _RECORDING: ContextVar[bool] = ContextVar("_RECORDING", default=False)
 
@@ -93,8 +93,7 @@ def overloaded_methods(proto: type, members: dict[str, Any]) -> dict[str, Any]:
 
 def install_children(mock: Any, children: dict[str, type], label: str, build: Callable[[type, str], Any]) -> None:
     """Each child double is built on first access and kept; ``set_value`` may replace it."""
-    cache: dict[str, Any] = {}
-    _CHILDREN[mock] = cache
+    cache: dict[str, Any] = {}  # kept alive by the properties below, which live on the mock's own class
     for name, proto in children.items():
 
         def get(self: Any, _name: str = name, _proto: type = proto) -> Any:
