@@ -94,8 +94,17 @@ def _default_name(source: str) -> str:
 DriftReport = Callable[[str | None, str], list[str]]
 
 
-def render(job: Job, root: Path) -> tuple[str, str, DriftReport]:
-    """The protocol text for a job, its contract-strength line and its drift reporter; warnings go to stderr."""
+@dataclass(frozen=True)
+class Sources:
+    """What a protocol was generated from, for contracts.gen.fresh: files read, folders searched."""
+
+    files: list[Path]
+    folders: list[str]
+
+
+def render(job: Job, root: Path) -> tuple[str, str, DriftReport, Sources]:
+    """The protocol text for a job, its contract-strength line, its drift reporter and its sources;
+    warnings go to stderr."""
     target = parse_target(job.source, root)
     if job.follow:
         from contracts.gen.family import build_family, family_drift_lines, parse_follow, render_family
@@ -118,7 +127,8 @@ def render(job: Job, root: Path) -> tuple[str, str, DriftReport]:
     for warning in rendered.warnings:
         print(f"warning: {job.source}: {warning}", file=sys.stderr)
     validate(rendered.text, job)
-    return rendered.text, f"{shown} ({rendered.members} members): {rendered.strength()}", report
+    sources = Sources(list(loader.lines.keys()), loader.search_paths)
+    return rendered.text, f"{shown} ({rendered.members} members): {rendered.strength()}", report, sources
 
 
 def validate(text: str, job: Job) -> None:
@@ -216,17 +226,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.check and not args.force:
             for job in jobs:
                 refuse_foreign_output(job)
-        texts = [render(job, root) for job in jobs]  # everything renders before anything is written
+        from contracts.gen import fresh as known
+
+        keys = [repr((job.source, job.name, job.include_private, job.follow, str(job.output), job.regenerate)) for job in jobs]
+        # everything renders before anything is written; --check skips what is known fresh
+        texts = [None if args.check and known.known_fresh(root, key) else render(job, root) for job, key in zip(jobs, keys, strict=True)]
         fresh = True
-        for job, (text, strength, report) in zip(jobs, texts, strict=True):
-            if args.check:
-                fresh = check(job, text, root, report) and fresh
-            elif job.output is None:
+        for job, key, rendered in zip(jobs, keys, texts, strict=True):
+            if rendered is None:
+                continue
+            text, strength, report, sources = rendered
+            if job.output is None:
                 sys.stdout.write(text)
                 print(strength, file=sys.stderr)
+                continue
+            if args.check:
+                same = check(job, text, root, report)
+                fresh = same and fresh
+                if not same:
+                    continue
             else:
                 write_atomically(job.output, text)
                 print(f"wrote {os.path.relpath(job.output, root)}; {strength}")
+            folders = [f for f in sources.folders if Path(f).resolve() != root.resolve()]  # the record itself lives in root
+            known.remember(root, key, job.output, sources.files, folders)
     except (GenerationError, SourceError) as exc:
         print(f"gen_protocol: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
