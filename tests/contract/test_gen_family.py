@@ -96,6 +96,15 @@ def test_one_class_cannot_take_two_names(gen: GenRunner) -> None:
     assert "--follow chat=B: Chat is already named A (by chat=A)" in run.err
 
 
+def test_a_path_back_to_a_class_of_the_family_reuses_its_protocol(gen: GenRunner, tmp_path: Path) -> None:
+    source = tmp_path / "tree.py"
+    source.write_text("from __future__ import annotations\n\n\nclass Tree:\n    parent: Tree\n    name: str\n")
+    run = gen(f"{source}:Tree", "--follow", "parent.parent")
+    assert run.code == 0, run.err
+    assert '__all__ = ["TreeProtocol"]' in run.out
+    assert "    @property\n    def parent(self) -> TreeProtocol: ..." in run.out
+
+
 def test_parse_follow() -> None:
     assert parse_follow(" chat.completions = Api ").path == ("chat", "completions")
     assert parse_follow("chat.completions=Api").name == "Api"
