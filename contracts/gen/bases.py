@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import griffe
 
+from contracts.gen import scan
 from contracts.gen.loading import ModuleLoader
 
 # TypeVar path -> (the type argument, the substitution that applies inside that argument)
@@ -46,6 +47,12 @@ def _arguments(expr: griffe.Expr | str) -> list[griffe.Expr | str] | None:
 
 
 def is_type_param(loader: ModuleLoader, path: str) -> bool:
+    module, _, name = path.rpartition(".")
+    source = loader.text(module) if module and loader.loaded(module) is None else None
+    if source is not None:
+        call = scan.type_var_call(source[0], name)
+        if call is not None:
+            return call != ""
     found = loader.resolve(path) if "." in path else None
     return isinstance(found, griffe.Attribute) and str(found.value).split("(")[0].rsplit(".", 1)[-1] in _PARAM_FACTORIES
 

@@ -13,6 +13,7 @@ from collections.abc import Set as AbstractSet
 
 import griffe
 
+from contracts.gen import scan
 from contracts.gen.bases import Subst, type_params
 from contracts.gen.loading import ModuleLoader
 
@@ -103,8 +104,12 @@ class Imports:
     def _bound_to_any(self, path: str) -> bool:
         known = self._any_bound.get(path)
         if known is None:
-            found = self.loader.resolve(path) if "." in path else None
-            value = str(found.value) if isinstance(found, griffe.Attribute) else ""
+            module, _, name = path.rpartition(".")
+            source = self.loader.text(module) if module and self.loader.loaded(module) is None else None
+            value = scan.type_var_call(source[0], name) if source is not None else None
+            if value is None:
+                found = self.loader.resolve(path) if "." in path else None
+                value = str(found.value) if isinstance(found, griffe.Attribute) else ""
             known = self._any_bound[path] = _PLAIN_TYPE_VAR.fullmatch(value) is not None
         return known
 
@@ -199,11 +204,46 @@ def _class_arguments(loader: ModuleLoader, path: str) -> str:
     """``[Any, ...]`` for a generic class used bare, one ``Any`` per type parameter."""
     if "." not in path:
         return ""
+    module, _, name = path.rpartition(".")
+    source = loader.text(module) if loader.loaded(module) is None else None
+    bases = scan.class_bases(source[0], name) if source is not None else None
+    if bases is not None and "[" not in bases:
+        return ""  # not generic: no base takes type arguments
+    generic = re.search(r"\b(?:Generic|Protocol)\[([^\[\]]*)\]", bases or "")
+    if generic is not None:
+        return "[" + ", ".join([_ANY] * len(generic[1].split(","))) + "]"
+    if source is not None and bases is None and (scan.type_var_call(source[0], name) or re.search(rf"^{re.escape(name)}\b", source[0], re.MULTILINE)):
+        return ""  # a TypeVar, a type alias or a constant, not a class
+    if source is not None and bases is not None:
+        count = _type_params_in_text(loader, module, source, bases)
+        if count is not None:
+            return "[" + ", ".join([_ANY] * count) + "]" if count else ""
     found = loader.resolve(path)
     if not isinstance(found, griffe.Class):
         return ""
     count = len(type_params(found, loader))
     return "[" + ", ".join([_ANY] * count) + "]" if count else ""
+
+
+def _type_params_in_text(loader: ModuleLoader, module: str, source: tuple[str, bool], bases: str) -> int | None:
+    """How many distinct TypeVars the subscripts of a class's bases use, read from text; None if unclear."""
+    names: list[str] = []
+    for inside in re.findall(r"\[([^\[\]]*)\]", bases):
+        for name in re.findall(r"(?<![\w.])([A-Za-z_]\w*)(?![\w.(])", inside):
+            if name in names:
+                continue
+            found = scan.binding(source[0], name, module, source[1])
+            if found is None:
+                return None
+            target = loader.final_path(found.source) if found.source is not None else f"{module}.{name}"
+            target_module, _, target_name = target.rpartition(".")
+            text = loader.text(target_module) if target_module else None
+            call = scan.type_var_call(text[0], target_name) if text is not None else None
+            if call is None:
+                return None
+            if call:
+                names.append(name)
+    return len(names)
 
 
 def subscripts(expr: griffe.Expr) -> list[griffe.ExprSubscript]:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import griffe
 
+from contracts.gen import scan
 from contracts.gen.branches import TypeCheckerBranches
 
 
@@ -62,6 +63,7 @@ class ModuleLoader:
         self.typeshed, self.stdlib = _typeshed(self.search_paths)
         self._missing: set[str] = set()
         self._loading: set[str] = set()
+        self._texts: dict[str, tuple[str, bool] | None] = {}
 
     # ----- finding files ----------------------------------------------------------------------------
 
@@ -101,6 +103,10 @@ class ModuleLoader:
                     return None
             parent = known
         return parent
+
+    def loaded(self, dotted: str) -> griffe.Module | None:
+        """Module ``dotted`` if griffe has visited it already."""
+        return self._known(dotted)
 
     def _known(self, dotted: str) -> griffe.Module | None:
         head, _, rest = dotted.partition(".")
@@ -204,13 +210,60 @@ class ModuleLoader:
         return found
 
     def final_path(self, path: str) -> str:
-        """Where a re-exported name is defined: ``pkg.Client`` -> ``pkg._client.Client``."""
+        """Where a re-exported name is defined: ``pkg.Client`` -> ``pkg._client.Client``. Modules not yet
+        visited are read as text (see ``scan``); griffe visits one only when the text is unclear."""
         seen: set[str] = set()
-        found = self.get(path)
-        while isinstance(found, griffe.Alias) and found.target_path not in seen:
-            seen.add(found.target_path)
-            following = self.get(found.target_path)
-            if following is None:  # `try: from ._speedups import X`: a compiled module has no source to read
+        while path not in seen:
+            seen.add(path)
+            module = path.rpartition(".")[0]
+            if module.split(".")[0] in self.stdlib and not any(p.startswith("_") for p in module.split(".")):
+                return path  # a public standard library module: import from there, as typeshed documents it
+            step = self._scan_step(path)
+            if step is None:
+                step = self._visit_step(path)
+            if step is None or step == path:
                 return path
-            path, found = found.target_path, following
+            path = step
         return path
+
+    def _scan_step(self, path: str) -> str | None:
+        """The next path in a re-export chain, read from the module's text; ``path`` itself when it is
+        the definition; None when the text does not say."""
+        module, _, name = path.rpartition(".")
+        if not module or self._known(module) is not None:
+            return None
+        source = self.text(module)
+        if source is None:
+            return None
+        text, is_package = source
+        found = scan.binding(text, name, module, is_package)
+        if found is None:
+            return None
+        if found.source is None:
+            return path
+        if not self._readable(found.source):
+            return path  # `try: from ._speedups import X`: a compiled module has no source to read
+        return found.source
+
+    def _visit_step(self, path: str) -> str | None:
+        found = self.get(path)
+        if not isinstance(found, griffe.Alias):
+            return path
+        if not self._readable(found.target_path):
+            return path  # a compiled module: stop at the last readable one
+        return found.target_path
+
+    def _readable(self, path: str) -> bool:
+        """Whether the module that ``path`` names a member of (or ``path`` itself) has a source to read."""
+        module = path.rpartition(".")[0]
+        return any(self._known(m) is not None or self.locate(m) is not None for m in (module, path) if m)
+
+    def text(self, module: str) -> tuple[str, bool] | None:
+        """The source a type checker reads for ``module`` and whether it is a package ``__init__``."""
+        if module not in self._texts:
+            path = self.locate(module)
+            try:
+                self._texts[module] = (path.read_text(encoding="utf-8-sig"), path.stem == "__init__") if path else None
+            except (OSError, UnicodeDecodeError):
+                self._texts[module] = None
+        return self._texts[module]
