@@ -39,6 +39,9 @@ def main() -> int:
     gen_rows = bench_gen.compare_with_stubgen(rounds)
     scale_rows = bench_gen.scaling(rounds)
     check = bench_gen.check_time(rounds + 2)
+    print("generator on classes of big packages and on a large module ...", flush=True)
+    packages, large = bench_gen.compare_package_classes(rounds), bench_gen.compare_large_module(rounds)
+    TARGETS.update(bench_gen.TARGETS)
     print("wire: handler vs raw SDK vs LiteLLM ...", flush=True)
     wire = asyncio.run(bench_wire.run(rounds, 40 if args.quick else 100))
     print("imports and the mypy gate ...", flush=True)
@@ -59,6 +62,7 @@ def main() -> int:
         ("gen_protocol --check on the project", f"{check['check']:.3f} s"),
         ("failover after the failing response", f"{wire['failover ms']['overhead over one 503 and one good call']:+.2f} ms (noise around 0)"),
         ("import byok", f"{imports['byok'] * 1000:.0f} ms"),
+        *bench_gen.headline(packages, large),
     ]
     lines = [
         "# Benchmark results",
@@ -84,6 +88,7 @@ def main() -> int:
         f"`gen_protocol --check` on this project: {check['check']:.3f} s whole-process "
         f"(a bare `python -c pass`: {check['python -c pass']:.3f} s).",
         "",
+        *bench_gen.section(packages, large),
         "## The handler against the raw openai SDK and LiteLLM (same loopback server)",
         "",
     ]

@@ -52,12 +52,21 @@ def _module_file(folder: Path, parts: Sequence[str], *, stubs_only: bool = False
     return None
 
 
+def _syntax_message(path: Path, exc: SyntaxError) -> str:
+    hint = ""
+    line = (exc.text or "").strip()
+    if sys.version_info < (3, 12) and re.match(r"(class|def|async def)\s+\w+\s*\[|type\s+\w+", line):
+        hint = " (PEP 695 type parameters need Python 3.12 or later)"
+    return f"{path}:{exc.lineno}: syntax error: {exc.msg}{hint}"
+
+
 class ModuleLoader:
     """A griffe modules collection filled lazily, module by module."""
 
     def __init__(self, search_paths: Sequence[str], extensions: Sequence[griffe.Extension] = ()) -> None:
         self.search_paths = [str(p) for p in search_paths]
-        self.extensions = griffe.load_extensions(TypeCheckerBranches(), *extensions)
+        self.branches = TypeCheckerBranches()
+        self.extensions = griffe.load_extensions(self.branches, *extensions)
         self.collection = griffe.ModulesCollection()
         self.lines = griffe.LinesCollection()
         self.typeshed, self.stdlib = _typeshed(self.search_paths)
@@ -86,6 +95,11 @@ class ModuleLoader:
         return None
 
     # ----- loading ----------------------------------------------------------------------------------
+
+    def focus_on(self, module: str, class_name: str) -> None:
+        """Visit only what class ``class_name`` needs of module ``module`` (see ``branches.focus``)."""
+        path = self.locate(module)
+        self.branches.target = (str(path), class_name) if path is not None else None
 
     def module(self, dotted: str) -> griffe.Module | None:
         """Module ``dotted``, visited now if it was not yet (with its parent packages); None if absent."""
@@ -130,24 +144,18 @@ class ModuleLoader:
             raise SourceError(f"{path}: not UTF-8 text (byte {exc.start}); not a Python source file") from None
         self.lines[path] = code.splitlines()
         name = dotted.rpartition(".")[2]
+        focused = scan.focus_text(code, self.branches.target[1]) if self.branches.target and str(path) == self.branches.target[0] else None
         self._loading.add(dotted)
         try:
-            with griffe.logger.disable():  # errors are reported by the generator, in one line
-                module = griffe.visit(
-                    name,
-                    filepath=path,
-                    code=code,
-                    extensions=self.extensions,
-                    parent=parent,
-                    lines_collection=self.lines,
-                    modules_collection=self.collection,
-                )
+            module = self._griffe_visit(name, path, focused or code, parent)
         except SyntaxError as exc:
-            hint = ""
-            line = (exc.text or "").strip()
-            if sys.version_info < (3, 12) and re.match(r"(class|def|async def)\s+\w+\s*\[|type\s+\w+", line):
-                hint = " (PEP 695 type parameters need Python 3.12 or later)"
-            raise SourceError(f"{path}:{exc.lineno}: syntax error: {exc.msg}{hint}") from None
+            if focused is not None:  # report the error as the whole text has it
+                try:
+                    module = self._griffe_visit(name, path, code, parent)
+                except SyntaxError as whole:
+                    raise SourceError(_syntax_message(path, whole)) from None
+            else:
+                raise SourceError(_syntax_message(path, exc)) from None
         finally:
             self._loading.discard(dotted)
         if parent is None:
@@ -156,6 +164,18 @@ class ModuleLoader:
             parent.set_member(name, module)
         self._expand_wildcards(module)
         return module
+
+    def _griffe_visit(self, name: str, path: Path, code: str, parent: griffe.Module | None) -> griffe.Module:
+        with griffe.logger.disable():  # errors are reported by the generator, in one line
+            return griffe.visit(
+                name,
+                filepath=path,
+                code=code,
+                extensions=self.extensions,
+                parent=parent,
+                lines_collection=self.lines,
+                modules_collection=self.collection,
+            )
 
     def _expand_wildcards(self, module: griffe.Module) -> None:
         """``from .queues import *``: load the module named, then let griffe copy its names."""

@@ -88,3 +88,37 @@ def class_body(text: str, name: str) -> str | None:
         return None
     end = re.compile(r"^[^\s#)\]}]", re.MULTILINE).search(text, text.index("\n", starts[0]) + 1 if "\n" in text[starts[0] :] else len(text))
     return text[starts[0] : end.start() if end else len(text)]
+
+
+_CLASS_START = re.compile(r"^class[ \t]+(\w+)\b[ \t]*(\((?:[^()]|\([^()]*\))*\))?[ \t]*:[^\n]*\n", re.MULTILINE)
+_TOP_LEVEL = re.compile(r"^[^\s#)\]}]", re.MULTILINE)
+
+
+def focus_text(text: str, target: str) -> str | None:
+    """``text`` with the body of every top-level class but ``target``, its same-module bases and the
+    classes that may be descriptors or protocols replaced by ``...``, line numbers kept; None when the
+    target is not a top-level class of the text. Parsing a large module then costs what its target does."""
+    spans: dict[str, tuple[int, int, str]] = {}  # name -> (body start, body end, header)
+    for match in _CLASS_START.finditer(text):
+        following = _TOP_LEVEL.search(text, match.end())
+        spans[match[1]] = (match.end(), following.start() if following else len(text), match[2] or "")
+    if target not in spans:
+        return None
+    keep: set[str] = set()
+    pending = [target]
+    while pending:
+        name = pending.pop()
+        if name in keep or name not in spans:
+            continue
+        keep.add(name)
+        pending += re.findall(r"\w+", spans[name][2])
+    out: list[str] = []
+    position = 0
+    for name, (start, end, header) in sorted(spans.items(), key=lambda item: item[1][0]):
+        body = text[start:end]
+        if name in keep or "__get__" in body or "Protocol" in header:
+            continue
+        out += [text[position:start], "    ...\n", "\n" * (body.count("\n") - 1) if body.count("\n") else ""]
+        position = end
+    out.append(text[position:])
+    return "".join(out)

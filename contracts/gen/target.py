@@ -69,6 +69,7 @@ def load_class(target: Target) -> tuple[griffe.Class, ModuleLoader]:
 
     loader = ModuleLoader(target.search_paths, [FactsExtension()])
     try:
+        loader.focus_on(target.module, target.qualname.split(".")[0])
         module = loader.module(target.module)
     except SourceError as exc:
         raise GenerationError(str(exc)) from None
