@@ -110,7 +110,7 @@ def render(job: Job, root: Path) -> tuple[str, str, DriftReport, Sources]:
         from contracts.gen.family import build_family, family_drift_lines, parse_follow, render_family
 
         follows = [parse_follow(text) for text in job.follow]
-        cls, loader = load_class(target)
+        cls, loader = load_class(target, focus=False)
         family = build_family(cls, loader, job.name, follows, include_private=job.include_private)
         rendered = render_family(family, loader, target_spec=job.source, regenerate=job.regenerate)
         report: DriftReport = partial(family_drift_lines, family=family)
