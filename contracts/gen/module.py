@@ -65,7 +65,7 @@ def generate(
         runtime.add("TypeVar")
     runtime -= set(backports)  # one TypeVar: typing_extensions' (it takes `default=`)
     deferred = writer.imports.lines(used)
-    if deferred:
+    if deferred or any(p.declaration.startswith("if TYPE_CHECKING") for p in params):
         runtime.add("TYPE_CHECKING")
     generic = f"[{', '.join(p.local for p in params)}]" if params else ""
     head = [
@@ -131,16 +131,21 @@ def _redeclare(name: str, definition: griffe.Attribute, writer: ProtocolWriter) 
         variance = "covariant" if outward and not inward else "contravariant" if inward and not outward else ""
     local = name if variance == declared else f"{name}_{ {'covariant': 'co', 'contravariant': 'contra'}.get(variance, 'inv')}"
     args = [repr(local)]
-    for constraint in call.args[1:]:
-        args.append(repr(_forward_ref(constraint, definition, writer)))
+    checked = [_forward_ref(constraint, definition, writer) for constraint in call.args[1:]]
     if "bound" in keywords:
-        args.append(f"bound={_forward_ref(keywords['bound'], definition, writer)!r}")
+        checked.append(f"bound={_forward_ref(keywords['bound'], definition, writer)}")
     if variance:
         args.append(f"{variance}=True")
     backport = "default" in keywords
     if backport:
-        args.append(f"default={_forward_ref(keywords['default'], definition, writer)!r}")
-    return TypeParam(name, local, f"{local} = {factory}({', '.join(args)})", factory, backport)
+        checked.append(f"default={_forward_ref(keywords['default'], definition, writer)}")
+    plain = f"{local} = {factory}({', '.join(args)})"
+    if not checked:
+        return TypeParam(name, local, plain, factory, backport)
+    # bounds, constraints and defaults name types imported under TYPE_CHECKING only: the type checker's
+    # declaration has them, the run-time one (which nothing inspects) does without
+    full = f"{local} = {factory}({', '.join([args[0], *checked, *args[1:]])})"
+    return TypeParam(name, local, f"if TYPE_CHECKING:\n    {full}\nelse:\n    {plain}", factory, backport)
 
 
 def _forward_ref(node: ast.expr, definition: griffe.Attribute, writer: ProtocolWriter) -> str:
