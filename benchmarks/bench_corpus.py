@@ -66,7 +66,8 @@ def render(run: CorpusRun) -> list[str]:
         f"{platform.python_implementation()} {platform.python_version()}. Classes and what each exercises: "
         "`tests/corpus/targets.py`; the same checks run as tests in `pytest tests/corpus`.",
         "",
-        "- **exit**: `tools/gen_protocol.py SOURCE -o OUT --name NAME`, one process per class;",
+        "- **exit**, **warnings**: `tools/gen_protocol.py SOURCE -o OUT --name NAME`, one process per class: its"
+        " exit status and the `warning:` lines on its stderr;",
         "- **mypy strict**: errors in the generated protocol under `mypy --strict`;",
         "- **mypy accepts / pyright accepts**: `def _accepts(x: Real) -> Proto: return x` type-checks under mypy"
         " --strict / basedpyright (standard mode);",
@@ -87,7 +88,7 @@ def render(run: CorpusRun) -> list[str]:
 
 def details(run: CorpusRun) -> list[str]:
     """The table, and why each failing class fails."""
-    header = ["class", "kind", "members", "contract strength", "exit", "mypy strict", "mypy accepts", "pyright accepts", "expectations", "gen s"]
+    header = ["class", "kind", "members", "contract strength", "warnings", "exit", "mypy strict", "mypy accepts", "pyright accepts", "expectations", "gen s"]
     lines = [*table(header, [_row(result) for result in run.results]), "", "## Why each failing class fails (first diagnostic of each kind)", ""]
     for result in run.results:
         reasons = _reasons(result)
@@ -113,6 +114,7 @@ def _row(result: TargetResult) -> tuple[object, ...]:
         result.target.kind,
         gen.members if gen.members is not None else "-",
         strength,
+        sum(line.startswith("warning:") for line in gen.stderr.splitlines()),
         gen.exit_code,
         _verdict(result.passes_mypy, result.protocol_mypy, result.generation.checkable),
         _verdict(result.accepted_mypy, result.check_mypy, result.generation.checkable),
