@@ -105,7 +105,7 @@ CASES: list[tuple[str, str, str, list[str], list[str]]] = [
         f"{DEFECTS}:Defaulted",
         "tests.contract.samples.defects:Defaulted",
         "[int]",
-        ["from typing_extensions import TypeVar", "D_co = TypeVar('D_co', covariant=True, default='str')"],
+        ["from typing_extensions import TypeVar", "if TYPE_CHECKING:\n    D_co = TypeVar('D_co', default=str, covariant=True)\nelse:"],
         ["from typing import Protocol, runtime_checkable, TypeVar"],
     ),
     (
