@@ -1,6 +1,7 @@
 """The corpus table: each corpus class through gen_protocol, ``mypy --strict`` and basedpyright.
 
-    python benchmarks/bench_corpus.py        # writes benchmarks/CORPUS.md
+    python benchmarks/bench_corpus.py                        # writes benchmarks/CORPUS.md
+    python benchmarks/bench_corpus.py --only readonly --keep /tmp/corpus   # a few rows, printed; files kept
 
 The same harness as ``pytest tests/corpus`` (tests/corpus/harness.py): one generator process per class (two at
 a time), then one mypy run and one basedpyright run over every protocol and acceptance check.
@@ -8,10 +9,13 @@ a time), then one mypy run and one basedpyright run over every protocol and acce
 
 from __future__ import annotations
 
+import argparse
 import platform
 import re
 import sys
 import tempfile
+from importlib import metadata
+from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -19,16 +23,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import ROOT, table  # noqa: E402  # the path above must be set first
 from tests.corpus.checkers import Diagnostic  # noqa: E402
 from tests.corpus.harness import CorpusRun, TargetResult, run_corpus  # noqa: E402
-from tests.corpus.targets import TARGETS  # noqa: E402
+from tests.corpus.targets import TARGETS, Target  # noqa: E402
 
 OUTPUT = ROOT / "benchmarks" / "CORPUS.md"
 MYPY_CACHE = ROOT / ".mypy_cache" / "corpus"
+VERSIONS_SHOWN = ["mypy", "basedpyright", "griffe", "aiohttp", "starlette", "rich", "redis", "sqlalchemy", "httpx",
+                  "pydantic", "click", "attrs", "multidict", "yarl"]  # fmt: skip
 _COUNTS = re.compile(r"\d+/\d+ annotations present")
 
 
-def measure() -> CorpusRun:
+def measure(targets: Sequence[Target] = TARGETS, keep: Path | None = None) -> CorpusRun:
+    """Run the corpus in a temporary folder, or in ``keep`` to leave the protocols and checks for reading."""
+    if keep is not None:
+        return run_corpus(targets, keep, cache_dir=MYPY_CACHE)
     with tempfile.TemporaryDirectory(prefix="corpus-") as folder:
-        return run_corpus(TARGETS, Path(folder), cache_dir=MYPY_CACHE)
+        return run_corpus(targets, Path(folder), cache_dir=MYPY_CACHE)
 
 
 def summary(run: CorpusRun) -> str:
@@ -50,7 +59,6 @@ def summary(run: CorpusRun) -> str:
 
 
 def render(run: CorpusRun) -> list[str]:
-    rows = [_row(result) for result in run.results]
     lines = [
         "# Corpus: does each class satisfy its own generated protocol?",
         "",
@@ -58,7 +66,8 @@ def render(run: CorpusRun) -> list[str]:
         f"{platform.python_implementation()} {platform.python_version()}. Classes and what each exercises: "
         "`tests/corpus/targets.py`; the same checks run as tests in `pytest tests/corpus`.",
         "",
-        "- **exit**: `tools/gen_protocol.py SOURCE -o OUT --name NAME`, one process per class;",
+        "- **exit**, **warnings**: `tools/gen_protocol.py SOURCE -o OUT --name NAME`, one process per class: its"
+        " exit status and the `warning:` lines on its stderr;",
         "- **mypy strict**: errors in the generated protocol under `mypy --strict`;",
         "- **mypy accepts / pyright accepts**: `def _accepts(x: Real) -> Proto: return x` type-checks under mypy"
         " --strict / basedpyright (standard mode);",
@@ -67,20 +76,33 @@ def render(run: CorpusRun) -> list[str]:
         "",
         summary(run),
         "",
+        "Versions: " + ", ".join(f"{name} {_version(name)}" for name in VERSIONS_SHOWN) + ".",
+        "",
         f"Time: generation {run.generation_seconds:.1f} s of processes in all, mypy {run.mypy_seconds:.1f} s, "
         f"basedpyright {run.pyright_seconds:.1f} s; the whole run {run.wall_seconds:.1f} s.",
         "",
-        *table(["class", "kind", "members", "contract strength", "exit", "mypy strict", "mypy accepts", "pyright accepts", "expectations", "gen s"], rows),
-        "",
-        "## Why each failing class fails (first diagnostic of each kind)",
-        "",
+        *details(run),
     ]
+    return lines
+
+
+def details(run: CorpusRun) -> list[str]:
+    """The table, and why each failing class fails."""
+    header = ["class", "kind", "members", "contract strength", "warnings", "exit", "mypy strict", "mypy accepts", "pyright accepts", "expectations", "gen s"]
+    lines = [*table(header, [_row(result) for result in run.results]), "", "## Why each failing class fails (first diagnostic of each kind)", ""]
     for result in run.results:
         reasons = _reasons(result)
         if reasons:
             lines += [f"- `{result.target.source}`", *(f"  - {reason}" for reason in reasons)]
     lines.append("")
     return lines
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "not installed"
 
 
 def _row(result: TargetResult) -> tuple[object, ...]:
@@ -92,6 +114,7 @@ def _row(result: TargetResult) -> tuple[object, ...]:
         result.target.kind,
         gen.members if gen.members is not None else "-",
         strength,
+        sum(line.startswith("warning:") for line in gen.stderr.splitlines()),
         gen.exit_code,
         _verdict(result.passes_mypy, result.protocol_mypy, result.generation.checkable),
         _verdict(result.accepted_mypy, result.check_mypy, result.generation.checkable),
@@ -138,10 +161,21 @@ def write(run: CorpusRun) -> Path:
 
 
 def main() -> int:
-    run = measure()
-    path = write(run)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", metavar="TEXT", help="only the rows whose source contains TEXT; print, write no CORPUS.md")
+    parser.add_argument("--keep", metavar="DIR", type=Path, help="generate into DIR and leave the files there")
+    args = parser.parse_args()
+    targets = [target for target in TARGETS if args.only is None or args.only in target.source]
+    if not targets:
+        print(f"bench_corpus: error: no corpus row's source contains {args.only!r}", file=sys.stderr)
+        return 2
+    run = measure(targets, args.keep)
+    if args.only is not None:
+        print("\n".join(details(run)))
+    else:
+        print(f"wrote {write(run).relative_to(ROOT)}")
     print(summary(run))
-    print(f"wrote {path.relative_to(ROOT)} in {run.wall_seconds:.1f} s")
+    print(f"{run.wall_seconds:.1f} s")
     return 0
 
 

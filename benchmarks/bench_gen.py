@@ -7,8 +7,8 @@ import time
 from functools import partial
 from pathlib import Path
 
-from benchmarks.common import PYTHON, ROOT, interleaved, wall
-from benchmarks.synth import write_synthetic
+from benchmarks.common import PYTHON, ROOT, interleaved, table, wall
+from benchmarks.synth import write_module, write_synthetic
 
 FILE_SIZES = {"10 methods": 10, "100 methods": 100, "~4,000-line class (600 methods)": 600, "1,000 methods": 1000}
 
@@ -80,3 +80,112 @@ def check_time(rounds: int = 7) -> dict[str, float]:
         rounds,
     )
     return times
+
+
+# Classes of large installed packages, each against `stubgen -m` on the module that defines the class.
+PACKAGE_CLASSES = {
+    "anthropic:AsyncAnthropic": "anthropic._client",
+    "sqlalchemy.ext.asyncio:AsyncSession": "sqlalchemy.ext.asyncio.session",
+}
+
+
+def _installed(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module.split(".")[0]) is not None
+
+
+def compare_package_classes(rounds: int = 5) -> list[dict[str, object]]:
+    """gen_protocol on a class of a big package (loading only what the class needs) against stubgen on the
+    class's own module, whole-process, in one run."""
+    rows: list[dict[str, object]] = []
+    stubgen = str(Path(PYTHON).parent / "stubgen")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for spec, module in PACKAGE_CLASSES.items():
+            if not _installed(module):
+                rows.append({"target": spec, "module": module, "skipped": "not installed (pip install -e '.[bench]')"})
+                continue
+            times = interleaved(
+                {
+                    "gen_protocol": partial(wall, [PYTHON, "tools/gen_protocol.py", spec, "-o", str(folder / "p.py"), "--force"]),
+                    "stubgen -m": partial(wall, [stubgen, "-m", module, "-o", str(folder / "stubs"), "--quiet"]),
+                },
+                rounds,
+            )
+            rows.append(
+                {
+                    "target": spec,
+                    "module": module,
+                    "gen_protocol_s": times["gen_protocol"],
+                    "stubgen_s": times["stubgen -m"],
+                    "speedup": times["stubgen -m"] / times["gen_protocol"],
+                }
+            )
+    return rows
+
+
+def compare_large_module(rounds: int = 5, classes: int = 16, methods: int = 40) -> dict[str, object]:
+    """One ~4,500-line file of 16 classes that use the SDKs' types: gen_protocol on its first class against
+    default stubgen (which runs mypy's semantic analysis) and `stubgen --parse-only`, whole-process."""
+    stubgen = str(Path(PYTHON).parent / "stubgen")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        path = write_module(folder, classes, methods)
+        times = interleaved(
+            {
+                "gen_protocol": partial(wall, _gen_command(path, "Synthetic", folder / "protocol_out.py")),
+                "stubgen": partial(wall, [stubgen, str(path), "-o", str(folder / "stubs"), "--quiet"]),
+                "stubgen --parse-only": partial(wall, [stubgen, "--parse-only", str(path), "-o", str(folder / "stubs"), "--quiet"]),
+            },
+            rounds,
+        )
+        lines = path.read_text().count("\n")
+    return {
+        "lines": lines,
+        "classes": classes,
+        **{f"{name}_s": value for name, value in times.items()},
+        "speedup": times["stubgen"] / times["gen_protocol"],
+        "speedup_parse_only": times["stubgen --parse-only"] / times["gen_protocol"],
+    }
+
+
+TARGETS = {
+    "gen_protocol vs stubgen -m, classes of big packages": ">= 3x faster each",
+    "gen_protocol vs default stubgen, ~4,500-line module": ">= 10x faster",
+}
+
+
+def headline(packages: list[dict[str, object]], large: dict[str, object]) -> list[tuple[str, str]]:
+    measured = [f"{str(r['target']).split(':')[1]} {float(str(r['speedup'])):.1f}x" for r in packages if "speedup" in r]
+    return [
+        ("gen_protocol vs stubgen -m, classes of big packages", ", ".join(measured) or "not measured"),
+        ("gen_protocol vs default stubgen, ~4,500-line module", f"{float(str(large['speedup'])):.1f}x faster"),
+    ]
+
+
+def section(packages: list[dict[str, object]], large: dict[str, object]) -> list[str]:
+    """The RESULTS.md section for the two measurements above."""
+    rows = [
+        (r["target"], r["module"], f"{float(str(r['gen_protocol_s'])):.3f}", f"{float(str(r['stubgen_s'])):.3f}", f"{float(str(r['speedup'])):.1f}x")
+        if "speedup" in r
+        else (r["target"], r["module"], "-", "-", str(r["skipped"]))
+        for r in packages
+    ]
+    return [
+        "## gen_protocol on classes of big packages (only the modules the class needs are read)",
+        "",
+        *table(["class", "stubgen -m on", "gen_protocol s", "stubgen s", "speed-up"], rows),
+        "",
+        f"## One {large['lines']}-line module of {large['classes']} classes that use the SDKs' types (first class)",
+        "",
+        *table(
+            ["tool", "seconds", "gen_protocol speed-up"],
+            [
+                ("gen_protocol", f"{float(str(large['gen_protocol_s'])):.3f}", "-"),
+                ("stubgen (default: mypy semantic analysis)", f"{float(str(large['stubgen_s'])):.3f}", f"{float(str(large['speedup'])):.1f}x"),
+                ("stubgen --parse-only", f"{float(str(large['stubgen --parse-only_s'])):.3f}", f"{float(str(large['speedup_parse_only'])):.1f}x"),
+            ],
+        ),
+        "",
+    ]

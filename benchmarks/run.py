@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks import bench_gen, bench_misc, bench_wire  # noqa: E402  # the path above must be set first
 from benchmarks import bench_corpus  # noqa: E402
 from benchmarks import bench_gates  # noqa: E402  # the path above must be set first
+from benchmarks import bench_family  # noqa: E402
 from benchmarks.common import ROOT, table  # noqa: E402
 
 TARGETS = {
@@ -40,6 +41,9 @@ def main() -> int:
     gen_rows = bench_gen.compare_with_stubgen(rounds)
     scale_rows = bench_gen.scaling(rounds)
     check = bench_gen.check_time(rounds + 2)
+    print("generator on classes of big packages and on a large module ...", flush=True)
+    packages, large = bench_gen.compare_package_classes(rounds), bench_gen.compare_large_module(rounds)
+    TARGETS.update(bench_gen.TARGETS)
     print("wire: handler vs raw SDK vs LiteLLM ...", flush=True)
     wire = asyncio.run(bench_wire.run(rounds, 40 if args.quick else 100))
     print("imports and the mypy gate ...", flush=True)
@@ -50,6 +54,8 @@ def main() -> int:
     bench_corpus.write(corpus)
     print("the whole static gate, cold and warm ...", flush=True)
     gates = bench_gates.measure(2 if args.quick else 3)
+    print("protocol families of the SDK clients vs stubgen ...", flush=True)
+    family = bench_family.measure(rounds)
 
     per_call = wire["per-call ms"]
     ratio = per_call["BYOKHandler"] / per_call["raw openai SDK"]
@@ -61,6 +67,7 @@ def main() -> int:
         ("failover after the failing response", f"{wire['failover ms']['overhead over one 503 and one good call']:+.2f} ms (noise around 0)"),
         ("import byok", f"{imports['byok'] * 1000:.0f} ms"),
         ("static gate after a one-file test change (warm, dmypy)", f"{gates['warm, sequential, dmypy']:.2f} s"),
+        *bench_gen.headline(packages, large),
     ]
     lines = [
         "# Benchmark results",
@@ -86,6 +93,7 @@ def main() -> int:
         f"`gen_protocol --check` on this project: {check['check']:.3f} s whole-process "
         f"(a bare `python -c pass`: {check['python -c pass']:.3f} s).",
         "",
+        *bench_gen.section(packages, large),
         "## The handler against the raw openai SDK and LiteLLM (same loopback server)",
         "",
     ]
@@ -107,6 +115,7 @@ def main() -> int:
         "",
         *table(["run", "wall s"], [(name, f"{seconds:.2f}") for name, seconds in gates.items()]),
         "",
+        *bench_family.section(family),
         "![results](results.png)",
         "",
     ]

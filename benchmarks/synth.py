@@ -63,3 +63,43 @@ def write_synthetic(folder: Path, methods: int) -> Path:
     path = folder / f"synthetic_{methods}.py"
     path.write_text(synthetic_source(methods), encoding="utf-8")
     return path
+
+
+MODULE_HEADER = '''"""A synthetic client module for benchmarks: many classes in one file, using the SDKs' types."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+from anthropic import AsyncAnthropic
+from openai import AsyncOpenAI
+'''
+
+CLASS_HEADER = '''
+
+class {name}:
+    """Class {name} of the module."""
+
+    openai: AsyncOpenAI
+    anthropic: AsyncAnthropic
+
+    def __init__(self, size: int, http: httpx.AsyncClient) -> None:
+        self.size = size
+        self.http = http
+'''
+
+
+def synthetic_module(classes: int, methods: int) -> str:
+    """``classes`` classes of ``methods`` methods each, in one module; the first class is ``Synthetic``."""
+    parts = [MODULE_HEADER]
+    for index in range(classes):
+        parts.append(CLASS_HEADER.format(name="Synthetic" if index == 0 else f"Synthetic{index}"))
+        parts += [METHOD_KINDS[i % len(METHOD_KINDS)].format(i=i) for i in range(methods)]
+    return "".join(parts)
+
+
+def write_module(folder: Path, classes: int, methods: int) -> Path:
+    path = folder / f"synthetic_module_{classes}x{methods}.py"
+    path.write_text(synthetic_module(classes, methods), encoding="utf-8")
+    return path

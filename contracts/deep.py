@@ -2,8 +2,9 @@
 
 - A member typed with another protocol (``def chat(self) -> AsyncChatProtocol``) is a child double,
   created on first access and the same object every time, as strict as its parent.
-- An overloaded method accepts a call that matches any of its overloads (autospec alone checks the last
-  one only), and its calls are recorded as written.
+- An overloaded method accepts a call that matches one of its overloads (autospec alone checks the last
+  one only; ``Literal`` values such as ``stream=True`` count), and its calls are recorded as written.
+  ``returns``/``side_effect`` answer only calls of the first overload, the one mypy checks them against.
 - ``when(lambda: client.chat.completions.create(..., stream=True)).returns(stream)`` stubs one call.
   mypy resolves the overload of the call inside the lambda, so the value is checked against *that*
   overload's return type; at run time the lambda only records the call, nothing is called.
@@ -11,12 +12,14 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
 import sys
 import typing
 import weakref
 from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, overload
 from unittest.mock import DEFAULT
 
@@ -24,7 +27,6 @@ __all__ = ["Stub", "child_protocols", "install_children", "overloaded_methods", 
 
 R = TypeVar("R")
 
-_CHILDREN: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()  # double -> its children
 _STUBS: weakref.WeakKeyDictionary[Any, list[tuple[tuple[Any, ...], dict[str, Any], Callable[[], Any]]]] = weakref.WeakKeyDictionary()
 _RECORDING: ContextVar[bool] = ContextVar("_RECORDING", default=False)
 
@@ -91,8 +93,7 @@ def overloaded_methods(proto: type, members: dict[str, Any]) -> dict[str, Any]:
 
 def install_children(mock: Any, children: dict[str, type], label: str, build: Callable[[type, str], Any]) -> None:
     """Each child double is built on first access and kept; ``set_value`` may replace it."""
-    cache: dict[str, Any] = {}
-    _CHILDREN[mock] = cache
+    cache: dict[str, Any] = {}  # kept alive by the properties below, which live on the mock's own class
     for name, proto in children.items():
 
         def get(self: Any, _name: str = name, _proto: type = proto) -> Any:
@@ -106,24 +107,82 @@ def install_children(mock: Any, children: dict[str, type], label: str, build: Ca
         setattr(type(mock), name, property(get, put))  # every autospec mock has a class of its own
 
 
-def prepare_method(method: Any, overloads: list[Any], *, takes_self: bool) -> None:
-    """Overloads: a call matching any of them passes. Every method: ``when()`` can record a call to it."""
+@dataclass(frozen=True)
+class _Overloads:
+    """The overloads of one method: signatures, and the values each admits for its ``Literal`` parameters."""
+
+    signatures: list[inspect.Signature]
+    literals: list[dict[str, tuple[object, ...]]]
+    returns: list[str]
+    takes_self: bool
+
+    def select(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[int | None, list[str]]:
+        """The first overload the call matches, as a type checker picks it; else the reasons."""
+        reasons: list[str] = []
+        for index, signature in enumerate(self.signatures):
+            try:
+                bound = signature.bind(*((None,) if self.takes_self else ()), *args, **kwargs)
+            except TypeError as exc:
+                reasons.append(str(exc))
+                continue
+            wrong = [
+                f"{name}={value!r} is not one of {self.literals[index][name]}"
+                for name, value in bound.arguments.items()
+                if name in self.literals[index] and _literal_able(value) and not _among(value, self.literals[index][name])
+            ]
+            if not wrong:
+                return index, []
+            reasons += wrong
+        return None, reasons
+
+
+def _literal_able(value: object) -> bool:
+    return isinstance(value, (bool, int, str, bytes)) and not hasattr(value, "__members__")
+
+
+def _among(value: object, allowed: tuple[object, ...]) -> bool:
+    return any(type(value) is type(item) and value == item for item in allowed)  # True is not 1
+
+
+def _literals(annotation: object) -> tuple[object, ...] | None:
+    """The values a ``Literal[...]`` annotation admits, when it admits no other value of their types
+    (``Optional[Literal[False]] | Omit``: False; ``bool``: no constraint)."""
+    if not isinstance(annotation, str) or "Literal" not in annotation:
+        return None
+    try:
+        tree = ast.parse(annotation, mode="eval")
+    except SyntaxError:
+        return None
+    names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    if names & {"bool", "int", "str", "bytes", "Any", "object"}:
+        return None
+    values: list[object] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and ast.unparse(node.value).rsplit(".", 1)[-1] == "Literal":
+            items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            values += [item.value for item in items if isinstance(item, ast.Constant)]
+    return tuple(values) if values else None
+
+
+def prepare_method(method: Any, overloads: list[Any], *, takes_self: bool, where: str) -> None:
+    """Overloads: a call must match one of them, and ``returns``/``side_effect`` answer only the calls of
+    the first (the one mypy checks them against). Every method: ``when()`` can record a call to it."""
     check = type(method)._mock_check_sig
     if overloads:
-        signatures = [inspect.signature(o) for o in overloads]
-        skip = takes_self
+        found = _Overloads(
+            [inspect.signature(o) for o in overloads],
+            [{n: v for n, a in o.__annotations__.items() if n != "return" and (v := _literals(a)) is not None} for o in overloads],
+            [str(o.__annotations__.get("return", "?")) for o in overloads],
+            takes_self,
+        )
 
         def check(self: Any, /, *args: Any, **kwargs: Any) -> None:
-            errors = []
-            for signature in signatures:
-                try:
-                    signature.bind(*((None,) if skip else ()), *args, **kwargs)
-                    return
-                except TypeError as exc:
-                    errors.append(str(exc))
-            raise TypeError(f"the call matches none of the {len(signatures)} overloads: {'; '.join(dict.fromkeys(errors))}")
+            index, reasons = found.select(args, kwargs)
+            if index is None:
+                raise TypeError(f"the call matches none of the {len(found.signatures)} overloads: {'; '.join(dict.fromkeys(reasons))}")
 
         method.__dict__["_spec_signature"] = None  # calls are compared as written, not bound to the last overload
+        _dispatch(method, found, where)
 
     def checked(self: Any, /, *args: Any, **kwargs: Any) -> None:
         check(self, *args, **kwargs)
@@ -159,21 +218,37 @@ class Stub(Generic[R]):
         stubs = _STUBS.get(self._method)
         if stubs is None:
             stubs = _STUBS[self._method] = []
-            _dispatch_stubs(self._method)
+            _dispatch(self._method, None, "")  # an overloaded method has its dispatch already
         stubs.insert(0, (self._args, self._kwargs, outcome))  # the latest stub of a call wins
 
 
-def _dispatch_stubs(method: Any) -> None:
-    """Consult the stubs before the method's own configuration (its side effect, then return value)."""
+def _dispatch(method: Any, overloads: _Overloads | None, where: str) -> None:
+    """Consult the stubs, then (for an overloaded method) whether the call is one of the first overload,
+    then the method's own configuration: its side effect, then its return value."""
+    if "_deep_dispatch" in vars(type(method)):
+        return
     stored = type(method).side_effect  # mock's own property
 
     def matched(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Callable[[], Any] | None:
         return next((o for a, k, o in _STUBS.get(method, []) if (a, k) == (args, kwargs)), None)
 
+    def gate(effect: object, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        if overloads is None or isinstance(effect, BaseException) or (isinstance(effect, type) and issubclass(effect, BaseException)):
+            return  # raises() answers every call
+        index, _ = overloads.select(args, kwargs)
+        if index:
+            from contracts.doubles import DoubleNotConfiguredError
+
+            raise DoubleNotConfiguredError(
+                f"{where} was called as its overload {index + 1} (-> {overloads.returns[index]}); returns() and side_effect() "
+                f"answer overload 1 only (-> {overloads.returns[0]}): stub this call with when(lambda: ...).returns(...)"
+            )
+
     def get(self: Any) -> Any:
         effect = stored.__get__(self, type(self))
 
         def fallback(*args: Any, **kwargs: Any) -> Any:
+            gate(effect, args, kwargs)
             if effect is None:
                 return DEFAULT
             if isinstance(effect, BaseException) or (isinstance(effect, type) and issubclass(effect, BaseException)):
@@ -184,7 +259,10 @@ def _dispatch_stubs(method: Any) -> None:
 
             async def dispatch_async(*args: Any, **kwargs: Any) -> Any:
                 outcome = matched(args, kwargs)
-                return outcome() if outcome is not None else await effect(*args, **kwargs)
+                if outcome is not None:
+                    return outcome()
+                gate(effect, args, kwargs)
+                return await effect(*args, **kwargs)
 
             return dispatch_async
 
@@ -195,6 +273,7 @@ def _dispatch_stubs(method: Any) -> None:
         return dispatch
 
     type(method).side_effect = property(get, stored.__set__)
+    type(method)._deep_dispatch = True
 
 
 @overload

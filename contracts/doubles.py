@@ -115,7 +115,7 @@ def _build(proto: type, label: str) -> Any:
         method = getattr(mock, member.name)
         where = f"{label}.{member.name}()"
         overloads = deep.overloads_of(proto, member.name) if member.name in overloaded else []
-        deep.prepare_method(method, overloads, takes_self=not isinstance(member.value, staticmethod))
+        deep.prepare_method(method, overloads, takes_self=not isinstance(member.value, staticmethod), where=where)
         guard_method(method, where, stream=_is_stream(function))
         if _is_stream(function):
             _KINDS[method] = "stream"

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 import anthropic
 import httpx2
@@ -17,7 +16,7 @@ MODEL = "test-model"
 
 
 def openai_completion(text: str, *, usage: tuple[int, int] | None = (3, 2), model: str = MODEL) -> ChatCompletion:
-    data: dict[str, Any] = {
+    data: dict[str, object] = {
         "id": "chatcmpl-double",
         "object": "chat.completion",
         "created": 0,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import griffe
 
+from contracts.gen import scan
 from contracts.gen.loading import ModuleLoader
 
 # TypeVar path -> (the type argument, the substitution that applies inside that argument)
@@ -46,6 +47,12 @@ def _arguments(expr: griffe.Expr | str) -> list[griffe.Expr | str] | None:
 
 
 def is_type_param(loader: ModuleLoader, path: str) -> bool:
+    module, _, name = path.rpartition(".")
+    source = loader.text(module) if module and loader.loaded(module) is None else None
+    if source is not None:
+        call = scan.type_var_call(source[0], name)
+        if call is not None:
+            return call != ""
     found = loader.resolve(path) if "." in path else None
     return isinstance(found, griffe.Attribute) and str(found.value).split("(")[0].rsplit(".", 1)[-1] in _PARAM_FACTORIES
 
@@ -137,6 +144,12 @@ def members(bases: list[Base], loader: ModuleLoader) -> list[tuple[str, griffe.O
             seen.add(name)
             if obj is not None and obj.kind is not griffe.Kind.CLASS:
                 rows.append((obj.lineno or 0, name, obj))
+        for name, overloads in getattr(base.cls, "overloads", {}).items():
+            if name not in seen and overloads and isinstance(overloads[-1], griffe.Function):
+                seen.add(name)  # a stub's overloads with no implementation after them
+                last = overloads[-1]
+                last.overloads = list(overloads)
+                rows.append((overloads[0].lineno or 0, name, last))
         rows.sort(key=lambda row: row[0] if base is bases[0] else 0)
         out += [(name, obj, base) for _, name, obj in rows]
     return out

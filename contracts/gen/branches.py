@@ -107,9 +107,46 @@ def _pass(where: ast.stmt) -> ast.stmt:
     return ast.copy_location(ast.Pass(), where)
 
 
+_KEPT_IN_OTHER_CLASSES = frozenset({"__get__", "__set__", "__set_name__"})
+
+
+def focus(body: list[ast.stmt], target: str) -> None:
+    """In the target's own module, keep the target class and the classes of that module it derives from
+    whole; of every other class keep its bases, annotations and descriptor methods (what an annotation
+    that names it may need) and drop the rest, which griffe would otherwise visit for nothing."""
+    classes = {node.name: node for node in body if isinstance(node, ast.ClassDef)}
+    if target not in classes:
+        return
+    keep: set[str] = set()
+    pending = [target]
+    while pending:
+        name = pending.pop()
+        if name in keep or name not in classes:
+            continue
+        keep.add(name)
+        for base in classes[name].bases:
+            head = base.value if isinstance(base, ast.Subscript) else base
+            if isinstance(head, ast.Name):
+                pending.append(head.id)
+    for name, node in classes.items():
+        if name not in keep:
+            node.body = [
+                item
+                for item in node.body
+                if isinstance(item, ast.AnnAssign)
+                or isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in _KEPT_IN_OTHER_CLASSES
+            ] or [_pass(node)]
+
+
 class TypeCheckerBranches(griffe.Extension):
-    """Prunes each module's tree before griffe visits it (see the module docstring)."""
+    """Prunes each module's tree before griffe visits it (see the module docstring); in the module that
+    defines the target class (``target``: the module's file and the class name), also ``focus``."""
+
+    def __init__(self) -> None:
+        self.target: tuple[str, str] | None = None
 
     def on_module_node(self, *, node: ast.AST | griffe.ObjectNode, agent: Any, **kwargs: Any) -> None:
         if isinstance(node, ast.Module):
             node.body = prune(node.body)
+            if self.target is not None and str(getattr(agent, "filepath", "")) == self.target[0]:
+                focus(node.body, self.target[1])

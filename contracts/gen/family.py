@@ -156,7 +156,8 @@ def render_family(family: list[Node], loader: ModuleLoader, *, target_spec: str,
         spec = target_spec if node is family[0] else node.cls.path  # a docstring-less class: "the public interface of" it
         blocks.append(class_block(node.cls, node.writer, node.members, protocol_name=node.name, target_spec=spec, replaced=replaced))
     warnings: list[str] = []
-    summary = f"{blocks[0].summary.rstrip('.')}; with {', '.join(node.name for node in family[1:])}."
+    others = ", ".join(node.name for node in family[1:])
+    summary = f"{blocks[0].summary.rstrip('.')}; with {others}." if others else blocks[0].summary
     text = module_text(blocks, imports, warnings, target_spec=target_spec, regenerate=regenerate, summary=summary)
     rendered = Rendered(text, sum(b.members for b in blocks), 0)
     for node in family:

@@ -3,14 +3,17 @@ bare generics given their ``Any`` arguments; inherited type parameters replaced 
 
 from __future__ import annotations
 
+import ast
 import builtins
 import dataclasses
 import functools
 import importlib.util
+import re
 from collections.abc import Set as AbstractSet
 
 import griffe
 
+from contracts.gen import scan
 from contracts.gen.bases import Subst, type_params
 from contracts.gen.loading import ModuleLoader
 
@@ -40,6 +43,10 @@ for _path in list(BARE_GENERICS):  # collections.abc spells the typing ABCs the 
         BARE_GENERICS["collections.abc." + _path.split(".")[1]] = BARE_GENERICS[_path]
 BARE_GENERICS["collections.abc.Set"] = BARE_GENERICS["typing.AbstractSet"]
 _BUILTIN_NAMES = frozenset(vars(builtins))
+# `TypeVar("_T")` or `TypeVar("_T", bound=Any)`: a TypeVar the protocol can declare itself, instead of importing
+# a stub's private name (`from typing import _T`) or one bound to Any (mypy rejects a class against overloads
+# that use that one)
+_PLAIN_TYPE_VAR = re.compile(r"(?:typing(?:_extensions)?\.)?TypeVar\(([\'\"])\w+\1(?:, bound=(?:typing\.)?Any)?\)")
 
 
 class Imports:
@@ -68,7 +75,7 @@ class Imports:
     def add(self, local: str, canonical: str) -> str:
         """Bind ``local`` to ``canonical`` and return the name to write: ``local``, or an alias when
         ``local`` already means something else (two different ``IncEx`` types, say)."""
-        if canonical.startswith("builtins.") and canonical.count(".") == 1:
+        if canonical.startswith("builtins.") and canonical.count(".") == 1 and canonical[9:] in _BUILTIN_NAMES:
             canonical = canonical[len("builtins.") :]
         if canonical == local and local in _BUILTIN_NAMES:
             if local in self.shadowed:
@@ -83,8 +90,7 @@ class Imports:
         if canonical in {"typing.Any", "typing.Self"}:
             local = name
         if self._bound_to_any(canonical):
-            # `_T = TypeVar("_T", bound=Any)`: mypy rejects a class against overloads that use it, so the
-            # protocol declares its own TypeVar; `bound=Any` bounds nothing
+            # a plain TypeVar (see _PLAIN_TYPE_VAR): the protocol declares its own
             canonical = f"<here>.{name}"
         candidate, counter = local, 1
         while ((known := self.bound.get(candidate)) is not None and known != canonical) or candidate in self.shadowed:
@@ -98,11 +104,13 @@ class Imports:
     def _bound_to_any(self, path: str) -> bool:
         known = self._any_bound.get(path)
         if known is None:
-            found = self.loader.resolve(path) if "." in path and not path.startswith(("typing.", "builtins.")) else None
-            value = str(found.value) if isinstance(found, griffe.Attribute) else ""
-            known = self._any_bound[path] = value.startswith(("TypeVar(", "typing.TypeVar(")) and any(
-                f"bound={any_}" in value for any_ in ("Any)", "Any,", "typing.Any)", "typing.Any,")
-            )
+            module, _, name = path.rpartition(".")
+            source = self.loader.text(module) if module and self.loader.loaded(module) is None else None
+            value = scan.type_var_call(source[0], name) if source is not None else None
+            if value is None:
+                found = self.loader.resolve(path) if "." in path else None
+                value = str(found.value) if isinstance(found, griffe.Attribute) else ""
+            known = self._any_bound[path] = _PLAIN_TYPE_VAR.fullmatch(value) is not None
         return known
 
     def canonical(self, item: griffe.ExprName) -> str:
@@ -128,7 +136,7 @@ class Imports:
         ``replace`` written as ``with_name``; inherited type parameters in ``subst`` replaced."""
         if isinstance(expr, str):
             return expr
-        subscripted = {id(node.left) for node in _subscripts(expr)}
+        subscripted = {id(node.left) for node in subscripts(expr)}
         parts: list[str] = []
         for item in expr.iterate(flat=True):
             if not isinstance(item, griffe.ExprName) or isinstance(item.parent, griffe.Expr):
@@ -196,6 +204,20 @@ def _class_arguments(loader: ModuleLoader, path: str) -> str:
     """``[Any, ...]`` for a generic class used bare, one ``Any`` per type parameter."""
     if "." not in path:
         return ""
+    module, _, name = path.rpartition(".")
+    source = loader.text(module) if loader.loaded(module) is None else None
+    bases = scan.class_bases(source[0], name) if source is not None else None
+    if bases is not None and "[" not in bases:
+        return ""  # not generic: no base takes type arguments
+    generic = re.search(r"\b(?:Generic|Protocol)\[([^\[\]]*)\]", bases or "")
+    if generic is not None:
+        return "[" + ", ".join([_ANY] * len(generic[1].split(","))) + "]"
+    if source is not None and bases is None and (scan.type_var_call(source[0], name) or re.search(rf"^{re.escape(name)}\b", source[0], re.MULTILINE)):
+        return ""  # a TypeVar, a type alias or a constant, not a class
+    if source is not None and bases is not None:
+        count = _type_params_in_text(loader, module, source, bases)
+        if count is not None:
+            return "[" + ", ".join([_ANY] * count) + "]" if count else ""
     found = loader.resolve(path)
     if not isinstance(found, griffe.Class):
         return ""
@@ -203,7 +225,28 @@ def _class_arguments(loader: ModuleLoader, path: str) -> str:
     return "[" + ", ".join([_ANY] * count) + "]" if count else ""
 
 
-def _subscripts(expr: griffe.Expr) -> list[griffe.ExprSubscript]:
+def _type_params_in_text(loader: ModuleLoader, module: str, source: tuple[str, bool], bases: str) -> int | None:
+    """How many distinct TypeVars the subscripts of a class's bases use, read from text; None if unclear."""
+    names: list[str] = []
+    for inside in re.findall(r"\[([^\[\]]*)\]", bases):
+        for name in re.findall(r"(?<![\w.])([A-Za-z_]\w*)(?![\w.(])", inside):
+            if name in names:
+                continue
+            found = scan.binding(source[0], name, module, source[1])
+            if found is None:
+                return None
+            target = loader.final_path(found.source) if found.source is not None else f"{module}.{name}"
+            target_module, _, target_name = target.rpartition(".")
+            text = loader.text(target_module) if target_module else None
+            call = scan.type_var_call(text[0], target_name) if text is not None else None
+            if call is None:
+                return None
+            if call:
+                names.append(name)
+    return len(names)
+
+
+def subscripts(expr: griffe.Expr) -> list[griffe.ExprSubscript]:
     found: list[griffe.ExprSubscript] = []
     stack: list[object] = [expr]
     while stack:
@@ -225,3 +268,42 @@ def _is_module(name: str) -> bool:
     except (ImportError, ValueError):
         return False
 
+
+
+def unquote(expr: griffe.Expr | str, scope: griffe.Object | None) -> griffe.Expr | str:
+    """``Union[str, "PathLike[str]"]`` -> ``Union[str, PathLike[str]]``, the quoted parts parsed with their
+    names resolved in ``scope``; strings inside ``Literal[...]`` and ``Annotated`` metadata stay strings."""
+    if isinstance(expr, str):
+        return _parse_quoted(expr, scope) or expr
+    if isinstance(expr, griffe.ExprSubscript):
+        head = str(expr.left).rsplit(".", 1)[-1]
+        if head == "Literal":
+            return expr
+        if head == "Annotated" and isinstance(expr.slice, griffe.ExprTuple):
+            elements = list(expr.slice.elements)
+            elements[0] = unquote(elements[0], scope)
+            expr.slice.elements = elements
+            return expr
+    for item in dataclasses.fields(expr):
+        if item.name == "parent":
+            continue
+        value = getattr(expr, item.name)
+        if isinstance(value, (str, griffe.Expr)):
+            replaced = unquote(value, scope)
+            if replaced is not value:
+                setattr(expr, item.name, replaced)
+        elif isinstance(value, list):
+            value[:] = [unquote(v, scope) if isinstance(v, (str, griffe.Expr)) else v for v in value]
+    return expr
+
+
+def _parse_quoted(text: str, scope: griffe.Object | None) -> griffe.Expr | str | None:
+    if scope is None or len(text) < 2 or text[0] not in "'\"" or text[-1] != text[0]:
+        return None
+    try:
+        inner = ast.literal_eval(text)
+        node = ast.parse(inner, mode="eval").body if isinstance(inner, str) else None
+    except (SyntaxError, ValueError):
+        return None
+    found = griffe.safe_get_annotation(node, parent=scope) if node is not None else None  # type: ignore[arg-type]  # a Module, Class or Function
+    return unquote(found, scope) if found is not None else None

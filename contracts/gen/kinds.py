@@ -4,8 +4,11 @@ that names a descriptor class (a class with ``__get__``) makes the member what `
 
 from __future__ import annotations
 
+import re
+
 import griffe
 
+from contracts.gen import scan
 from contracts.gen.bases import Base, Subst, base_path, direct_bases
 from contracts.gen.loading import ModuleLoader
 
@@ -15,7 +18,7 @@ _DATACLASS = frozenset({"dataclass", "dataclasses.dataclass", "attr.s", "attr.at
 _FROZEN = frozenset({"attr.frozen", "attrs.frozen"})
 # Decorators a protocol writes itself, or that leave a method a method.
 PLAIN_DECORATORS = frozenset(
-    "property cached_property functools.cached_property staticmethod classmethod overload typing.overload "
+    "property staticmethod classmethod overload typing.overload "
     "typing_extensions.overload abstractmethod abc.abstractmethod contextmanager contextlib.contextmanager "
     "asynccontextmanager contextlib.asynccontextmanager functools.wraps override typing.override "
     "typing_extensions.override final typing.final typing_extensions.final".split()
@@ -47,7 +50,9 @@ def read_only_fields(cls: griffe.Class) -> bool:
 def descriptor_get(loader: ModuleLoader, path: str, warnings: list[str]) -> tuple[griffe.Function, griffe.Class, griffe.Class] | None:
     """``__get__`` of the class at ``path`` (the overload for instance access), the class that
     defines it and the class at ``path``; None when the path does not name a descriptor class."""
-    if path in PLAIN_DECORATORS or path.startswith(("typing.", "builtins.", "functools.", "abc.")) or "." not in path:
+    if path in PLAIN_DECORATORS or path.startswith(("typing.", "builtins.", "abc.")) or "." not in path:
+        return None
+    if not _may_be_descriptor(loader, path, 4):
         return None
     found = loader.resolve(path)
     if isinstance(found, griffe.Attribute) and isinstance(found.value, griffe.ExprName):
@@ -56,6 +61,10 @@ def descriptor_get(loader: ModuleLoader, path: str, warnings: list[str]) -> tupl
         return None
     for owner in [found, *(b.cls for b in direct_bases(found, {}, loader, warnings))]:
         getter = owner.members.get("__get__")
+        stub_overloads = owner.overloads.get("__get__") if isinstance(owner.overloads, dict) else None
+        if getter is None and stub_overloads:  # a stub's overloads with no implementation
+            getter = stub_overloads[-1]
+            getter.overloads = list(stub_overloads)
         if isinstance(getter, griffe.Function):
             overloads = getter.overloads or []
             for overload in reversed(overloads):  # the overload an instance (not None) gets
@@ -77,3 +86,48 @@ def descriptor_subst(owner: griffe.Class, annotation: griffe.Expr | str, loader:
         index = annotation.slice
         args = list(index.elements) if isinstance(index, griffe.ExprTuple) else [index]
     return {p: ((args[i], {}) if i < len(args) else ("Any", {})) for i, p in enumerate(params)}
+
+
+_NOT_DESCRIPTORS = frozenset(
+    {"object", "builtins.object", "Generic", "Protocol", "ABC", "typing.Generic", "typing.Protocol", "abc.ABC", "typing_extensions.Protocol"}
+)
+
+
+def _may_be_descriptor(loader: ModuleLoader, path: str, depth: int) -> bool:
+    """False when the module's text shows that the class at ``path`` and its bases have no ``__get__``
+    (so that checking an annotation does not visit the module that defines it); True when unsure."""
+    module, _, name = path.rpartition(".")
+    if depth == 0:
+        return True
+    if module and loader.loaded(module) is not None:
+        found = loader.resolve(path)
+        if isinstance(found, griffe.Attribute) and isinstance(found.value, (griffe.ExprName, griffe.ExprAttribute)):
+            return True  # `_magic_enum_attr = property`, `reify = reify_py`: see what it names
+        if not isinstance(found, griffe.Class):
+            return False
+        if "__get__" in found.members or "__get__" in found.overloads:
+            return True
+        paths = [base_path(b) for b in found.bases]
+        return any(_may_be_descriptor(loader, loader.final_path(p), depth - 1) for p in paths if p not in _NOT_DESCRIPTORS)
+    source = loader.text(module) if module else None
+    if source is None:
+        return True
+    text, is_package = source
+    body = scan.class_body(text, name)
+    if body is None:  # a constant assigned at the top level is no class; a name (`reify = reify_py`) may be
+        assigned = re.search(rf"^{re.escape(name)}[ \t]*(?::[^=\n]*)?=[ \t]*([^\n]*)", text, re.MULTILINE)
+        return assigned is None or re.fullmatch(r"[A-Za-z_][\w.]*", assigned[1].split("#")[0].strip()) is not None
+    if "__get__" in body:
+        return True
+    bases = scan.class_bases(text, name) or ""
+    for base in re.findall(r"(?<![\w.\[])([A-Za-z_][\w.]*)", re.sub(r"\[[^\]]*\]", "", bases)):
+        if base in _NOT_DESCRIPTORS or "=" in base:
+            continue
+        head, _, rest = base.partition(".")
+        bound = scan.binding(text, head, module, is_package)
+        if bound is None:
+            return True
+        start = bound.source if bound.source is not None else f"{module}.{head}"
+        if _may_be_descriptor(loader, loader.final_path(f"{start}.{rest}" if rest else start), depth - 1):
+            return True
+    return False

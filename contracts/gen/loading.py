@@ -11,15 +11,15 @@ package first, then the package itself, where a ``.pyi`` beside a ``.py`` wins.
 
 from __future__ import annotations
 
-import logging
+import re
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import griffe
 
+from contracts.gen import scan
 from contracts.gen.branches import TypeCheckerBranches
-
-logging.getLogger("griffe").setLevel(logging.CRITICAL)  # errors are reported by the generator, once
 
 
 class SourceError(Exception):
@@ -52,17 +52,27 @@ def _module_file(folder: Path, parts: Sequence[str], *, stubs_only: bool = False
     return None
 
 
+def _syntax_message(path: Path, exc: SyntaxError) -> str:
+    hint = ""
+    line = (exc.text or "").strip()
+    if sys.version_info < (3, 12) and re.match(r"(class|def|async def)\s+\w+\s*\[|type\s+\w+", line):
+        hint = " (PEP 695 type parameters need Python 3.12 or later)"
+    return f"{path}:{exc.lineno}: syntax error: {exc.msg}{hint}"
+
+
 class ModuleLoader:
     """A griffe modules collection filled lazily, module by module."""
 
     def __init__(self, search_paths: Sequence[str], extensions: Sequence[griffe.Extension] = ()) -> None:
         self.search_paths = [str(p) for p in search_paths]
-        self.extensions = griffe.load_extensions(TypeCheckerBranches(), *extensions)
+        self.branches = TypeCheckerBranches()
+        self.extensions = griffe.load_extensions(self.branches, *extensions)
         self.collection = griffe.ModulesCollection()
         self.lines = griffe.LinesCollection()
         self.typeshed, self.stdlib = _typeshed(self.search_paths)
         self._missing: set[str] = set()
         self._loading: set[str] = set()
+        self._texts: dict[str, tuple[str, bool] | None] = {}
 
     # ----- finding files ----------------------------------------------------------------------------
 
@@ -86,6 +96,11 @@ class ModuleLoader:
 
     # ----- loading ----------------------------------------------------------------------------------
 
+    def focus_on(self, module: str, class_name: str) -> None:
+        """Visit only what class ``class_name`` needs of module ``module`` (see ``branches.focus``)."""
+        path = self.locate(module)
+        self.branches.target = (str(path), class_name) if path is not None else None
+
     def module(self, dotted: str) -> griffe.Module | None:
         """Module ``dotted``, visited now if it was not yet (with its parent packages); None if absent."""
         parts = dotted.split(".")
@@ -102,6 +117,10 @@ class ModuleLoader:
                     return None
             parent = known
         return parent
+
+    def loaded(self, dotted: str) -> griffe.Module | None:
+        """Module ``dotted`` if griffe has visited it already."""
+        return self._known(dotted)
 
     def _known(self, dotted: str) -> griffe.Module | None:
         head, _, rest = dotted.partition(".")
@@ -125,19 +144,18 @@ class ModuleLoader:
             raise SourceError(f"{path}: not UTF-8 text (byte {exc.start}); not a Python source file") from None
         self.lines[path] = code.splitlines()
         name = dotted.rpartition(".")[2]
+        focused = scan.focus_text(code, self.branches.target[1]) if self.branches.target and str(path) == self.branches.target[0] else None
         self._loading.add(dotted)
         try:
-            module = griffe.visit(
-                name,
-                filepath=path,
-                code=code,
-                extensions=self.extensions,
-                parent=parent,
-                lines_collection=self.lines,
-                modules_collection=self.collection,
-            )
+            module = self._griffe_visit(name, path, focused or code, parent)
         except SyntaxError as exc:
-            raise SourceError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
+            if focused is not None:  # report the error as the whole text has it
+                try:
+                    module = self._griffe_visit(name, path, code, parent)
+                except SyntaxError as whole:
+                    raise SourceError(_syntax_message(path, whole)) from None
+            else:
+                raise SourceError(_syntax_message(path, exc)) from None
         finally:
             self._loading.discard(dotted)
         if parent is None:
@@ -146,6 +164,18 @@ class ModuleLoader:
             parent.set_member(name, module)
         self._expand_wildcards(module)
         return module
+
+    def _griffe_visit(self, name: str, path: Path, code: str, parent: griffe.Module | None) -> griffe.Module:
+        with griffe.logger.disable():  # errors are reported by the generator, in one line
+            return griffe.visit(
+                name,
+                filepath=path,
+                code=code,
+                extensions=self.extensions,
+                parent=parent,
+                lines_collection=self.lines,
+                modules_collection=self.collection,
+            )
 
     def _expand_wildcards(self, module: griffe.Module) -> None:
         """``from .queues import *``: load the module named, then let griffe copy its names."""
@@ -157,7 +187,8 @@ class ModuleLoader:
                 self.module(target)
         loader = griffe.GriffeLoader(modules_collection=self.collection, lines_collection=self.lines)
         try:
-            loader.expand_wildcards(module, external=False)
+            with griffe.logger.disable():
+                loader.expand_wildcards(module, external=False)
         except (griffe.AliasResolutionError, griffe.CyclicAliasError, KeyError):
             pass  # names behind a wildcard that cannot be expanded stay unknown, as for any unresolved name
 
@@ -199,13 +230,60 @@ class ModuleLoader:
         return found
 
     def final_path(self, path: str) -> str:
-        """Where a re-exported name is defined: ``pkg.Client`` -> ``pkg._client.Client``."""
+        """Where a re-exported name is defined: ``pkg.Client`` -> ``pkg._client.Client``. Modules not yet
+        visited are read as text (see ``scan``); griffe visits one only when the text is unclear."""
         seen: set[str] = set()
-        found = self.get(path)
-        while isinstance(found, griffe.Alias) and found.target_path not in seen:
-            seen.add(found.target_path)
-            following = self.get(found.target_path)
-            if following is None:  # `try: from ._speedups import X`: a compiled module has no source to read
+        while path not in seen:
+            seen.add(path)
+            module = path.rpartition(".")[0]
+            if module.split(".")[0] in self.stdlib and not any(p.startswith("_") for p in module.split(".")):
+                return path  # a public standard library module: import from there, as typeshed documents it
+            step = self._scan_step(path)
+            if step is None:
+                step = self._visit_step(path)
+            if step is None or step == path:
                 return path
-            path, found = found.target_path, following
+            path = step
         return path
+
+    def _scan_step(self, path: str) -> str | None:
+        """The next path in a re-export chain, read from the module's text; ``path`` itself when it is
+        the definition; None when the text does not say."""
+        module, _, name = path.rpartition(".")
+        if not module or self._known(module) is not None:
+            return None
+        source = self.text(module)
+        if source is None:
+            return None
+        text, is_package = source
+        found = scan.binding(text, name, module, is_package)
+        if found is None:
+            return None
+        if found.source is None:
+            return path
+        if not self._readable(found.source):
+            return path  # `try: from ._speedups import X`: a compiled module has no source to read
+        return found.source
+
+    def _visit_step(self, path: str) -> str | None:
+        found = self.get(path)
+        if not isinstance(found, griffe.Alias):
+            return path
+        if not self._readable(found.target_path):
+            return path  # a compiled module: stop at the last readable one
+        return found.target_path
+
+    def _readable(self, path: str) -> bool:
+        """Whether the module that ``path`` names a member of (or ``path`` itself) has a source to read."""
+        module = path.rpartition(".")[0]
+        return any(self._known(m) is not None or self.locate(m) is not None for m in (module, path) if m)
+
+    def text(self, module: str) -> tuple[str, bool] | None:
+        """The source a type checker reads for ``module`` and whether it is a package ``__init__``."""
+        if module not in self._texts:
+            path = self.locate(module)
+            try:
+                self._texts[module] = (path.read_text(encoding="utf-8-sig"), path.stem == "__init__") if path else None
+            except (OSError, UnicodeDecodeError):
+                self._texts[module] = None
+        return self._texts[module]

@@ -4,14 +4,15 @@ properties, overloads, attributes assigned in any method, inherited members, and
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import griffe
 
-from contracts.gen.bases import Base, Subst, linearize
+from contracts.gen.bases import Base, Subst, linearize, type_params
 from contracts.gen.bases import members as class_members
-from contracts.gen.imports import Imports
+from contracts.gen.imports import Imports, subscripts, unquote
 from contracts.gen.kinds import ENUM_BASES, PLAIN_DECORATORS, descriptor_get, descriptor_subst, is_enum, read_only_fields
 from contracts.gen.loading import ModuleLoader
 from contracts.gen.source import ClassFacts, facts_of_class, function_facts_of, literal_type
@@ -21,8 +22,9 @@ BEHAVIOUR_DUNDERS = frozenset(
     "__aenter__ __aexit__ __enter__ __exit__ __call__ __iter__ __next__ __aiter__ __anext__ __await__ "
     "__len__ __contains__ __getitem__ __setitem__ __delitem__ __bool__ __reversed__ __getattr__".split()
 )
-_PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
+_PROPERTY_DECORATORS = frozenset({"property", "builtins.property", "types.DynamicClassAttribute", "enum.property"})
 _CONTEXT_MANAGERS = {"contextmanager": "AbstractContextManager", "asynccontextmanager": "AbstractAsyncContextManager"}
+_BUILTIN_CALLS = frozenset("str int float bool bytes bytearray complex list dict set frozenset tuple".split())
 _VAR_KINDS = (griffe.ParameterKind.var_positional, griffe.ParameterKind.var_keyword)
 
 
@@ -73,6 +75,8 @@ class ProtocolWriter:
         self._subst: Subst = {}
         self.used_in: set[str] = set()  # names in parameter annotations (for the variance of type parameters)
         self.used_out: set[str] = set()  # names in return, property and attribute annotations
+        self._scope: griffe.Object | None = None  # where the names of a quoted annotation resolve
+        self._inferred_names: set[str] = set()
 
     # ----- members ----------------------------------------------------------------------------------
 
@@ -92,6 +96,7 @@ class ProtocolWriter:
         lines: list[str] = []
         for base in self.bases:
             self._subst = base.subst
+            self._scope = base.cls
             for name, attribute in self._facts_of(base.cls).self_attributes.items():
                 if name in seen or not self.wanted(name):
                     continue
@@ -110,6 +115,7 @@ class ProtocolWriter:
 
     def render_member(self, name: str, obj: griffe.Object, base: Base) -> list[str]:
         self._subst = base.subst
+        self._scope = obj if isinstance(obj, griffe.Function) else base.cls
         if isinstance(obj, griffe.Function):
             return self._function_member(name, obj)
         if isinstance(obj, griffe.Attribute):
@@ -119,18 +125,44 @@ class ProtocolWriter:
     def _function_member(self, name: str, obj: griffe.Function) -> list[str]:
         for decorator in obj.decorators:
             path = _decorator_path(decorator)
-            if path.rsplit(".", 1)[-1] in _PROPERTY_DECORATORS:
-                return self._getter(name, obj)  # e.g. a cached_property re-exported under another module
+            if path in _PROPERTY_DECORATORS or path == "property":
+                return self._getter(name, obj)
+            if path.rsplit(".", 1)[-1] == "cached_property":
+                path = "functools.cached_property"  # whichever module re-exports it
             descriptor = descriptor_get(self.loader, path, self.warnings) if path not in PLAIN_DECORATORS else None
-            if descriptor is not None:  # @reify and other descriptor classes: read like an attribute
+            if descriptor is not None:  # @reify, cached_property and other descriptor classes: read like an attribute
+                if descriptor[2].path in _PROPERTY_DECORATORS:  # `_magic_enum_attr = property`
+                    return self._getter(name, obj)
                 return self._descriptor_getter(name, obj, descriptor[2])
+        candidates = list(obj.overloads or [obj])
+        kept = [o for o in candidates if not self._self_in_bounded_argument(o)]
+        if len(kept) < len(candidates):  # pyright then cannot bind the other overloads either: all go
+            self.warnings.append(f"{name}: returns a class bound to the type of self; no protocol form holds, left out")
+            self.weakened.append(f"{name} (left out: self-type in a bounded argument)")
+            return []
         if obj.overloads:
-            overloads = [o for o in obj.overloads if self._self_applies(o)] or list(obj.overloads)
+            overloads = [o for o in kept if self._self_applies(o)] or kept
             if len(overloads) == 1:
                 return self._function(name, overloads[0])
             self.uses_overload = True
-            return [line for overload in overloads for line in self._function(name, overload, "@overload")]
+            return self._overloads(name, overloads)
         return self._function(name, obj)
+
+    def _overloads(self, name: str, overloads: list[griffe.Function]) -> list[str]:
+        """Each overload, less those an earlier one already covers once inherited type parameters are
+        replaced (``get(key, default: Any)`` then ``get(key, default: _T)``): mypy rejects those."""
+        lines: list[str] = []
+        seen: set[str] = set()
+        for overload in overloads:
+            rendered = self._function(name, overload, "@overload")
+            key = rendered[-1].split("(", 1)[1].rsplit(") ->", 1)[0]
+            key = re.sub(r"\b(\w+)\b", lambda m: "Any" if m[1] in self.imports.declared_here else m[1], key)
+            if key not in seen:
+                seen.add(key)
+                lines += rendered
+        if sum(line.strip() == "@overload" for line in lines) == 1:
+            lines.remove("    @overload")
+        return lines
 
     def _attribute(self, name: str, obj: griffe.Attribute, base: Base) -> list[str]:
         if "property" in obj.labels:
@@ -138,10 +170,20 @@ class ProtocolWriter:
         target = self._aliased_method(obj)
         if target is not None:
             return self._function(name, target)
-        if self.enum and base.cls.path not in ENUM_BASES and "instance-attribute" not in obj.labels and _is_member_value(obj):
-            enum_class = base.cls
-            return self._read_only(name, self.imports.add(enum_class.name, enum_class.path))
+        class_level = "class-attribute" in obj.labels
+        if self.enum and base.cls.path not in ENUM_BASES and class_level and _is_member_value(obj):
+            # an enum member: read-only, of the enum's type for mypy; pyright compares its value's type
+            enum_class = self.imports.add(base.cls.name, base.cls.path)
+            value_type = _literal_of(obj.value) or self.imports.add("Any", "typing.Any")
+            self.weakened.append(f"{name} (enum member: {enum_class} | {value_type})")
+            return self._read_only(name, f"{enum_class} | {value_type}")
         final, inner = _final(obj.annotation)
+        if final and class_level and obj.value is not None:
+            # mypy takes a class-level Final only for a read-only property, pyright only for a ClassVar
+            # (which mypy refuses): no protocol member satisfies both, so the protocol leaves it out
+            self.warnings.append(f"{name}: a class-level Final has no protocol form both mypy and pyright accept; left out")
+            self.weakened.append(f"{name} (left out: class-level Final)")
+            return []
         if final or read_only_fields(base.cls):
             annotation = inner if final else obj.annotation
             self.annotations += annotation is not None
@@ -163,17 +205,36 @@ class ProtocolWriter:
             if "class-attribute" in obj.labels and "instance-attribute" not in obj.labels:
                 text = f"{self.imports.add('ClassVar', 'typing.ClassVar')}[{text}]"
             return [f"    {name}: {text}"]
-        inferred = self._inferred(obj)
-        if "instance-attribute" not in obj.labels or (inferred is not None and _optional(inferred)):
+        descriptor = self._descriptor_value(name, obj)
+        if descriptor is not None:
+            return descriptor
+        inferred = self._inferred(obj, use="out")
+        if class_level or (inferred is not None and _optional(inferred)):
             # a class constant, or `self.x = x` where x may have been narrowed: read-only is what holds
             self.weakened.append(f"{name} (read-only)")
             return self._read_only(name, inferred or _literal_of(obj.value) or self._missing(name))
+        self.used_in |= self._inferred_names  # a settable attribute: its type is also an input
         return [f"    {name}: {inferred or _literal_of(obj.value) or self._missing(name)}"]
+
+    def _descriptor_value(self, name: str, obj: griffe.Attribute) -> list[str] | None:
+        """``dispatch = DispatchDescriptor()`` in a class body: what its ``__get__`` returns."""
+        value = obj.value
+        if not isinstance(value, griffe.ExprCall) or not isinstance(value.function, (griffe.ExprName, griffe.ExprAttribute)):
+            return None
+        path = self.imports.follow(value.function.canonical_path)
+        found = descriptor_get(self.loader, path, self.warnings) if "." in path else None
+        if found is None:
+            return None
+        getter, _, descriptor = found
+        returns = self._expr(getter.returns, use="out") if getter.returns is not None else self._missing(f"{name} descriptor")
+        self.annotations += getter.returns is not None
+        declared = self.imports.add(descriptor.name, descriptor.path) + self.imports.bare_arguments(descriptor.path)
+        return self._descriptor(name, returns, declared)
 
     # ----- functions and properties -----------------------------------------------------------------
 
     def _function(self, name: str, func: griffe.Function, *decorators: str) -> list[str]:
-        labels = func.labels
+        labels = _labels(func)
         lines = [f"    {d}" for d in decorators]
         if "staticmethod" in labels:
             lines.append("    @staticmethod")
@@ -216,6 +277,10 @@ class ProtocolWriter:
         if attribute.annotation is not None:
             self.annotations += 1
         annotation = self._expr(attribute.annotation, use="out") if attribute.annotation is not None else self._missing(f"{name} property")
+        cached = self._cached_property_class(attribute) if "cached" in attribute.labels else None
+        if cached is not None:  # pyright compares the descriptor itself, mypy what it returns
+            local = self.imports.add(cached.name, cached.path)
+            return self._descriptor(name, annotation, f"{local}[{annotation}]")
         lines = ["    @property", f"    def {name}(self) -> {annotation}: ..."]
         setter = attribute.setter if writable else None
         if isinstance(setter, griffe.Function):
@@ -232,6 +297,18 @@ class ProtocolWriter:
         elif writable:
             lines += [f"    @{name}.setter", f"    def {name}(self, value: {annotation}) -> None: ..."]
         return lines
+
+    def _cached_property_class(self, attribute: griffe.Attribute) -> griffe.Class | None:
+        """The descriptor class ``@cached_property`` names where the attribute is defined (None when it is
+        ``property`` in disguise, as in ``if TYPE_CHECKING: cached_property = property``)."""
+        try:
+            path = attribute.module.resolve("cached_property")
+        except griffe.NameResolutionError:
+            return None
+        found = descriptor_get(self.loader, self.imports.follow(path), self.warnings)
+        if found is None or found[2].path in _PROPERTY_DECORATORS:
+            return None
+        return found[2] if len(type_params(found[2], self.loader)) == 1 else None
 
     def _getter(self, name: str, func: griffe.Function) -> list[str]:
         if func.returns is not None:
@@ -293,8 +370,12 @@ class ProtocolWriter:
         params = list(func.parameters)
         if not params or params[0].annotation is None or isinstance(params[0].annotation, str):
             return set()
-        names = [n for n in params[0].annotation.iterate(flat=True) if isinstance(n, griffe.ExprName)]
-        return {n.name for n in names if n.name not in {"type", "Type"} and self._is_type_var(n)}
+        annotation = params[0].annotation
+        if isinstance(annotation, griffe.ExprSubscript) and str(annotation.left).rsplit(".", 1)[-1] in {"type", "Type"}:
+            annotation = annotation.slice  # cls: type[U]
+        if isinstance(annotation, griffe.ExprName) and self._is_type_var(annotation):
+            return {annotation.name}
+        return set()
 
     def _is_type_var(self, name: griffe.ExprName) -> bool:
         from contracts.gen.bases import is_type_param
@@ -305,7 +386,13 @@ class ProtocolWriter:
         """Whether an overload with an annotated ``self`` (``self: SyncClientProtocol``) applies to the
         class: the class is that type, derives from it, or has the protocol's annotated attributes."""
         params = list(func.parameters)
-        annotation = params[0].annotation if params and "staticmethod" not in func.labels else None
+        annotation = params[0].annotation if params and "staticmethod" not in _labels(func) else None
+        if isinstance(annotation, griffe.ExprSubscript) and not self._self_type_names(func):
+            # `self: MutableMapping[_KT, _T | None]`: an overload for some type arguments only; kept when
+            # every argument is a bare TypeVar (it applies to all), else left out (the class keeps it anyway)
+            index = annotation.slice
+            arguments = index.elements if isinstance(index, griffe.ExprTuple) else [index]
+            return all(isinstance(a, griffe.ExprName) and self._is_type_var(a) for a in arguments)
         if not isinstance(annotation, (griffe.ExprName, griffe.ExprAttribute)) or self._self_type_names(func):
             return True
         found = self.loader.resolve(self.imports.follow(annotation.canonical_path))
@@ -321,7 +408,11 @@ class ProtocolWriter:
                     return False
         return True
 
-    def _inferred(self, attribute: griffe.Attribute) -> str | None:
+    def _inferred(self, attribute: griffe.Attribute, use: str = "inout") -> str | None:
+        self._inferred_names = set()
+        return self._infer(attribute, use)
+
+    def _infer(self, attribute: griffe.Attribute, use: str) -> str | None:
         """The type mypy infers for ``self.x = param`` (the parameter's annotation) or ``self.x = Cls(...)``."""
         value = attribute.value
         if isinstance(value, griffe.ExprName) and isinstance(attribute.parent, griffe.Class) and attribute.lineno:
@@ -330,8 +421,12 @@ class ProtocolWriter:
                     param = next((p for p in function.parameters if p.name == value.name), None)
                     if param is not None and param.annotation is not None:
                         self.annotations += 1
-                        return self._expr(param.annotation)
+                        self._inferred_names = _names(param.annotation, self._subst)
+                        return self._expr(param.annotation, use=use)
         if isinstance(value, griffe.ExprCall) and isinstance(value.function, griffe.ExprName):
+            if value.function.canonical_path in _BUILTIN_CALLS:  # `self.root = str(root)`, `ATTRS = frozenset(...)`
+                self.annotations += 1
+                return value.function.name + self.imports.bare_arguments(value.function.canonical_path)
             called = self.loader.resolve(value.function.canonical_path) if "." in value.function.canonical_path else None
             if isinstance(called, griffe.Class):
                 self.annotations += 1
@@ -350,9 +445,27 @@ class ProtocolWriter:
 
     # ----- annotations ------------------------------------------------------------------------------
 
+    def _self_in_bounded_argument(self, func: griffe.Function) -> bool:
+        """A self-type TypeVar passed to a class whose parameter is bounded (``def add_subparsers(self: _T)
+        -> _SubParsersAction[_T]``): ``Self`` there fails mypy (not within the bound), and pyright binds
+        ``self`` to the protocol, where the overload no longer applies. No protocol form holds."""
+        names = self._self_type_names(func) if "staticmethod" not in _labels(func) else set()
+        returns = func.returns
+        if not names or not isinstance(returns, griffe.Expr):
+            return False
+        for node in subscripts(returns):
+            head = node.left.canonical_path if isinstance(node.left, (griffe.ExprName, griffe.ExprAttribute)) else ""
+            if "." not in head or head.startswith(("typing.", "typing_extensions.", "collections.", "builtins.", "contextlib.")):
+                continue
+            for item in node.slice.iterate(flat=True) if isinstance(node.slice, griffe.Expr) else ():
+                if isinstance(item, griffe.ExprName) and item.name in names:
+                    return True
+        return False
+
     def _expr(self, expr: griffe.Expr | str, replace: AbstractSet[str] = frozenset(), use: str = "") -> str:
         """An annotation as written, its names imported; ``use`` says where it stands ("in", "out"),
         and names in ``replace`` (a self-typed method's TypeVar) become ``Self``."""
+        expr = unquote(expr, self._scope)
         if not isinstance(expr, str):
             names = _names(expr, self._subst)
             if "in" in use:
@@ -371,6 +484,12 @@ class ProtocolWriter:
         if klass.path not in self._facts:
             self._facts[klass.path] = facts_of_class(klass)
         return self._facts[klass.path]
+
+
+def _labels(func: griffe.Function) -> set[str]:
+    """griffe's labels, and those a stub overload's decorators say (griffe leaves those unlabelled)."""
+    named = {str(d.value).rsplit(".", 1)[-1] for d in func.decorators}
+    return set(func.labels) | (named & {"staticmethod", "classmethod"})
 
 
 def _names(expr: griffe.Expr | str, subst: Subst) -> set[str]:

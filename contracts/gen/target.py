@@ -63,12 +63,14 @@ def _module_of_file(path: Path) -> tuple[Path, str]:
     return folder, ".".join(parts)
 
 
-def load_class(target: Target) -> tuple[griffe.Class, ModuleLoader]:
+def load_class(target: Target, *, focus: bool = True) -> tuple[griffe.Class, ModuleLoader]:
     """The target class, with only the modules it lives in visited (others load on demand)."""
     from contracts.gen.source import FactsExtension
 
     loader = ModuleLoader(target.search_paths, [FactsExtension()])
     try:
+        if focus:  # a protocol family (contracts.gen.family) may follow into other classes of the module
+            loader.focus_on(target.module, target.qualname.split(".")[0])
         module = loader.module(target.module)
     except SourceError as exc:
         raise GenerationError(str(exc)) from None

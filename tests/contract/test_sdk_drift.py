@@ -1,5 +1,6 @@
-"""Response-shape drift against the SDK clients: invisible with MagicMock, a mypy error on its line with
-deep doubles (``double(OpenAIClientProtocol)``), and the correct version type-checks and runs green."""
+"""Response-shape drift against the SDK clients: invisible with MagicMock, an error on its line with
+deep doubles (``double(OpenAIClientProtocol)``), for mypy and basedpyright alike; the correct version
+type-checks and runs green."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ import subprocess
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.contract.conftest import ROOT, MypyRunner
+from tests.corpus.checkers import run_pyright
 
 OLD_STYLE = ROOT / "tests/contract/bad_cases/old_style_sdk_suite.py"
 
@@ -113,7 +114,7 @@ def _run(path: Path) -> list[str]:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    check: Callable[[], Coroutine[Any, Any, list[str]]] = module.check
+    check: Callable[[], Coroutine[object, object, list[str]]] = module.check
     return asyncio.run(check())
 
 
@@ -151,3 +152,10 @@ def test_each_correct_version_passes_mypy_and_runs_green(mypy: MypyRunner, tmp_p
     events = ["message_start", "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop"]
     # two replies read; the OpenAI stream's deltas (role, text, finish; its usage chunk has no choices); Anthropic's events
     assert seen == ["hi", "hi", "", "hi", "", *events]
+
+
+def test_basedpyright_reports_the_same_drifts_and_accepts_the_correct_versions(tmp_path: Path) -> None:
+    drifted, where = _snippet(tmp_path, "drifted", {case: (before, planted) for case, (before, planted, _, _) in DRIFTS.items()})
+    corrected, _ = _snippet(tmp_path, "corrected", {case: (before, correct) for case, (before, _, _, correct) in DRIFTS.items()})
+    run = run_pyright([drifted, corrected], tmp_path)
+    assert {(d.path.name, d.line) for d in run.diagnostics} == {("drifted.py", line) for line in where.values()}, [str(d) for d in run.diagnostics]

@@ -1,12 +1,13 @@
 """Measure the generator on the corpus: generate each protocol as a user does, then type-check them all at once.
 
-For every target, ``tools/gen_protocol.py SOURCE -o OUT --name NAME`` runs as its own process (two at a time)
-from the project root, writing into a work folder. Beside each protocol goes a check file,
+For every target, ``tools/gen_protocol.py SOURCE -o OUT --name NAME`` runs as its own process (two at a time:
+a pool of two threads, each waiting on one generator process) from the project root, writing into a work folder. Beside each protocol goes a check file,
 ``def _accepts(x: Real) -> Proto: return x``, which a type checker accepts only if the real class satisfies its
 own protocol. Then ``mypy --strict`` runs once and basedpyright (standard mode) runs once over all those files,
 and every diagnostic is attributed to its target by file.
 
-    run = run_corpus(TARGETS, workdir)      # or: generate_all(...), edit files, check_all(...)
+    run = run_corpus(TARGETS, workdir, cache_dir=mypy_cache)
+    # or, to alter what was generated first: generate_all(...), edit files, prepare(...) each, check_all(...)
 """
 
 from __future__ import annotations

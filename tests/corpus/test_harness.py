@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.corpus.checkers import CheckerError, run_mypy
 from tests.corpus.expectations import problems_in
-from tests.corpus.harness import CorpusRun, Generation, check_all, generate_all, prepare
+from tests.corpus.harness import CorpusRun, Generation, check_all, check_source, generate_all, prepare
 from tests.corpus.targets import SYNTHETIC, Target
 
 POOL = SYNTHETIC + "lazy_exports.pool:WorkerPool"
@@ -120,3 +121,24 @@ def test_expectations_met_report_nothing() -> None:
     text = PROTOCOL_TEXT.replace("AsyncIterator, ", "").replace("ATTRS: Any", "ATTRS: frozenset[Any]")
     row = Target("m:Headers", "m:Headers", "", members=("keys", "ATTRS", "open"), absent=("ATTRS: Any",), typed=True)
     assert problems_in(text, row, "contract strength: 4/4 annotations present") == ()
+
+
+@pytest.mark.parametrize(
+    ("args", "arity", "annotation"),
+    [
+        ((), 0, "def _accepts(x: _Real) -> QueueProtocol:"),
+        (("int",), 1, "def _accepts(x: _Real[int]) -> QueueProtocol[int]:"),
+        (("int",), 0, "def _accepts(x: _Real[int]) -> QueueProtocol:"),  # the protocol lost the class's parameter
+        (("str", "int"), 1, "def _accepts(x: _Real[str, int]) -> QueueProtocol[Any]:"),
+        ((), 1, "def _accepts(x: _Real) -> QueueProtocol:"),  # a generic protocol left bare: a --strict error
+    ],
+)
+def test_the_check_file_parameterises_both_sides(args: tuple[str, ...], arity: int, annotation: str) -> None:
+    text = check_source(Target("asyncio:Queue", "asyncio:Queue", "", args), "q_protocol", arity)
+    assert annotation in text and "from asyncio import Queue as _Real" in text
+    assert ("from typing import Any" in text) == ("Any]" in annotation)
+
+
+def test_a_checker_that_fails_without_a_diagnostic_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(CheckerError, match="mypy exited 2"):
+        run_mypy([tmp_path / "absent.py"], tmp_path, tmp_path / "cache")

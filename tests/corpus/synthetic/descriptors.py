@@ -3,30 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar, overload
+from typing import Generic, TypeVar, overload
 
 from typing_extensions import Self
 
+I = TypeVar("I")  # noqa: E741  # the instance type
 T = TypeVar("T")
 
 
-class reify(Generic[T]):  # noqa: N801  # named like the decorator it stands for
+class reify(Generic[I, T]):  # noqa: N801  # named like the decorator it stands for
     """Computes the value once per instance, then serves it like an attribute."""
 
-    def __init__(self, wrapped: Callable[[Any], T]) -> None:
+    def __init__(self, wrapped: Callable[[I], T]) -> None:
         self.wrapped = wrapped
-        self.name = wrapped.__name__
+        self.values: dict[int, T] = {}
 
     @overload
-    def __get__(self, inst: None, owner: type[Any]) -> Self: ...
+    def __get__(self, inst: None, owner: type[I]) -> Self: ...
     @overload
-    def __get__(self, inst: object, owner: type[Any]) -> T: ...
-    def __get__(self, inst: object, owner: type[Any]) -> Self | T:
+    def __get__(self, inst: I, owner: type[I]) -> T: ...
+    def __get__(self, inst: I | None, owner: type[I]) -> Self | T:
         if inst is None:
             return self
-        value = self.wrapped(inst)
-        inst.__dict__[self.name] = value
-        return value
+        if id(inst) not in self.values:
+            self.values[id(inst)] = self.wrapped(inst)
+        return self.values[id(inst)]
 
 
 class Dispatcher:
@@ -35,12 +36,13 @@ class Dispatcher:
 
 
 class DispatchDescriptor:
-    def __get__(self, inst: object, owner: type[Any]) -> Dispatcher:
+    def __get__(self, inst: object, owner: type[object]) -> Dispatcher:
         return Dispatcher()
 
 
 class Request:
-    dispatch = DispatchDescriptor()
+    dispatch: DispatchDescriptor = DispatchDescriptor()  # annotated with the descriptor's own type
+    events = DispatchDescriptor()
 
     def __init__(self, path: str) -> None:
         self._path = path

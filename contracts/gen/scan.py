@@ -1,0 +1,124 @@
+"""Answers about a module read from its text alone, without parsing it: where a name it imports comes
+from, and whether a name is a plain TypeVar. Following ``pkg._client.Timeout`` to where ``Timeout`` is
+defined would otherwise parse every module on the way (tens of thousands of lines for sqlalchemy).
+
+Each answer is None when the text does not say clearly (a wildcard import, a name bound twice, a binding
+inside a string); the caller then visits the module with griffe, as before."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_IMPORT_FROM = re.compile(r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Binding:
+    """How a module binds a name: defined there (``source`` None) or imported from ``source``."""
+
+    source: str | None
+    explicit: bool = False  # `import X as X` or listed in __all__: mypy takes it as a re-export
+
+
+def _absolute(module: str, is_package: bool, relative: str) -> str:
+    dots = len(relative) - len(relative.lstrip("."))
+    if not dots:
+        return relative
+    parts = module.split(".")
+    base = parts if is_package else parts[:-1]
+    base = base[: len(base) - dots + 1]
+    rest = relative[dots:]
+    return ".".join([*base, rest] if rest else base)
+
+
+def binding(text: str, name: str, module: str, is_package: bool) -> Binding | None:
+    """Where module ``module`` (source ``text``) gets ``name`` from, or None when that is not clear."""
+    escaped = re.escape(name)
+    defined = re.search(rf"^(?:class|def|async def)[ \t]+{escaped}\b|^{escaped}[ \t]*(?::|=(?!=))", text, re.MULTILINE)
+    found: list[Binding] = []
+    for match in _IMPORT_FROM.finditer(text):
+        if name not in match[2]:
+            continue
+        names = match[2].strip("()").replace("\\\n", " ")
+        for item in names.split(","):
+            item = item.split("#", 1)[0].strip()
+            original, _, alias = item.partition(" as ")
+            original, alias = original.strip(), alias.strip()
+            if (alias or original) == name:
+                source = _absolute(module, is_package, match[1])
+                found.append(Binding(f"{source}.{original}", explicit=alias == original))
+    if re.search(rf"^[ \t]*import[ \t][^\n]*\b{escaped}\b", text, re.MULTILINE):
+        return None
+    if defined and not found:
+        return Binding(None)
+    if len(found) != 1 or defined:
+        return None  # nothing found (a wildcard import, perhaps), or bound more than once
+    if not found[0].explicit and re.search(rf"__all__[^\n]*['\"]{escaped}['\"]", text):
+        return Binding(found[0].source, explicit=True)
+    return found[0]
+
+
+def type_var_call(text: str, name: str) -> str | None:
+    """``TypeVar("_T", bound=Any)``: the call a module-level ``name = TypeVar(...)`` makes, when it
+    fits on one line; the empty string when ``name`` is not assigned a TypeVar; None when unclear."""
+    match = re.search(rf"^{re.escape(name)}[ \t]*(?::[^=\n]*)?=[ \t]*([^\n]*)$", text, re.MULTILINE)
+    if match is None:
+        return ""  # a class, a function, or an annotation without a value: not a TypeVar
+    value = match[1].split("  #", 1)[0].strip()
+    if re.match(r"(?:typing(?:_extensions)?\.)?(?:TypeVar|ParamSpec|TypeVarTuple)\(", value):
+        return value  # unbalanced when the call goes on over more lines: a TypeVar still, not a plain one
+    return ""
+
+
+def class_bases(text: str, name: str) -> str | None:
+    """The text between the parentheses of ``class name(...):`` (empty without them); None when the
+    module does not define the class at the top level, or defines it more than once."""
+    found = re.findall(rf"^class[ \t]+{re.escape(name)}\b[ \t]*(\((?:[^()]|\([^()]*\))*\))?[ \t]*:", text, re.MULTILINE)
+    if len(found) != 1:
+        return None
+    return re.sub(r"#[^\n]*", "", str(found[0])).strip("()")
+
+
+def class_body(text: str, name: str) -> str | None:
+    """The source of top-level ``class name`` up to the next top-level statement; None when the module
+    does not define it exactly once."""
+    starts = [m.start() for m in re.finditer(rf"^class[ \t]+{re.escape(name)}\b", text, re.MULTILINE)]
+    if len(starts) != 1:
+        return None
+    end = re.compile(r"^[^\s#)\]}]", re.MULTILINE).search(text, text.index("\n", starts[0]) + 1 if "\n" in text[starts[0] :] else len(text))
+    return text[starts[0] : end.start() if end else len(text)]
+
+
+_CLASS_START = re.compile(r"^class[ \t]+(\w+)\b[ \t]*(\((?:[^()]|\([^()]*\))*\))?[ \t]*:[^\n]*\n", re.MULTILINE)
+_TOP_LEVEL = re.compile(r"^[^\s#)\]}]", re.MULTILINE)
+
+
+def focus_text(text: str, target: str) -> str | None:
+    """``text`` with the body of every top-level class but ``target``, its same-module bases and the
+    classes that may be descriptors or protocols replaced by ``...``, line numbers kept; None when the
+    target is not a top-level class of the text. Parsing a large module then costs what its target does."""
+    spans: dict[str, tuple[int, int, str]] = {}  # name -> (body start, body end, header)
+    for match in _CLASS_START.finditer(text):
+        following = _TOP_LEVEL.search(text, match.end())
+        spans[match[1]] = (match.end(), following.start() if following else len(text), match[2] or "")
+    if target not in spans:
+        return None
+    keep: set[str] = set()
+    pending = [target]
+    while pending:
+        name = pending.pop()
+        if name in keep or name not in spans:
+            continue
+        keep.add(name)
+        pending += re.findall(r"\w+", spans[name][2])
+    out: list[str] = []
+    position = 0
+    for name, (start, end, header) in sorted(spans.items(), key=lambda item: item[1][0]):
+        body = text[start:end]
+        if name in keep or "__get__" in body or "Protocol" in header:
+            continue
+        out += [text[position:start], "    ...\n", "\n" * (body.count("\n") - 1) if body.count("\n") else ""]
+        position = end
+    out.append(text[position:])
+    return "".join(out)

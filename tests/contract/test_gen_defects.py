@@ -1,0 +1,204 @@
+"""Regression tests for the generator defects of issue 9, each on a small class of tests/contract/samples:
+what the protocol says, and that mypy --strict and basedpyright accept each class where its protocol is
+expected."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.contract.conftest import ROOT, GenRunner, MypyRunner
+
+DEFECTS = "tests/contract/samples/defects.py"
+
+# (target, real class for the acceptance check, type arguments, lines the protocol must hold, text it must not)
+CASES: list[tuple[str, str, str, list[str], list[str]]] = [
+    (
+        f"{DEFECTS}:Branches",
+        "tests.contract.samples.defects:Branches",
+        "",
+        ["    def get(self, url: str, **options: Unpack[Options]) -> int: ...", "    def modern(self) -> str: ..."],
+        ["__getattr__", "*args", "def modern(self) -> int"],
+    ),
+    (
+        f"{DEFECTS}:Setters",
+        "tests.contract.samples.defects:Setters",
+        "",
+        ["    @timeout.setter\n    def timeout(self, seconds: float | str | None) -> None: ..."],
+        ["value: float"],
+    ),
+    (
+        f"{DEFECTS}:AsyncCommands",
+        "tests.contract.samples.defects:AsyncCommands",
+        "",
+        ["    def ping(self) -> Callable[[], bool]: ..."],
+        ["-> bool: ...", "@overload"],
+    ),
+    (
+        "tests/contract/samples/bare.py:Bare",
+        "tests.contract.samples.bare:Bare",
+        "",
+        [
+            "    handler: Callable[..., Any]",
+            "    pairs: Dict[Any, Any]",
+            "    queue: list[Any]",
+            "    callback: Callable[..., Any]",
+            "    def items(self) -> tuple[Any, ...]: ...",
+            "    def stream(self) -> AsyncIterator[Any]: ...",
+            "    def later(self) -> Awaitable[Any]: ...",
+        ],
+        [],
+    ),
+    (
+        f"{DEFECTS}:ForwardRefs",
+        "tests.contract.samples.defects:ForwardRefs",
+        "",
+        ["    from os import PathLike", "    def open(self, path: Union[str, PathLike[str]]) -> list[ForwardRefs]: ..."],
+        ["'PathLike", '"PathLike'],
+    ),
+    (
+        f"{DEFECTS}:Narrowed",
+        "tests.contract.samples.defects:Narrowed",
+        "",
+        ["    @property\n    def verbose(self) -> bool | None: ..."],
+        ["verbose: bool"],
+    ),
+    (
+        f"{DEFECTS}:Descriptors",
+        "tests.contract.samples.defects:Descriptors",
+        "",
+        [
+            "    @property\n    def events(self) -> Events | EventsDescriptor: ...",
+            "    @property\n    def size(self) -> int | Lazy[int]: ...",
+            "    @property\n    def name(self) -> str | cached_property[str]: ...",
+        ],
+        ["def size(self) -> int: ...", "events: EventsDescriptor"],
+    ),
+    (
+        f"{DEFECTS}:Color",
+        "tests.contract.samples.defects:Color",
+        "",
+        ["    @property\n    def RED(self) -> Color | int: ..."],
+        ["RED: int"],
+    ),
+    (f"{DEFECTS}:Point", "tests.contract.samples.defects:Point", "", ["    @property\n    def x(self) -> float: ..."], ["x: float"]),
+    (f"{DEFECTS}:Frozen", "tests.contract.samples.defects:Frozen", "", ["    @property\n    def url(self) -> str: ..."], ["url: str"]),
+    (
+        f"{DEFECTS}:Finals",
+        "tests.contract.samples.defects:Finals",
+        "",
+        ["    @property\n    def created(self) -> str: ..."],
+        ["LIMIT", "Final["],
+    ),
+    (
+        f"{DEFECTS}:Shadowing",
+        "tests.contract.samples.defects:Shadowing",
+        "",
+        ["    import builtins", "    def members(self, key: str) -> builtins.set[str]: ...", "    def kind(self) -> builtins.type[int]: ..."],
+        [],
+    ),
+    (
+        f"{DEFECTS}:Defaulted",
+        "tests.contract.samples.defects:Defaulted",
+        "[int]",
+        ["from typing_extensions import TypeVar", "if TYPE_CHECKING:\n    D_co = TypeVar('D_co', default=str, covariant=True)\nelse:"],
+        ["from typing import Protocol, runtime_checkable, TypeVar"],
+    ),
+    (
+        "tests.contract.samples.stubbed:Limiter",
+        "tests.contract.samples.stubbed:Limiter",
+        "",
+        ["    rate: float", "    def acquire(self, tokens: int = ...) -> bool: ..."],
+        ["Any"],
+    ),
+    ("tests.contract.samples.lazy:Worker", "tests.contract.samples.lazy.impl:Worker", "", ["    def run(self, job: str) -> int: ..."], []),
+    (
+        f"{DEFECTS}:Headers",
+        "tests.contract.samples.defects:Headers",
+        "",
+        ["    def get(self, key: str, /) -> int | None: ...", "    def keys(self) -> KeysView[str]: ...", "    def items(self) -> ItemsView[str, int]: ..."],
+        ["_KT", "_VT_co"],
+    ),
+    (
+        f"{DEFECTS}:Counts",
+        "tests.contract.samples.defects:Counts",
+        "",
+        ["    def bump(self, key: str) -> int: ...", "    def __getitem__(self, key: str, /) -> int: ...", "    @classmethod\n"],
+        ["_KT", "_VT", "import _T", "import _S"],
+    ),
+    (
+        f"{DEFECTS}:Constants",
+        "tests.contract.samples.defects:Constants",
+        "",
+        [
+            "    @property\n    def NAMES(self) -> frozenset[Any]: ...",
+            "    @property\n    def RETRIES(self) -> int: ...",
+            "    def transaction(self) -> AbstractAsyncContextManager[Transaction]: ...",
+        ],
+        ["AsyncIterator", "NAMES: "],
+    ),
+    (
+        "asyncio:Queue",
+        "asyncio:Queue",
+        "[int]",
+        ["    async def put(self, item: _T) -> None: ...", "    def qsize(self) -> int: ..."],
+        ["Any"],
+    ),
+]
+
+
+def _name(target: str) -> str:
+    return target.rpartition(":")[2] + "Protocol"
+
+
+@pytest.mark.parametrize(("target", "real", "args", "present", "absent"), CASES, ids=[c[0].rpartition(":")[2] for c in CASES])
+def test_protocol_text(target: str, real: str, args: str, present: list[str], absent: list[str], gen: GenRunner) -> None:
+    run = gen(target)
+    assert run.code == 0, run.err
+    for line in present:
+        assert line in run.out
+    for text in absent:
+        assert text not in run.out.split('"""', 2)[-1]  # the class body and imports, not the header
+
+
+def test_weakened_members_are_reported_on_stderr(gen: GenRunner) -> None:
+    narrowed, finals = gen(f"{DEFECTS}:Narrowed"), gen(f"{DEFECTS}:Finals")
+    assert "1 weakened: verbose (read-only)" in narrowed.err
+    assert "warning: tests/contract/samples/defects.py:Finals: LIMIT: a class-level Final has no protocol form" in finals.err
+    assert "1 weakened: LIMIT (left out: class-level Final)" in finals.err
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every case's protocol and an acceptance check, in one folder (written once for the module)."""
+    from contracts.gen.cli import main
+
+    folder = tmp_path_factory.mktemp("defects")
+    lines: list[str] = []
+    for index, (target, real, args, _, _) in enumerate(CASES):
+        module, cls = real.split(":")
+        name = _name(target)
+        assert main([target, "-o", str(folder / f"p{index}.py"), "--name", name]) == 0
+        lines += [f"from {module} import {cls} as Real{index}", f"from p{index} import {name} as Proto{index}"]
+        lines += [f"def accept{index}(x: Real{index}{args}) -> Proto{index}{args}:", "    return x", ""]
+    (folder / "accept.py").write_text("\n".join(lines) + "\n")
+    return folder
+
+
+def test_every_protocol_passes_mypy_strict_and_accepts_its_class(generated: Path, mypy: MypyRunner) -> None:
+    files = sorted(generated.glob("*.py"))
+    code, report = mypy(*files)
+    assert code == 0, report
+
+
+def test_basedpyright_accepts_every_class(generated: Path) -> None:
+    pyright = Path(sys.executable).parent / "basedpyright"
+    if not pyright.is_file():
+        pytest.fail("basedpyright is not installed: `make install` installs the corpus extra")
+    (generated / "pyrightconfig.json").write_text(json.dumps({"typeCheckingMode": "standard", "extraPaths": [str(ROOT)]}))
+    run = subprocess.run([str(pyright), "--pythonpath", sys.executable, "accept.py"], cwd=generated, capture_output=True, text=True, timeout=300)
+    assert "0 errors" in run.stdout, run.stdout[-3000:]

@@ -1,0 +1,68 @@
+"""``--check`` skips a target whose output, sources, generator and search path are all as they were when
+it was last written or found fresh (contracts.gen.fresh), and only then."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from contracts.gen import fresh
+from tests.contract.conftest import GenRunner
+
+SOURCE = "class Client:\n    def ask(self, prompt: str) -> str:\n        return prompt\n"
+CONFIG = "[[tool.gen_protocol.targets]]\nsource = 'client.py:Client'\noutput = 'client_protocol.py'\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path, gen: GenRunner) -> Path:
+    (tmp_path / "client.py").write_text(SOURCE)
+    (tmp_path / "pyproject.toml").write_text(CONFIG)
+    assert gen(cwd=tmp_path).code == 0
+    assert (tmp_path / fresh.FILE).is_file()
+    return tmp_path
+
+
+def _no_render(*args: object) -> None:
+    raise AssertionError("rendered although the record says fresh")
+
+
+def test_a_recorded_fresh_target_is_not_generated_again(project: Path, gen: GenRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("contracts.gen.cli.render", _no_render)
+    run = gen("--check", cwd=project)
+    assert (run.code, run.out.strip()) == (0, "gen_protocol: 1 protocol(s) fresh")
+
+
+def test_a_changed_source_is_generated_and_its_drift_reported(project: Path, gen: GenRunner) -> None:
+    (project / "client.py").write_text(SOURCE.replace("prompt: str) -> str", "prompt: str, n: int) -> str"))
+    run = gen("--check", cwd=project)
+    assert run.code == 1
+    assert "  - ClientProtocol.ask(n): required parameter added" in run.out, run.out
+
+
+def test_a_hand_edited_output_is_generated_and_reported(project: Path, gen: GenRunner) -> None:
+    output = project / "client_protocol.py"
+    output.write_text(output.read_text().replace("-> str: ...", "-> bytes: ..."))
+    assert gen("--check", cwd=project).code == 1
+    output.unlink()
+    assert gen("--check", cwd=project).code == 1
+
+
+def test_a_changed_generator_or_search_path_forgets_the_record(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    key = next(iter(fresh._load(project)))
+    assert fresh.known_fresh(project, key)
+    monkeypatch.setattr(fresh, "_generator", lambda: "another generator")
+    assert not fresh.known_fresh(project, key)
+    monkeypatch.undo()
+    record = fresh._load(project)[key]
+    assert isinstance(record, dict) and isinstance(record["folders"], dict) and record["folders"]
+    folder = next(iter(record["folders"]))
+    monkeypatch.setattr(fresh, "_mtime", lambda path: -1 if path == folder else os.stat(path).st_mtime_ns)
+    assert not fresh.known_fresh(project, key)
+
+
+def test_an_unreadable_record_is_ignored(project: Path, gen: GenRunner) -> None:
+    (project / fresh.FILE).write_text("{not json")
+    assert not fresh.known_fresh(project, "anything")
+    assert gen("--check", cwd=project).code == 0
