@@ -43,14 +43,18 @@ def stale_protocols(root: Path) -> list[str]:
     if "gen_protocol" not in config.get("tool", {}):
         return []
     from contracts.gen.cli import check, configured_jobs, render
+    from contracts.gen.loading import SourceError
     from contracts.gen.target import GenerationError
 
     report = io.StringIO()
     try:
         jobs = configured_jobs(root)
         with contextlib.redirect_stdout(report):
-            fresh = [check(job, render(job, root)[0], root) for job in jobs]
-    except GenerationError as exc:
+            fresh = []
+            for job in jobs:
+                text, _strength, drift, _sources = render(job, root)
+                fresh.append(check(job, text, root, drift))
+    except (GenerationError, SourceError) as exc:
         return [f"gen_protocol: error: {exc}"]
     if all(fresh):
         return []

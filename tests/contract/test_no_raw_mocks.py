@@ -53,9 +53,15 @@ def test_no_test_opts_out_of_the_gates() -> None:
     assert found == []
 
 
-def test_the_bad_cases_are_what_the_scanner_rejects() -> None:
+def test_ruff_rejects_the_old_style_sdk_suite() -> None:
+    """The MagicMock suite kept as a bad case is what ruff's banned-api rule refuses in tests/."""
     path = ROOT / "tests/contract/bad_cases/old_style_sdk_suite.py"
-    assert raw_mock_calls(path.read_text(encoding="utf-8"), path.name) != []
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "--output-format", "concise", str(path)],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "TID251" in done.stdout and "unittest.mock.MagicMock" in done.stdout, done.stdout
 
 
 def test_pytest_turns_warnings_into_errors() -> None:
