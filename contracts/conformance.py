@@ -8,6 +8,7 @@ import ast
 import functools
 import inspect
 import re
+import types
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,8 @@ def conformance_problems(impl: object, proto: type) -> list[str]:
     problems: list[str] = []
     for member in protocol_members(proto).values():
         found = _static_lookup(cls, member.name)
+        if isinstance(found, types.MemberDescriptorType):
+            found = _MISSING  # a __slots__ entry is storage, not a value: the attribute exists once assigned
         if member.kind == "attribute":
             if found is _MISSING and not _has_attribute(impl, cls, member.name):
                 problems.append(f"{member.name}: attribute missing")

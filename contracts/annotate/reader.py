@@ -20,7 +20,11 @@ class AnnotateError(Exception):
 
 
 class _NodeExtension(griffe.Extension):
-    """Keeps each function's syntax node while griffe visits it."""
+    """Keeps the module's and each function's syntax node while griffe visits them: one parse per file."""
+
+    def on_module_instance(self, *, node: ast.AST | griffe.ObjectNode, mod: griffe.Module, agent: Any, **kwargs: Any) -> None:
+        if isinstance(node, ast.Module):
+            mod.extra[EXTRA_KEY]["node"] = node
 
     def on_function_instance(self, *, node: ast.AST | griffe.ObjectNode, func: griffe.Function, agent: Any, **kwargs: Any) -> None:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -70,12 +74,13 @@ def read(path: Path) -> Source:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise AnnotateError(f"{path}: cannot read: {exc}") from None
+    name, importable = module_name(path)
     try:
-        tree = ast.parse(text, filename=str(path))
+        module = griffe.visit(name, filepath=path, code=text, extensions=griffe.load_extensions(_NodeExtension()))
     except SyntaxError as exc:
         raise AnnotateError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
-    name, importable = module_name(path)
-    module = griffe.visit(name, filepath=path, code=text, extensions=griffe.load_extensions(_NodeExtension()))
+    tree = module.extra[EXTRA_KEY]["node"]
+    assert isinstance(tree, ast.Module)
     return Source(path, name, importable, text, tree, module)
 
 
