@@ -8,6 +8,7 @@ from typing import Literal, Protocol, overload
 import pytest
 
 from contracts.doubles import Call, DoubleNotConfiguredError, double, mock_of, set_value, when
+from contracts.misuse import DoubleSignatureError, expect_misuse
 
 
 class Leaf(Protocol):
@@ -42,9 +43,9 @@ def test_children_of_attributes_and_properties_are_made_once_and_lazily() -> Non
 
 def test_children_are_labelled_by_their_path() -> None:
     root = double(Root)
-    with pytest.raises(DoubleNotConfiguredError, match=r"double\(Root\)\.branch\.leaf\.size\(\) was called but never configured"):
+    with expect_misuse(DoubleNotConfiguredError, match=r"double\(Root\)\.branch\.leaf\.size\(\) was called but never configured"):
         root.branch.leaf.size()
-    with pytest.raises(DoubleNotConfiguredError, match=r"double\(Root\)\.name was never set"):
+    with expect_misuse(DoubleNotConfiguredError, match=r"double\(Root\)\.name was never set"):
         _ = root.name == "x"
 
 
@@ -61,7 +62,7 @@ def test_overloads_of_a_sync_method() -> None:
     when(lambda: leaf.get("k", many=True)).returns(["a", "b"])
     assert leaf.get("k") == "one"
     assert leaf.get("k", many=True) == ["a", "b"]
-    with pytest.raises(TypeError, match="matches none of the 2 overloads"):
+    with expect_misuse(DoubleSignatureError, match="matches none of the 2 overloads"):
         leaf.get("k", few=True)  # type: ignore[call-overload]  # off every overload on purpose
     assert mock_of(leaf.get).calls == [Call(("k",), {}), Call(("k",), {"many": True})]  # as written, not bound to one overload
     mock_of(leaf.get).assert_any_call("k")  # typed against the first overload (see the README)
@@ -81,9 +82,9 @@ def test_returns_answers_only_the_first_overload_the_one_mypy_checks_it_against(
     leaf = double(Leaf)
     mock_of(leaf.get).returns("one")
     assert leaf.get("k") == "one"
-    with pytest.raises(DoubleNotConfiguredError, match=r"double\(Leaf\)\.get\(\) was called as its overload 2 \(-> list\[str\]\)"):
+    with expect_misuse(DoubleNotConfiguredError, match=r"double\(Leaf\)\.get\(\) was called as its overload 2 \(-> list\[str\]\)"):
         leaf.get("k", many=True)
-    with pytest.raises(TypeError, match=r"many=False is not one of \(True,\)"):
+    with expect_misuse(DoubleSignatureError, match=r"many=False is not one of \(True,\)"):
         leaf.get("k", many=False)  # type: ignore[call-overload]  # off every overload on purpose
     mock_of(leaf.get).raises(KeyError("k"))
     with pytest.raises(KeyError):

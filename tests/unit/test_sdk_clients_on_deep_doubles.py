@@ -20,6 +20,7 @@ from byok.errors import ProviderError
 from byok.types import Usage
 from contracts.anthropic_client_protocol import AnthropicClientProtocol, AsyncMessagesProtocol
 from contracts.doubles import DoubleNotConfiguredError, double, mock_of, when
+from contracts.misuse import DoubleAttributeError, DoubleSignatureError, expect_misuse
 from contracts.openai_client_protocol import AsyncChatProtocol, AsyncCompletionsProtocol, OpenAIClientProtocol
 from tests.sdk_payloads import MODEL, anthropic_message, anthropic_stream, openai_completion, openai_stream
 
@@ -49,13 +50,13 @@ def test_children_are_doubles_of_the_child_protocols_made_once() -> None:
 
 async def test_children_are_as_strict_as_the_root() -> None:
     client = double(OpenAIClientProtocol)
-    with pytest.raises(AttributeError, match="completion"):
+    with expect_misuse(DoubleAttributeError, match="completion"):
         client.chat.completion  # type: ignore[attr-defined]  # the misspelling under test
-    with pytest.raises(AttributeError, match="creat"):
+    with expect_misuse(DoubleAttributeError, match="creat"):
         client.chat.completions.creat = None  # type: ignore[attr-defined]  # the misspelling under test
-    with pytest.raises(DoubleNotConfiguredError, match=r"double\(OpenAIClientProtocol\)\.chat\.completions\.create\(\) was called"):
+    with expect_misuse(DoubleNotConfiguredError, match=r"double\(OpenAIClientProtocol\)\.chat\.completions\.create\(\) was called"):
         await client.chat.completions.create(model=MODEL, messages=[])
-    with pytest.raises(TypeError, match="matches none of the 3 overloads"):
+    with expect_misuse(DoubleSignatureError, match="matches none of the 3 overloads"):
         await client.chat.completions.create(model=MODEL, mesages=[])  # type: ignore[call-overload]  # misspelt on purpose
 
 
@@ -75,7 +76,7 @@ async def test_when_stubs_only_the_recorded_call_and_does_not_record_it() -> Non
     stub = when(lambda: create(model=MODEL, messages=ANY, stream=True))
     stub.returns(openai_stream("a"))
     assert mock_of(create).call_count == 0
-    with pytest.raises(DoubleNotConfiguredError):
+    with expect_misuse(DoubleNotConfiguredError):
         await create(model=MODEL, messages=[])  # another call: the method's own configuration applies
     assert isinstance(await create(model=MODEL, messages=[], stream=True), openai.AsyncStream)
     with pytest.raises(AssertionError, match="expected exactly one call"):
@@ -104,7 +105,7 @@ async def test_openai_complete_without_choices_is_a_provider_error() -> None:
     client = double(OpenAIClientProtocol)
     empty = openai_completion("x").model_copy(update={"choices": []})
     mock_of(client.chat.completions.create).returns(empty)
-    with pytest.raises(ProviderError, match="no choices"):
+    with pytest.raises(ProviderError, match="malformed response: no list of choices"):
         await openai_adapter(client).complete(REQUEST)
 
 

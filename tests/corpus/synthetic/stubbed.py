@@ -1,5 +1,4 @@
 # Run-time implementation; the annotated interface lives in stubbed.pyi beside it, which type checkers read.
-# ruff: noqa: ANN
 
 
 class RateLimiter:
