@@ -213,6 +213,11 @@ class ProtocolWriter(PropertyRendering):
                     returns = self._expr(getter.returns, use="out") if getter.returns is not None else self._missing(f"{name} descriptor")
                     return self._descriptor(name, returns, declared)
             text = self._expr(obj.annotation, use="inout")
+            if str(base.cls.filepath).endswith(".pyi") and self._is_callable(obj.annotation):
+                # a stub's class-level Callable: pyright binds it like a method, mypy does not
+                any_callable = f"{self.imports.add('Callable', 'collections.abc.Callable')}[..., {self.imports.add('Any', 'typing.Any')}]"
+                self.weakened.append(f"{name} (read-only, Callable: bound by pyright)")
+                return self._read_only(name, f"{any_callable} | {text}")
             if "class-attribute" in obj.labels and "instance-attribute" not in obj.labels:
                 text = f"{self.imports.add('ClassVar', 'typing.ClassVar')}[{text}]"
             return [f"    {name}: {text}"]
@@ -310,6 +315,18 @@ class ProtocolWriter(PropertyRendering):
                 self.annotations += 1
                 return self.imports.add(value.function.name, called.path) + self.imports.bare_arguments(called.path)
         return None
+
+    def _is_callable(self, annotation: griffe.Expr | str) -> bool:
+        """``Callable[...]``, or a name that a type alias binds to one."""
+        head = annotation.left if isinstance(annotation, griffe.ExprSubscript) else annotation
+        if not isinstance(head, (griffe.ExprName, griffe.ExprAttribute)):
+            return False
+        if head.canonical_path.rsplit(".", 1)[-1] == "Callable":
+            return True
+        found = self.loader.resolve(self.imports.follow(head.canonical_path)) if "." in head.canonical_path else None
+        value = found.value if isinstance(found, griffe.Attribute) else None
+        value_head = value.left if isinstance(value, griffe.ExprSubscript) else None
+        return isinstance(value_head, (griffe.ExprName, griffe.ExprAttribute)) and str(value_head).rsplit(".", 1)[-1] == "Callable"
 
     def _aliased_method(self, attribute: griffe.Attribute) -> griffe.Function | None:
         """``with_options = copy`` in a class body: the method it names."""
