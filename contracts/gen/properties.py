@@ -115,7 +115,19 @@ class PropertyRendering:
         if found is None:
             return None
         getter, _, descriptor = found
-        returns = self._expr(getter.returns, use="out") if getter.returns is not None else self._missing(f"{name} descriptor")
-        self.annotations += getter.returns is not None
+        if getter.returns is None or not self._plain_class(getter.returns):
+            # pyright infers this member's type from the expression (literals widened, overloads merged):
+            # only Any is sure to hold for both checkers
+            self.warnings.append(f"{name}: an unannotated descriptor instance; its type is left as Any")
+            self.weakened.append(f"{name} (descriptor instance: Any)")
+            return self._read_only(name, self.imports.add("Any", "typing.Any"))
+        self.annotations += 1
+        returns = self._expr(getter.returns, use="out")
         declared = self.imports.add(descriptor.name, descriptor.path) + self.imports.bare_arguments(descriptor.path)
         return self._descriptor(name, returns, declared)
+
+    def _plain_class(self, annotation: griffe.Expr | str) -> bool:
+        """An annotation that is only the name of a class (no union, literal or alias to widen)."""
+        if not isinstance(annotation, (griffe.ExprName, griffe.ExprAttribute)):
+            return False
+        return isinstance(self.loader.resolve(self.imports.follow(annotation.canonical_path)), griffe.Class)

@@ -75,6 +75,7 @@ CASES: list[tuple[str, str, str, list[str], list[str]]] = [
             "    @property\n    def events(self) -> Events | EventsDescriptor: ...",
             "    @property\n    def size(self) -> int | Lazy[int]: ...",
             "    @property\n    def name(self) -> str | cached_property[str]: ...",
+            "    @property\n    def mode(self) -> Any: ...",
         ],
         ["def size(self) -> int: ...", "events: EventsDescriptor"],
     ),
