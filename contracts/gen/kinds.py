@@ -4,6 +4,7 @@ that names a descriptor class (a class with ``__get__``) makes the member what `
 
 from __future__ import annotations
 
+import ast
 import re
 
 import griffe
@@ -11,6 +12,7 @@ import griffe
 from contracts.gen import scan
 from contracts.gen.bases import Base, Subst, base_path, direct_bases
 from contracts.gen.loading import ModuleLoader
+from contracts.gen.source import literal_type
 
 ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag", "enum.ReprEnum"})
 _NAMEDTUPLE = frozenset({"typing.NamedTuple", "typing_extensions.NamedTuple"})
@@ -131,3 +133,29 @@ def _may_be_descriptor(loader: ModuleLoader, path: str, depth: int) -> bool:
         if _may_be_descriptor(loader, loader.final_path(f"{start}.{rest}" if rest else start), depth - 1):
             return True
     return False
+
+
+def is_member_value(attribute: griffe.Attribute) -> bool:
+    """An enum class attribute that becomes a member: assigned a value, not ``ClassVar``, not ``_private``."""
+    return attribute.value is not None and not attribute.name.startswith("_") and "ClassVar" not in str(attribute.annotation)
+
+
+def optional(text: str) -> bool:
+    return "None" in text or "Optional" in text or "Union" in text or "|" in text
+
+
+def final_of(annotation: griffe.Expr | str | None) -> tuple[bool, griffe.Expr | str | None]:
+    """(is it ``Final`` or ``Final[T]``, T)."""
+    head = annotation.left if isinstance(annotation, griffe.ExprSubscript) else annotation
+    if not isinstance(head, (griffe.ExprName, griffe.ExprAttribute)) or str(head).rsplit(".", 1)[-1] != "Final":
+        return False, None
+    return True, annotation.slice if isinstance(annotation, griffe.ExprSubscript) else None
+
+
+def literal_of(value: griffe.Expr | str | None) -> str | None:
+    if isinstance(value, str):
+        try:
+            return literal_type(ast.parse(value, mode="eval").body)
+        except SyntaxError:
+            return None
+    return None

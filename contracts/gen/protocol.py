@@ -10,11 +10,24 @@ from dataclasses import dataclass, field
 
 import griffe
 
-from contracts.gen.bases import Base, Subst, linearize, type_params
+from contracts.gen.bases import Base, Subst, linearize
 from contracts.gen.bases import members as class_members
-from contracts.gen.imports import Imports, subscripts, unquote
-from contracts.gen.kinds import ENUM_BASES, PLAIN_DECORATORS, descriptor_get, descriptor_subst, is_enum, read_only_fields
+from contracts.gen.imports import Imports, unquote
+from contracts.gen.kinds import (
+    ENUM_BASES,
+    PLAIN_DECORATORS,
+    descriptor_get,
+    descriptor_subst,
+    final_of,
+    is_enum,
+    is_member_value,
+    literal_of,
+    optional,
+    read_only_fields,
+)
 from contracts.gen.loading import ModuleLoader
+from contracts.gen.properties import PROPERTY_DECORATORS, PropertyRendering
+from contracts.gen.self_types import labels, self_applies, self_in_bounded_argument, self_type_names
 from contracts.gen.source import ClassFacts, facts_of_class, function_facts_of, literal_type
 
 # Dunders that define behaviour; the rest of object's dunders say nothing a protocol should require.
@@ -22,8 +35,6 @@ BEHAVIOUR_DUNDERS = frozenset(
     "__aenter__ __aexit__ __enter__ __exit__ __call__ __iter__ __next__ __aiter__ __anext__ __await__ "
     "__len__ __contains__ __getitem__ __setitem__ __delitem__ __bool__ __reversed__ __getattr__".split()
 )
-_PROPERTY_DECORATORS = frozenset({"property", "builtins.property", "types.DynamicClassAttribute", "enum.property"})
-_CONTEXT_MANAGERS = {"contextmanager": "AbstractContextManager", "asynccontextmanager": "AbstractAsyncContextManager"}
 _BUILTIN_CALLS = frozenset("str int float bool bytes bytearray complex list dict set frozenset tuple".split())
 _VAR_KINDS = (griffe.ParameterKind.var_positional, griffe.ParameterKind.var_keyword)
 
@@ -57,7 +68,7 @@ def _decorator_path(decorator: griffe.Decorator) -> str:
     return head.canonical_path if isinstance(head, (griffe.ExprName, griffe.ExprAttribute)) else str(head)
 
 
-class ProtocolWriter:
+class ProtocolWriter(PropertyRendering):
     def __init__(self, cls: griffe.Class, loader: ModuleLoader, *, include_private: bool) -> None:
         self.cls = cls
         self.loader = loader
@@ -103,7 +114,7 @@ class ProtocolWriter:
                 seen.add(name)
                 node = ast.parse(attribute.annotation, mode="eval").body if attribute.annotation else None
                 expr: griffe.Expr | str | None = griffe.safe_get_annotation(node, parent=base.cls) if node is not None else None
-                final, inner = _final(expr)
+                final, inner = final_of(expr)
                 if final:
                     expr = inner
                 if expr is not None:
@@ -125,23 +136,23 @@ class ProtocolWriter:
     def _function_member(self, name: str, obj: griffe.Function) -> list[str]:
         for decorator in obj.decorators:
             path = _decorator_path(decorator)
-            if path in _PROPERTY_DECORATORS or path == "property":
+            if path in PROPERTY_DECORATORS or path == "property":
                 return self._getter(name, obj)
             if path.rsplit(".", 1)[-1] == "cached_property":
                 path = "functools.cached_property"  # whichever module re-exports it
             descriptor = descriptor_get(self.loader, path, self.warnings) if path not in PLAIN_DECORATORS else None
             if descriptor is not None:  # @reify, cached_property and other descriptor classes: read like an attribute
-                if descriptor[2].path in _PROPERTY_DECORATORS:  # `_magic_enum_attr = property`
+                if descriptor[2].path in PROPERTY_DECORATORS:  # `_magic_enum_attr = property`
                     return self._getter(name, obj)
                 return self._descriptor_getter(name, obj, descriptor[2])
         candidates = list(obj.overloads or [obj])
-        kept = [o for o in candidates if not self._self_in_bounded_argument(o)]
+        kept = [o for o in candidates if not self_in_bounded_argument(o, self.loader)]
         if len(kept) < len(candidates):  # pyright then cannot bind the other overloads either: all go
             self.warnings.append(f"{name}: returns a class bound to the type of self; no protocol form holds, left out")
             self.weakened.append(f"{name} (left out: self-type in a bounded argument)")
             return []
         if obj.overloads:
-            overloads = [o for o in kept if self._self_applies(o)] or kept
+            overloads = [o for o in kept if self_applies(o, self.bases, self.loader, self.imports)] or kept
             if len(overloads) == 1:
                 return self._function(name, overloads[0])
             self.uses_overload = True
@@ -171,13 +182,13 @@ class ProtocolWriter:
         if target is not None:
             return self._function(name, target)
         class_level = "class-attribute" in obj.labels
-        if self.enum and base.cls.path not in ENUM_BASES and class_level and _is_member_value(obj):
+        if self.enum and base.cls.path not in ENUM_BASES and class_level and is_member_value(obj):
             # an enum member: read-only, of the enum's type for mypy; pyright compares its value's type
             enum_class = self.imports.add(base.cls.name, base.cls.path)
-            value_type = _literal_of(obj.value) or self.imports.add("Any", "typing.Any")
+            value_type = literal_of(obj.value) or self.imports.add("Any", "typing.Any")
             self.weakened.append(f"{name} (enum member: {enum_class} | {value_type})")
             return self._read_only(name, f"{enum_class} | {value_type}")
-        final, inner = _final(obj.annotation)
+        final, inner = final_of(obj.annotation)
         if final and class_level and obj.value is not None:
             # mypy takes a class-level Final only for a read-only property, pyright only for a ClassVar
             # (which mypy refuses): no protocol member satisfies both, so the protocol leaves it out
@@ -188,7 +199,7 @@ class ProtocolWriter:
             annotation = inner if final else obj.annotation
             self.annotations += annotation is not None
             text = self._expr(annotation, use="out") if annotation is not None else None
-            text = text or self._inferred(obj) or _literal_of(obj.value) or self._missing(name)
+            text = text or self._inferred(obj) or literal_of(obj.value) or self._missing(name)
             return self._read_only(name, text)
         if obj.annotation is not None:
             self.annotations += 1
@@ -202,6 +213,11 @@ class ProtocolWriter:
                     returns = self._expr(getter.returns, use="out") if getter.returns is not None else self._missing(f"{name} descriptor")
                     return self._descriptor(name, returns, declared)
             text = self._expr(obj.annotation, use="inout")
+            if str(base.cls.filepath).endswith(".pyi") and self._is_callable(obj.annotation):
+                # a stub's class-level Callable: pyright binds it like a method, mypy does not
+                any_callable = f"{self.imports.add('Callable', 'collections.abc.Callable')}[..., {self.imports.add('Any', 'typing.Any')}]"
+                self.weakened.append(f"{name} (read-only, Callable: bound by pyright)")
+                return self._read_only(name, f"{any_callable} | {text}")
             if "class-attribute" in obj.labels and "instance-attribute" not in obj.labels:
                 text = f"{self.imports.add('ClassVar', 'typing.ClassVar')}[{text}]"
             return [f"    {name}: {text}"]
@@ -209,41 +225,26 @@ class ProtocolWriter:
         if descriptor is not None:
             return descriptor
         inferred = self._inferred(obj, use="out")
-        if class_level or (inferred is not None and _optional(inferred)):
+        if class_level or (inferred is not None and optional(inferred)):
             # a class constant, or `self.x = x` where x may have been narrowed: read-only is what holds
             self.weakened.append(f"{name} (read-only)")
-            return self._read_only(name, inferred or _literal_of(obj.value) or self._missing(name))
+            return self._read_only(name, inferred or literal_of(obj.value) or self._missing(name))
         self.used_in |= self._inferred_names  # a settable attribute: its type is also an input
-        return [f"    {name}: {inferred or _literal_of(obj.value) or self._missing(name)}"]
-
-    def _descriptor_value(self, name: str, obj: griffe.Attribute) -> list[str] | None:
-        """``dispatch = DispatchDescriptor()`` in a class body: what its ``__get__`` returns."""
-        value = obj.value
-        if not isinstance(value, griffe.ExprCall) or not isinstance(value.function, (griffe.ExprName, griffe.ExprAttribute)):
-            return None
-        path = self.imports.follow(value.function.canonical_path)
-        found = descriptor_get(self.loader, path, self.warnings) if "." in path else None
-        if found is None:
-            return None
-        getter, _, descriptor = found
-        returns = self._expr(getter.returns, use="out") if getter.returns is not None else self._missing(f"{name} descriptor")
-        self.annotations += getter.returns is not None
-        declared = self.imports.add(descriptor.name, descriptor.path) + self.imports.bare_arguments(descriptor.path)
-        return self._descriptor(name, returns, declared)
+        return [f"    {name}: {inferred or literal_of(obj.value) or self._missing(name)}"]
 
     # ----- functions and properties -----------------------------------------------------------------
 
     def _function(self, name: str, func: griffe.Function, *decorators: str) -> list[str]:
-        labels = _labels(func)
+        kinds = labels(func)
         lines = [f"    {d}" for d in decorators]
-        if "staticmethod" in labels:
+        if "staticmethod" in kinds:
             lines.append("    @staticmethod")
-        elif "classmethod" in labels:
+        elif "classmethod" in kinds:
             lines.append("    @classmethod")
-        is_async = "async" in labels
+        is_async = "async" in kinds
         generator = is_async and function_facts_of(func)[0]
-        self_names = self._self_type_names(func) if "staticmethod" not in labels else set()
-        params = self._parameters(func, name, skip_annotation_of_first="staticmethod" not in labels)
+        self_names = self_type_names(func, self.loader) if "staticmethod" not in kinds else set()
+        params = self._parameters(func, name, skip_annotation_of_first="staticmethod" not in kinds)
         managed = self._managed(name, func, self_names)
         if func.returns is not None:
             self.annotations += 1
@@ -260,81 +261,6 @@ class ProtocolWriter:
         prefix = "async def" if is_async and not generator else "def"
         lines.append(f"    {prefix} {name}({params}) -> {returns}: ...")
         return lines
-
-    def _managed(self, name: str, func: griffe.Function, self_names: AbstractSet[str] = frozenset()) -> str | None:
-        """``AbstractContextManager[T]`` for a ``@contextmanager`` generator of T; None for other functions."""
-        manager = next((m for d in func.decorators if (m := _CONTEXT_MANAGERS.get(str(d.value).rsplit(".", 1)[-1]))), None)
-        if manager is None:
-            return None
-        local = self.imports.add(manager, f"contextlib.{manager}")
-        yielded = func.returns.slice if isinstance(func.returns, griffe.ExprSubscript) else None
-        first = yielded.elements[0] if isinstance(yielded, griffe.ExprTuple) else yielded
-        inner = self._expr(first, replace=self_names, use="out") if first is not None else self._missing(f"{name}() yield")
-        return f"{local}[{inner}]"
-
-    def _property(self, name: str, attribute: griffe.Attribute) -> list[str]:
-        writable = "writable" in attribute.labels and "cached" not in attribute.labels
-        if attribute.annotation is not None:
-            self.annotations += 1
-        annotation = self._expr(attribute.annotation, use="out") if attribute.annotation is not None else self._missing(f"{name} property")
-        cached = self._cached_property_class(attribute) if "cached" in attribute.labels else None
-        if cached is not None:  # pyright compares the descriptor itself, mypy what it returns
-            local = self.imports.add(cached.name, cached.path)
-            return self._descriptor(name, annotation, f"{local}[{annotation}]")
-        lines = ["    @property", f"    def {name}(self) -> {annotation}: ..."]
-        setter = attribute.setter if writable else None
-        if isinstance(setter, griffe.Function):
-            params = list(setter.parameters)
-            value = params[1] if len(params) > 1 else None
-            value_name = value.name if value is not None else "value"
-            if value is not None and value.annotation is not None:
-                self.annotations += 1
-                value_type = self._expr(value.annotation, use="in")
-            else:
-                value_type = self._missing(f"{name} setter({value_name})")
-            returns = self._expr(setter.returns, use="out") if setter.returns is not None else "None"
-            lines += [f"    @{name}.setter", f"    def {name}(self, {value_name}: {value_type}) -> {returns}: ..."]
-        elif writable:
-            lines += [f"    @{name}.setter", f"    def {name}(self, value: {annotation}) -> None: ..."]
-        return lines
-
-    def _cached_property_class(self, attribute: griffe.Attribute) -> griffe.Class | None:
-        """The descriptor class ``@cached_property`` names where the attribute is defined (None when it is
-        ``property`` in disguise, as in ``if TYPE_CHECKING: cached_property = property``)."""
-        try:
-            path = attribute.module.resolve("cached_property")
-        except griffe.NameResolutionError:
-            return None
-        found = descriptor_get(self.loader, self.imports.follow(path), self.warnings)
-        if found is None or found[2].path in _PROPERTY_DECORATORS:
-            return None
-        return found[2] if len(type_params(found[2], self.loader)) == 1 else None
-
-    def _getter(self, name: str, func: griffe.Function) -> list[str]:
-        if func.returns is not None:
-            self.annotations += 1
-        returns = self._missing(f"{name} property") if func.returns is None else self._managed(name, func) or self._expr(func.returns, use="out")
-        return self._read_only(name, returns)
-
-    def _descriptor_getter(self, name: str, func: griffe.Function, descriptor: griffe.Class) -> list[str]:
-        if func.returns is None:
-            return self._getter(name, func)
-        self.annotations += 1
-        returns = self._managed(name, func) or self._expr(func.returns, use="out")
-        local = self.imports.add(descriptor.name, descriptor.path)
-        arguments = self.imports.bare_arguments(descriptor.path)
-        declared = f"{local}[{returns}]" if arguments.count(",") == 0 and arguments else local + arguments
-        return self._descriptor(name, returns, declared)
-
-    def _descriptor(self, name: str, returns: str, declared: str) -> list[str]:
-        """A descriptor read through an instance: mypy applies ``__get__``, pyright compares the declared
-        descriptor type; the union is what both accept."""
-        self.weakened.append(f"{name} (descriptor: {returns} | {declared})")
-        return self._read_only(name, f"{returns} | {declared}")
-
-    @staticmethod
-    def _read_only(name: str, annotation: str) -> list[str]:
-        return ["    @property", f"    def {name}(self) -> {annotation}: ..."]
 
     def _parameters(self, func: griffe.Function, label: str, *, skip_annotation_of_first: bool) -> str:
         parts: list[str] = []
@@ -365,49 +291,6 @@ class ProtocolWriter:
                 parts.append("/")
         return ", ".join(parts)
 
-    def _self_type_names(self, func: griffe.Function) -> set[str]:
-        """TypeVar names of a self-typed method (``def copy(self: U) -> U``), to be rendered as Self."""
-        params = list(func.parameters)
-        if not params or params[0].annotation is None or isinstance(params[0].annotation, str):
-            return set()
-        annotation = params[0].annotation
-        if isinstance(annotation, griffe.ExprSubscript) and str(annotation.left).rsplit(".", 1)[-1] in {"type", "Type"}:
-            annotation = annotation.slice  # cls: type[U]
-        if isinstance(annotation, griffe.ExprName) and self._is_type_var(annotation):
-            return {annotation.name}
-        return set()
-
-    def _is_type_var(self, name: griffe.ExprName) -> bool:
-        from contracts.gen.bases import is_type_param
-
-        return is_type_param(self.loader, name.canonical_path)
-
-    def _self_applies(self, func: griffe.Function) -> bool:
-        """Whether an overload with an annotated ``self`` (``self: SyncClientProtocol``) applies to the
-        class: the class is that type, derives from it, or has the protocol's annotated attributes."""
-        params = list(func.parameters)
-        annotation = params[0].annotation if params and "staticmethod" not in _labels(func) else None
-        if isinstance(annotation, griffe.ExprSubscript) and not self._self_type_names(func):
-            # `self: MutableMapping[_KT, _T | None]`: an overload for some type arguments only; kept when
-            # every argument is a bare TypeVar (it applies to all), else left out (the class keeps it anyway)
-            index = annotation.slice
-            arguments = index.elements if isinstance(index, griffe.ExprTuple) else [index]
-            return all(isinstance(a, griffe.ExprName) and self._is_type_var(a) for a in arguments)
-        if not isinstance(annotation, (griffe.ExprName, griffe.ExprAttribute)) or self._self_type_names(func):
-            return True
-        found = self.loader.resolve(self.imports.follow(annotation.canonical_path))
-        if not isinstance(found, griffe.Class) or found.path in self.imports.class_paths:
-            return True
-        if not any(str(b).rsplit(".", 1)[-1] == "Protocol" for b in found.bases):
-            return False
-        mine = {name: obj for name, obj, _ in class_members(self.bases, self.loader)}
-        for name, member in found.members.items():
-            if isinstance(member, griffe.Attribute) and member.annotation is not None:
-                own = mine.get(name)
-                if not isinstance(own, griffe.Attribute) or str(own.annotation) != str(member.annotation):
-                    return False
-        return True
-
     def _inferred(self, attribute: griffe.Attribute, use: str = "inout") -> str | None:
         self._inferred_names = set()
         return self._infer(attribute, use)
@@ -433,6 +316,18 @@ class ProtocolWriter:
                 return self.imports.add(value.function.name, called.path) + self.imports.bare_arguments(called.path)
         return None
 
+    def _is_callable(self, annotation: griffe.Expr | str) -> bool:
+        """``Callable[...]``, or a name that a type alias binds to one."""
+        head = annotation.left if isinstance(annotation, griffe.ExprSubscript) else annotation
+        if not isinstance(head, (griffe.ExprName, griffe.ExprAttribute)):
+            return False
+        if head.canonical_path.rsplit(".", 1)[-1] == "Callable":
+            return True
+        found = self.loader.resolve(self.imports.follow(head.canonical_path)) if "." in head.canonical_path else None
+        value = found.value if isinstance(found, griffe.Attribute) else None
+        value_head = value.left if isinstance(value, griffe.ExprSubscript) else None
+        return isinstance(value_head, (griffe.ExprName, griffe.ExprAttribute)) and str(value_head).rsplit(".", 1)[-1] == "Callable"
+
     def _aliased_method(self, attribute: griffe.Attribute) -> griffe.Function | None:
         """``with_options = copy`` in a class body: the method it names."""
         value = attribute.value
@@ -444,23 +339,6 @@ class ProtocolWriter:
         return None
 
     # ----- annotations ------------------------------------------------------------------------------
-
-    def _self_in_bounded_argument(self, func: griffe.Function) -> bool:
-        """A self-type TypeVar passed to a class whose parameter is bounded (``def add_subparsers(self: _T)
-        -> _SubParsersAction[_T]``): ``Self`` there fails mypy (not within the bound), and pyright binds
-        ``self`` to the protocol, where the overload no longer applies. No protocol form holds."""
-        names = self._self_type_names(func) if "staticmethod" not in _labels(func) else set()
-        returns = func.returns
-        if not names or not isinstance(returns, griffe.Expr):
-            return False
-        for node in subscripts(returns):
-            head = node.left.canonical_path if isinstance(node.left, (griffe.ExprName, griffe.ExprAttribute)) else ""
-            if "." not in head or head.startswith(("typing.", "typing_extensions.", "collections.", "builtins.", "contextlib.")):
-                continue
-            for item in node.slice.iterate(flat=True) if isinstance(node.slice, griffe.Expr) else ():
-                if isinstance(item, griffe.ExprName) and item.name in names:
-                    return True
-        return False
 
     def _expr(self, expr: griffe.Expr | str, replace: AbstractSet[str] = frozenset(), use: str = "") -> str:
         """An annotation as written, its names imported; ``use`` says where it stands ("in", "out"),
@@ -486,12 +364,6 @@ class ProtocolWriter:
         return self._facts[klass.path]
 
 
-def _labels(func: griffe.Function) -> set[str]:
-    """griffe's labels, and those a stub overload's decorators say (griffe leaves those unlabelled)."""
-    named = {str(d.value).rsplit(".", 1)[-1] for d in func.decorators}
-    return set(func.labels) | (named & {"staticmethod", "classmethod"})
-
-
 def _names(expr: griffe.Expr | str, subst: Subst) -> set[str]:
     """The names in an annotation, inherited type parameters replaced by the names of their arguments."""
     found: set[str] = set()
@@ -500,29 +372,3 @@ def _names(expr: griffe.Expr | str, subst: Subst) -> set[str]:
             value = subst.get(item.canonical_path) if subst else None
             found |= _names(value[0], value[1]) if value is not None else {item.name}
     return found
-
-
-def _is_member_value(attribute: griffe.Attribute) -> bool:
-    """An enum class attribute that becomes a member: assigned a value, not ``ClassVar``, not ``_private``."""
-    return attribute.value is not None and not attribute.name.startswith("_") and "ClassVar" not in str(attribute.annotation)
-
-
-def _optional(text: str) -> bool:
-    return "None" in text or "Optional" in text or "Union" in text or "|" in text
-
-
-def _final(annotation: griffe.Expr | str | None) -> tuple[bool, griffe.Expr | str | None]:
-    """(is it ``Final`` or ``Final[T]``, T)."""
-    head = annotation.left if isinstance(annotation, griffe.ExprSubscript) else annotation
-    if not isinstance(head, (griffe.ExprName, griffe.ExprAttribute)) or str(head).rsplit(".", 1)[-1] != "Final":
-        return False, None
-    return True, annotation.slice if isinstance(annotation, griffe.ExprSubscript) else None
-
-
-def _literal_of(value: griffe.Expr | str | None) -> str | None:
-    if isinstance(value, str):
-        try:
-            return literal_type(ast.parse(value, mode="eval").body)
-        except SyntaxError:
-            return None
-    return None

@@ -75,6 +75,7 @@ CASES: list[tuple[str, str, str, list[str], list[str]]] = [
             "    @property\n    def events(self) -> Events | EventsDescriptor: ...",
             "    @property\n    def size(self) -> int | Lazy[int]: ...",
             "    @property\n    def name(self) -> str | cached_property[str]: ...",
+            "    @property\n    def mode(self) -> Any: ...",
         ],
         ["def size(self) -> int: ...", "events: EventsDescriptor"],
     ),
@@ -112,8 +113,13 @@ CASES: list[tuple[str, str, str, list[str], list[str]]] = [
         "tests.contract.samples.stubbed:Limiter",
         "tests.contract.samples.stubbed:Limiter",
         "",
-        ["    rate: float", "    def acquire(self, tokens: int = ...) -> bool: ..."],
-        ["Any"],
+        [
+            "    rate: float",
+            "    def acquire(self, tokens: int = ...) -> bool: ...",
+            # a stub's Callable attribute: pyright binds it like a method, so only this form holds for both
+            "    @property\n    def on_limit(self) -> Callable[..., Any] | Callable[[int, str], None]: ...",
+        ],
+        ["rate: Any", "tokens: Any"],
     ),
     ("tests.contract.samples.lazy:Worker", "tests.contract.samples.lazy.impl:Worker", "", ["    def run(self, job: str) -> int: ..."], []),
     (

@@ -126,10 +126,23 @@ class EventsDescriptor:
         return Events()
 
 
+class ModeDescriptor:
+    """Shaped like sqlalchemy's echo_property, whose unannotated instance pyright types its own way."""
+
+    @overload
+    def __get__(self, instance: None, owner: type[object]) -> ModeDescriptor: ...
+    @overload
+    def __get__(self, instance: object, owner: type[object]) -> Literal["fast"] | None: ...
+    def __get__(self, instance: object, owner: type[object]) -> ModeDescriptor | Literal["fast"] | None:
+        return self if instance is None else "fast"
+
+
 class Descriptors:
-    """7: a descriptor decorator, a descriptor-typed class annotation, and cached_property."""
+    """7: a descriptor decorator, a descriptor-typed class annotation, cached_property, and an
+    unannotated descriptor instance whose type pyright infers its own way."""
 
     events: EventsDescriptor = EventsDescriptor()
+    mode = ModeDescriptor()
 
     @Lazy
     def size(self) -> int:
