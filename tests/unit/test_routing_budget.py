@@ -19,7 +19,7 @@ from byok.routing import (
     estimate_tokens,
     rank_routes,
 )
-from byok.validation import checked_usage, positive_int, positive_number
+from byok.validation import checked_usage, positive_int, positive_number, validate_messages, validate_options
 
 CATALOG = ModelCatalog.default()
 
@@ -216,3 +216,80 @@ def test_demotion_lasts_exactly_the_cooldown() -> None:
     now[0] = 15.0
     assert not health.is_demoted("openai")
     assert (health.threshold, health.cooldown_s) == (1, 5)
+
+
+def test_health_defaults_and_an_immediate_success_lifts_a_demotion() -> None:
+    health = HealthTracker(clock=lambda: 0.0)
+    assert (health.threshold, health.cooldown_s) == (3, 30.0)
+    for _ in range(3):
+        health.record_failure("openai")
+    assert health.is_demoted("openai")
+    health.record_success("openai")  # within the cooldown
+    assert not health.is_demoted("openai")
+    assert health.order(["openai", "deepseek"]) == ["openai", "deepseek"]
+
+
+def test_a_budget_spent_to_the_last_cent_grants_no_output_and_refuses_what_needs_some() -> None:
+    budget = Budget(1.0)
+    exact = 1.0 - 1.0 * 1e-9  # the limit less the slack kept for rounding: nothing is left after it
+    assert budget.reserve_output(exact, 0.001, wanted=10, minimum=0) == (0, exact)
+    assert Budget(1.0).reserve_output(exact, 0.0, wanted=10, minimum=0) == (10, exact)  # free output: fine
+    with pytest.raises(BudgetExceededError):
+        Budget(1.0).reserve_output(exact, 0.001, wanted=10, minimum=1)
+    assert Budget(1.0).reserve(exact) == exact
+
+
+def test_the_refusal_names_the_cost_of_the_minimum() -> None:
+    with pytest.raises(BudgetExceededError) as caught:
+        Budget(1.0).reserve_output(2.0, 0.5, wanted=0, minimum=0)
+    assert caught.value.estimate_usd == 2.0
+    with pytest.raises(BudgetExceededError) as larger:
+        Budget(1.0).reserve_output(0.5, 0.25, wanted=10, minimum=3)
+    assert larger.value.estimate_usd == 1.25
+
+
+@pytest.mark.parametrize(
+    ("messages", "says"),
+    [
+        ("hello", "messages must be a list of {'role', 'content'} dicts, got str"),
+        (None, "messages must be a list of {'role', 'content'} dicts, got NoneType"),
+        ([], "messages is empty: send at least one user message"),
+        ([3], "messages[0] must be a dict, got int"),
+        ([{"role": "user", "content": b"x"}], "messages[0].content must be a str, got bytes"),
+        ([{"role": "system", "content": "s"}], "messages has only system messages: add a user message"),
+    ],
+)
+def test_message_errors_say_exactly_what_is_wrong(messages: object, says: str) -> None:
+    with pytest.raises(InvalidRequestError) as caught:
+        validate_messages(messages)
+    assert str(caught.value) == says
+
+
+@pytest.mark.parametrize(
+    ("options", "ok"),
+    [
+        ((0, None, None), True),
+        ((2, None, None), True),
+        ((True, None, None), False),
+        ((0.5, 1, None), True),
+        ((0.5, True, None), False),
+        ((0.5, None, ["a", "b", "c", "d"]), True),
+        ((0.5, None, [""]), False),
+        ((0.5, None, ["é", "終"]), True),
+    ],
+)
+def test_option_boundaries(options: tuple[float, int | None, list[str] | None], ok: bool) -> None:
+    temperature, max_tokens, stop = options
+    if ok:
+        validate_options(temperature, max_tokens, stop)
+    else:
+        with pytest.raises(InvalidRequestError, match="must be"):
+            validate_options(temperature, max_tokens, stop)
+
+
+def test_truncation_keeps_the_newest_characters_down_to_one_token() -> None:
+    from byok.routing import truncate_text
+
+    assert truncate_text("abcdefgh", 1) == "efgh"
+    assert truncate_text("abcdefgh", 2) == "abcdefgh"
+    assert truncate_text("abcdefgh", 0) == truncate_text("abcdefgh", -3) == ""
