@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from byok import AllProvidersFailedError, BudgetExceededError, BYOKHandler, Message, ProviderError, StreamChunk, Usage
+from byok import AllProvidersFailedError, BudgetExceededError, BYOKHandler, InvalidRequestError, Message, ProviderError, StreamChunk, Usage
 from byok.adapters.base import ChatRequest, Completion, Delta
 from byok.catalog import ModelCatalog
 from byok.handler import MIN_OUTPUT_TOKENS
@@ -216,3 +216,73 @@ async def test_a_cancelled_stream_is_charged_for_what_it_delivered(handler: BYOK
     expected = CATALOG.require("gpt-4.1-nano").cost_usd(estimate_message_tokens(HI), 2)
     assert handler.costs_by_provider() == {"openai": pytest.approx(expected)}
     assert handler.budget.reserved_usd == 0.0
+
+
+def test_the_handler_shows_its_providers_and_spending_only(handler: BYOKProtocol) -> None:
+    assert repr(handler) == "BYOKHandler(providers=['openai', 'anthropic', 'deepseek'], spent_usd=0.000000)"
+
+
+def test_queries_about_models_and_routes(handler: BYOKProtocol) -> None:
+    assert [m.model for m in handler.get_cheapest_models()] == ["gpt-4.1-nano", "gpt-4o-mini", "deepseek-chat", "gpt-4.1-mini", "deepseek-reasoner"]
+    text = "x" * 600_000
+    assert handler.truncate_to_context(text, "gpt-4o") == handler.truncate_to_context(text, "gpt-4o", 1000)
+    assert len(handler.truncate_to_context(text, "gpt-4o")) == (128_000 - 1000) * 4
+    assert handler.get_optimal_provider(input_tokens=100_000).provider_id == "openai"  # deepseek's 64k window is too small
+    assert handler.get_optimal_provider(prefer_cost=False).tier == 2
+    info = handler.get_routing_info("Compare these two designs")
+    assert (info.complexity.name, info.estimated_input_tokens) == ("MODERATE", 7)
+    assert [r.provider_id for r in info.routes] == [r.provider_id for r in handler.get_ranked_providers(info.complexity, input_tokens=7)]
+
+
+def test_no_route_at_all_is_a_clear_error() -> None:
+    from byok import NoProvidersConfiguredError
+
+    with pytest.raises(NoProvidersConfiguredError, match="set at least one of OPENAI_API_KEY, ANTHROPIC_API_KEY"):
+        BYOKHandler(api_keys={}).get_optimal_provider()
+
+
+async def test_a_demoted_provider_moves_to_the_end_of_the_ranking(make_handler: HandlerMaker, adapters: Adapters) -> None:
+    handler = make_handler(failure_threshold=1)
+    before = [r.provider_id for r in handler.get_ranked_providers()]
+    fails(adapters[before[0]], 503)
+    for other in before[1:]:
+        replies(adapters[other], "ok")
+    await handler.generate_response(HI, provider_id=before[0])
+    assert [r.provider_id for r in handler.get_ranked_providers()] == before[1:] + before[:1]
+
+
+KNOWN = "['openai', 'anthropic', 'deepseek', 'gemini', 'moonshot', 'mistral']"
+AVAILABLE = "['openai', 'anthropic', 'deepseek']"
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        ({"provider_id": "nosuch"}, f"unknown provider_id 'nosuch'; known: {KNOWN}"),
+        ({"provider_id": "mistral"}, f"provider 'mistral' has no API key; available: {AVAILABLE}"),
+        ({"model": "gpt-99"}, "unknown model 'gpt-99': name its provider_id to use a model off the catalog"),
+        ({"model": "claude-sonnet-4-0", "provider_id": "openai"}, "model 'claude-sonnet-4-0' belongs to 'anthropic', not 'openai'"),
+        ({"model": "mistral-large-latest"}, f"provider 'mistral' of model 'mistral-large-latest' has no API key; available: {AVAILABLE}"),
+    ],
+)
+async def test_request_errors_say_exactly_what_is_wrong(options: dict[str, str], says: str, handler: BYOKProtocol) -> None:
+    with pytest.raises(InvalidRequestError) as caught:
+        await handler.generate_response(HI, **options)  # type: ignore[arg-type]  # str options only
+    assert str(caught.value) == says
+
+
+async def test_a_model_off_the_catalog_goes_to_the_named_provider_uncapped_by_any_window(handler: BYOKProtocol, adapters: Adapters) -> None:
+    replies(adapters["deepseek"], "custom")
+    result = await handler.generate_response(HI, model="my-finetune", provider_id="deepseek")
+    assert (result.provider_id, result.model, result.cost_usd) == ("deepseek", "my-finetune", 0.0)
+    [request] = asked(adapters, "deepseek")
+    assert (request.model, request.max_tokens, request.messages) == ("my-finetune", DEFAULT_MAX_OUTPUT_TOKENS, tuple(HI))
+
+
+def test_construction_errors_say_exactly_what_is_wrong(adapters: Adapters) -> None:
+    with pytest.raises(InvalidRequestError) as caught:
+        BYOKHandler(api_keys={}, clients={"nosuch": adapters["openai"]})
+    assert str(caught.value) == f"unknown provider(s) in clients: ['nosuch']; known: {KNOWN}"
+    with pytest.raises(InvalidRequestError) as urls:
+        BYOKHandler(api_keys={}, base_urls={"x": "http://h"})
+    assert str(urls.value) == f"unknown provider(s) in base_urls: ['x']; known: {KNOWN}"
