@@ -3,6 +3,9 @@ process: the numbers are the client's own CPU time and the wall time, per call, 
 
 A server in the benchmark's own process would share its interpreter and GIL: the server's Python work
 would land in both the handler's and the reference's numbers and shrink the ratio between them.
+
+Every contender sends the same request the handler sends (temperature, the output cap, and for streams
+the usage option the handler needs for its budget), so that the difference is the handler's own work.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from byok import BYOKHandler, Message
 KEY = "sk-bench-0123456789abcdef"
 MESSAGES: list[Message] = [{"role": "user", "content": "ping"}]
 MODEL = "gpt-4o-mini"
+SAME = {"temperature": 0.7, "max_tokens": 4096}  # what the handler sends for MESSAGES without max_tokens
 Call = Callable[[], Awaitable[object]]
 
 
@@ -100,14 +104,16 @@ async def run(rounds: int = 5, count: int = 100) -> dict[str, dict[str, float]]:
         litellm = _litellm()
 
         async def raw_call() -> object:
-            return await raw.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": "ping"}])
+            return await raw.chat.completions.create(
+                model=MODEL, messages=[{"role": "user", "content": "ping"}], temperature=0.7, max_tokens=4096
+            )
 
         async def handler_call() -> object:
             return await handler.generate_response(MESSAGES, model=MODEL)
 
         async def litellm_call() -> object:
             assert litellm is not None
-            return await litellm.acompletion(model=f"openai/{MODEL}", api_base=base, api_key=KEY, messages=MESSAGES)
+            return await litellm.acompletion(model=f"openai/{MODEL}", api_base=base, api_key=KEY, messages=MESSAGES, **SAME)
 
         calls: dict[str, Call] = {"raw openai SDK": raw_call, "BYOKHandler": handler_call}
         if litellm is not None:
@@ -119,7 +125,10 @@ async def run(rounds: int = 5, count: int = 100) -> dict[str, dict[str, float]]:
 
         async def raw_stream() -> float:
             start = time.perf_counter()
-            stream = await raw.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": "ping"}], stream=True)
+            stream = await raw.chat.completions.create(
+                model=MODEL, messages=[{"role": "user", "content": "ping"}], temperature=0.7, max_tokens=4096,
+                stream=True, stream_options={"include_usage": True},
+            )
             return await _first_text_ms(stream, lambda c: bool(c.choices and c.choices[0].delta.content), start)
 
         async def handler_stream() -> float:

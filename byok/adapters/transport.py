@@ -17,6 +17,9 @@ _LIMITS = httpx2.Limits(max_connections=1000, max_keepalive_connections=100)
 _WBITS = {"gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
 
+ACCEPT_ENCODING = {"Accept-Encoding": "gzip, deflate"}  # the client's default headers: only what can be bounded
+
+
 class ReplyRejectedError(httpx2.DecodingError):
     """A reply that is too large or in an encoding this transport cannot bound."""
 
@@ -63,7 +66,6 @@ class BoundedTransport(httpx2.AsyncBaseTransport):
         self._max_bytes = max_bytes
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        request.headers["Accept-Encoding"] = "gzip, deflate"
         response = await self._inner.handle_async_request(request)
         headers = response.headers
         encoding = headers.get("Content-Encoding", "identity").strip().lower()
