@@ -6,11 +6,12 @@ import math
 
 import pytest
 
-from byok import BudgetExceededError, InvalidRequestError, ModelInfo, QueryComplexity, Usage
+from byok import BudgetExceededError, InvalidRequestError, Message, ModelInfo, QueryComplexity, Usage
 from byok.budget import Budget, chargeable_usage
 from byok.catalog import ModelCatalog
 from byok.health import HealthTracker
 from byok.routing import (
+    fit_messages,
     BOUND_OVERHEAD_PER_MESSAGE,
     BOUND_OVERHEAD_PER_REQUEST,
     analyze_query_complexity,
@@ -293,3 +294,52 @@ def test_truncation_keeps_the_newest_characters_down_to_one_token() -> None:
     assert truncate_text("abcdefgh", 1) == "efgh"
     assert truncate_text("abcdefgh", 2) == "abcdefgh"
     assert truncate_text("abcdefgh", 0) == truncate_text("abcdefgh", -3) == ""
+
+
+def test_length_and_wording_add_up() -> None:
+    long = "a" * 8004  # over 2,000 tokens: +2
+    assert analyze_query_complexity(long + " compare") is QueryComplexity.COMPLEX  # 2 + 1
+    medium = "a" * 1604  # over 400 tokens: +1
+    assert analyze_query_complexity(medium + " compare, contrast, design") is QueryComplexity.COMPLEX  # 1 + at most 2
+
+
+def test_rank_routes_defaults_to_no_input_and_the_default_output() -> None:
+    [route] = rank_routes(CATALOG, ["openai"], QueryComplexity.SIMPLE)
+    assert route.estimated_cost_usd == CATALOG.require("gpt-4.1-nano").cost_usd(0, 1024)
+
+
+def test_ties_between_models_of_one_provider() -> None:
+    catalog = ModelCatalog(
+        [
+            ModelInfo("same-cost-low", "openai", 1.0, 1.0, 10_000, 1),
+            ModelInfo("same-cost-high", "openai", 1.0, 1.0, 10_000, 2),
+            ModelInfo("cheap-t1", "deepseek", 1.0, 1.0, 10_000, 1),
+            ModelInfo("dear-t1", "deepseek", 3.0, 3.0, 10_000, 1),
+        ]
+    )
+    assert rank_routes(catalog, ["openai"], QueryComplexity.SIMPLE)[0].model == "same-cost-high"  # equal cost: the stronger
+    assert rank_routes(catalog, ["deepseek"], QueryComplexity.COMPLEX)[0].model == "cheap-t1"  # none adequate: strongest, then cheaper
+
+
+def _m(role: str, content: str) -> Message:
+    return {"role": role, "content": content}  # type: ignore[typeddict-item]  # role is one of the three in every call here
+
+
+def test_fit_messages_boundaries() -> None:
+    system, latest = _m("system", "s" * 40), _m("user", "n" * 400)  # 14 and 104 estimated tokens
+    with pytest.raises(InvalidRequestError) as caught:
+        fit_messages([system, latest], 18)  # no room left for even part of the last message
+    assert str(caught.value) == "the system messages alone (~14 tokens) do not fit a context of 18 tokens"
+    assert fit_messages([system, latest], 19) == [system, _m("user", "nnnn")]
+    with pytest.raises(InvalidRequestError, match="system messages alone"):
+        fit_messages([_m("user", "u" * 40), _m("system", "s" * 400)], 50)  # a system message is never shortened
+
+
+def test_fit_messages_keeps_a_conversation_that_fits_as_it_is() -> None:
+    opening = [_m("assistant", "hello, how can I help?"), _m("user", "tell me")]
+    assert fit_messages(opening, 10_000) == opening
+
+
+def test_a_shortened_conversation_keeps_a_lone_assistant_message() -> None:
+    messages = [_m("system", "s"), _m("user", "u" * 4000), _m("assistant", "short answer")]
+    assert fit_messages(messages, 100) == [messages[0], messages[2]]
