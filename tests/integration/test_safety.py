@@ -128,3 +128,15 @@ async def test_conversation_can_switch_models_mid_way(server: LoopbackServer, ma
         history.extend([{"role": "assistant", "content": result.text}, {"role": "user", "content": f"after {model}"}])
     assert served == ["openai/gpt-4o-mini", "anthropic/claude-3-5-haiku-latest", "openai/gpt-4.1"]
     assert len(server.requests("anthropic")[0].body["messages"]) == 3
+
+
+async def test_closing_releases_owned_clients_and_a_closed_handler_can_still_send(
+    server: LoopbackServer, make_handler: HandlerFactory
+) -> None:
+    handler = make_handler("openai")
+    async with handler:
+        await handler.generate_response([{"role": "user", "content": "before"}])
+        assert handler._owned != []
+    assert handler._owned == [] and handler._clients == {}
+    again = await handler.generate_response([{"role": "user", "content": "after"}])  # a new client is built
+    assert again.text == "echo: after"

@@ -8,7 +8,17 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from byok import AllProvidersFailedError, BudgetExceededError, BYOKHandler, InvalidRequestError, Message, ProviderError, StreamChunk, Usage
+from byok import (
+    AllProvidersFailedError,
+    BudgetExceededError,
+    BYOKHandler,
+    InvalidRequestError,
+    Message,
+    ProviderError,
+    StreamChunk,
+    StreamInterruptedError,
+    Usage,
+)
 from byok.adapters.base import ChatRequest, Completion, Delta
 from byok.catalog import ModelCatalog
 from byok.handler import MIN_OUTPUT_TOKENS
@@ -286,3 +296,44 @@ def test_construction_errors_say_exactly_what_is_wrong(adapters: Adapters) -> No
     with pytest.raises(InvalidRequestError) as urls:
         BYOKHandler(api_keys={}, base_urls={"x": "http://h"})
     assert str(urls.value) == f"unknown provider(s) in base_urls: ['x']; known: {KNOWN}"
+
+
+async def test_complexity_comes_from_the_last_user_message(handler: BYOKProtocol, adapters: Adapters) -> None:
+    replies(adapters["openai"], "easy")
+    conversation: list[Message] = [
+        {"role": "user", "content": "Prove the theorem rigorously, step by step, and analyze the trade-offs."},
+        {"role": "assistant", "content": "Done."},
+        {"role": "user", "content": "thanks"},
+    ]
+    assert (await handler.generate_response(conversation)).model == "gpt-4.1-nano"
+
+
+async def test_an_interrupted_stream_counts_against_its_provider(make_handler: HandlerMaker, adapters: Adapters) -> None:
+    handler = make_handler("openai", "deepseek", failure_threshold=1)
+    broken = ProviderError("openai", "connection failed", retryable=True)
+    mock_of(adapters["openai"].stream).yields(Delta("partial"), error=broken)
+    with pytest.raises(StreamInterruptedError, match="openai: stream interrupted after 7 characters: connection failed"):
+        await collect(handler)
+    assert handler.get_ranked_providers()[-1].provider_id == "openai"
+    assert handler.budget.reserved_usd == 0.0
+
+
+async def test_a_non_retryable_stream_error_is_raised_as_it_is(make_handler: HandlerMaker, adapters: Adapters) -> None:
+    handler = make_handler("openai", "deepseek")
+    mock_of(adapters["openai"].stream).raises(ProviderError("openai", "bad request", status=400, retryable=False))
+    with pytest.raises(ProviderError, match="bad request") as caught:
+        await collect(handler)
+    assert caught.value.status == 400
+    mock_of(adapters["deepseek"].stream).assert_not_called()
+    assert handler.budget.reserved_usd == 0.0
+
+
+async def test_unusable_usage_is_logged_and_charged_as_an_estimate(
+    handler: BYOKProtocol, adapters: Adapters, caplog: pytest.LogCaptureFixture
+) -> None:
+    replies(adapters["openai"], "abcdefgh", usage=None)
+    result = await handler.generate_response(HI)
+    assert result.usage == Usage(estimate_message_tokens(HI), 2)
+    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("byok", "WARNING", "openai reported no usable token counts; charging an estimate")
+    ]
