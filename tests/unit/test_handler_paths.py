@@ -21,6 +21,7 @@ from byok import (
 )
 from byok.adapters.base import ChatRequest, Completion, Delta
 from byok.catalog import ModelCatalog
+from byok.types import ModelInfo, QueryComplexity
 from byok.handler import MIN_OUTPUT_TOKENS
 from byok.routing import DEFAULT_MAX_OUTPUT_TOKENS, bound_message_tokens, estimate_message_tokens
 from contracts.byok_protocol import BYOKProtocol
@@ -337,3 +338,72 @@ async def test_unusable_usage_is_logged_and_charged_as_an_estimate(
     assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
         ("byok", "WARNING", "openai reported no usable token counts; charging an estimate")
     ]
+
+
+def _skip_catalog() -> ModelCatalog:
+    return ModelCatalog(
+        [
+            ModelInfo("o", "openai", 0.1, 0.1, 100_000, 1),
+            ModelInfo("d", "deepseek", 500.0, 500.0, 100_000, 3),  # far over the budget below
+            ModelInfo("a", "anthropic", 0.2, 0.2, 100_000, 1),
+        ]
+    )
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["whole", "stream"])
+async def test_a_step_over_budget_in_the_middle_is_skipped_and_the_next_one_serves(stream: bool, adapters: Adapters) -> None:
+    handler = BYOKHandler(api_keys={}, clients=adapters, catalog=_skip_catalog(), budget_usd=0.01)
+    fails(adapters["openai"], 503)
+    mock_of(adapters["openai"].stream).raises(ProviderError("openai", "down", status=503, retryable=True))
+    replies(adapters["anthropic"], "third")
+    streams(adapters["anthropic"], "third")
+    if stream:
+        served = (await collect(handler, provider_id="openai", prefer_cost=False))[-1].provider_id
+    else:
+        served = (await handler.generate_response(HI, provider_id="openai", prefer_cost=False)).provider_id
+    assert served == "anthropic"
+    mock_of(adapters["deepseek"].complete).assert_not_awaited()
+    mock_of(adapters["deepseek"].stream).assert_not_called()
+
+
+@pytest.mark.parametrize(
+    ("deltas", "reason"),
+    [((Delta("", "stop", Usage(1, 0)),), "empty completion"), ((Delta("text without an end"),), "stream ended without a finish reason")],
+    ids=["empty", "no finish"],
+)
+async def test_stream_attempts_name_why_each_failed(deltas: tuple[Delta, ...], reason: str, make_handler: HandlerMaker, adapters: Adapters) -> None:
+    handler = make_handler("openai", "deepseek")
+    for provider_id in ("openai", "deepseek"):
+        mock_of(adapters[provider_id].stream).yields(*deltas)
+    if deltas[0].text:
+        with pytest.raises(StreamInterruptedError) as interrupted:
+            await collect(handler)
+        assert interrupted.value.reason == reason
+        return
+    with pytest.raises(AllProvidersFailedError) as caught:
+        await collect(handler)
+    assert [(a.provider_id, a.status, a.reason) for a in caught.value.attempts] == [("openai", None, reason), ("deepseek", None, reason)]
+
+
+async def test_a_successful_stream_resets_its_providers_failures(make_handler: HandlerMaker, adapters: Adapters) -> None:
+    handler = make_handler("openai", "deepseek", failure_threshold=3)
+    fails(adapters["openai"], 503)
+    replies(adapters["deepseek"], "ok")
+    for _ in range(2):
+        await handler.generate_response(HI)
+    streams(adapters["openai"], "fine")
+    await collect(handler)
+    for _ in range(2):
+        await handler.generate_response(HI)
+    assert handler.get_ranked_providers(QueryComplexity.SIMPLE)[0].provider_id == "openai"  # 2 + 2 failures, not 4
+
+
+def test_routing_queries_pass_every_option_on(handler: BYOKProtocol) -> None:
+    assert handler.get_optimal_provider(QueryComplexity.SIMPLE).tier == 1
+    assert handler.get_optimal_provider(QueryComplexity.SIMPLE, prefer_cost=False).tier == 2
+    default = handler.get_optimal_provider(QueryComplexity.SIMPLE)
+    assert default.estimated_cost_usd == CATALOG.require(default.model).cost_usd(0, 1024)
+    assert handler.get_routing_info("hi", "reasoning").complexity is QueryComplexity.ADVANCED
+    info = handler.get_routing_info("y" * 4000)
+    head = info.routes[0]
+    assert head.estimated_cost_usd == CATALOG.require(head.model).cost_usd(1000, 1024)
