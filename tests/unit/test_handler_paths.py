@@ -407,3 +407,54 @@ def test_routing_queries_pass_every_option_on(handler: BYOKProtocol) -> None:
     info = handler.get_routing_info("y" * 4000)
     head = info.routes[0]
     assert head.estimated_cost_usd == CATALOG.require(head.model).cost_usd(1000, 1024)
+
+
+async def test_whole_replies_default_to_temperature_0_7(handler: BYOKProtocol, adapters: Adapters) -> None:
+    replies(adapters["openai"], "ok")
+    await handler.generate_response(HI)
+    assert asked(adapters, "openai")[0].temperature == 0.7
+
+
+async def test_empty_whole_replies_are_named_in_the_attempts(make_handler: HandlerMaker, adapters: Adapters) -> None:
+    handler = make_handler("openai", "deepseek")
+    replies(adapters["openai"], "")
+    replies(adapters["deepseek"], "")
+    with pytest.raises(AllProvidersFailedError) as caught:
+        await handler.generate_response(HI)
+    assert [(a.provider_id, a.reason) for a in caught.value.attempts] == [("openai", "empty completion"), ("deepseek", "empty completion")]
+
+
+async def test_a_successful_reply_resets_its_providers_failures(make_handler: HandlerMaker, adapters: Adapters) -> None:
+    handler = make_handler("openai", "deepseek", failure_threshold=3)
+    fails(adapters["openai"], 503)
+    replies(adapters["deepseek"], "ok")
+    for _ in range(2):
+        await handler.generate_response(HI)
+    replies(adapters["openai"], "fine")
+    await handler.generate_response(HI)
+    fails(adapters["openai"], 503)
+    for _ in range(2):
+        await handler.generate_response(HI)
+    assert handler.get_ranked_providers(QueryComplexity.SIMPLE)[0].provider_id == "openai"
+
+
+async def test_a_finished_request_releases_only_its_own_reservation(make_handler: HandlerMaker, adapters: Adapters) -> None:
+    handler = make_handler("openai", budget_usd=10.0)
+    release = asyncio.Event()
+    hold: list[Message] = [{"role": "user", "content": "hold"}]
+
+    async def held_until_released(request: ChatRequest) -> Completion:
+        if request.messages[-1]["content"] == "hold":
+            await release.wait()
+        return Completion("ok", "stop", Usage(1, 1))
+
+    mock_of(adapters["openai"].complete).side_effect(held_until_released)
+    held = asyncio.create_task(handler.generate_response(hold))
+    await asyncio.sleep(0)
+    await handler.generate_response(HI)
+    info = CATALOG.require("gpt-4.1-nano")
+    one = info.cost_usd(bound_message_tokens(hold), 0) + DEFAULT_MAX_OUTPUT_TOKENS * info.cost_usd(0, 1)
+    assert handler.budget.reserved_usd == pytest.approx(one)  # the held request's reservation is untouched
+    release.set()
+    await held
+    assert handler.budget.reserved_usd == pytest.approx(0.0, abs=1e-15)
