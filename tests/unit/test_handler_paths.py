@@ -131,9 +131,9 @@ async def test_the_cap_is_what_the_budget_left_pays_for(make_handler: HandlerMak
     budget = input_cost + info.cost_usd(0, 1000) + 1e-7  # room for about 1000 output tokens
     handler = make_handler("openai", budget_usd=budget)
     replies(adapters["openai"], "ok", usage=Usage(10, 10**6))  # claims far more than the cap
-    result = await handler.generate_response(HI, model="gpt-4o")
+    result = await handler.generate_response(HI, model="gpt-4o", temperature=0.3, stop="END")
     [request] = asked(adapters, "openai")
-    assert request.max_tokens == 1000
+    assert request == ChatRequest("gpt-4o", tuple(HI), 0.3, 1000, ("END",))
     assert result.usage.output_tokens == 1000  # charged at most the cap it was sent
     assert handler.total_cost_usd <= budget
     with pytest.raises(BudgetExceededError):  # nothing left for even MIN_OUTPUT_TOKENS
@@ -169,7 +169,10 @@ async def test_a_failover_step_over_budget_is_skipped_and_listed(make_handler: H
     fails(adapters["openai"], 503)
     with pytest.raises(AllProvidersFailedError) as caught:
         await handler.generate_response(HI, provider_id="openai", max_tokens=4096)
-    assert [(a.provider_id, a.status) for a in caught.value.attempts] == [("openai", 503), ("anthropic", None)]
+    assert [(a.provider_id, a.model, a.status) for a in caught.value.attempts] == [
+        ("openai", "gpt-4.1-nano", 503),
+        ("anthropic", "claude-3-5-haiku-latest", None),
+    ]
     assert "budget of" in caught.value.attempts[1].reason
     mock_of(adapters["anthropic"].complete).assert_not_awaited()
 
@@ -283,11 +286,18 @@ async def test_request_errors_say_exactly_what_is_wrong(options: dict[str, str],
 
 
 async def test_a_model_off_the_catalog_goes_to_the_named_provider_uncapped_by_any_window(handler: BYOKProtocol, adapters: Adapters) -> None:
-    replies(adapters["deepseek"], "custom")
-    result = await handler.generate_response(HI, model="my-finetune", provider_id="deepseek")
+    held: list[float] = []
+
+    async def custom(request: ChatRequest) -> Completion:
+        held.append(handler.budget.reserved_usd)
+        return Completion("custom", "stop", Usage(3, 3))
+
+    mock_of(adapters["deepseek"].complete).side_effect(custom)
+    result = await handler.generate_response(HI, model="my-finetune", provider_id="deepseek", temperature=0.3, stop="END")
     assert (result.provider_id, result.model, result.cost_usd) == ("deepseek", "my-finetune", 0.0)
     [request] = asked(adapters, "deepseek")
-    assert (request.model, request.max_tokens, request.messages) == ("my-finetune", DEFAULT_MAX_OUTPUT_TOKENS, tuple(HI))
+    assert request == ChatRequest("my-finetune", tuple(HI), 0.3, DEFAULT_MAX_OUTPUT_TOKENS, ("END",))
+    assert held == [0.0]  # no price, so nothing to hold
 
 
 def test_construction_errors_say_exactly_what_is_wrong(adapters: Adapters) -> None:
@@ -458,3 +468,13 @@ async def test_a_finished_request_releases_only_its_own_reservation(make_handler
     release.set()
     await held
     assert handler.budget.reserved_usd == pytest.approx(0.0, abs=1e-15)
+
+
+def test_rankings_follow_the_catalog_and_default_to_no_input(handler: BYOKProtocol) -> None:
+    head = handler.get_ranked_providers(QueryComplexity.SIMPLE)[0]
+    assert head.estimated_cost_usd == CATALOG.require(head.model).cost_usd(0, 1024)
+    handler.catalog = _skip_catalog()
+    assert [r.model for r in handler.get_ranked_providers(QueryComplexity.SIMPLE)] == ["o", "a", "d"]
+    for tokens in range(300):  # rankings are cached, within a bound
+        handler.get_ranked_providers(QueryComplexity.SIMPLE, input_tokens=tokens)
+    assert 0 < len(handler._routes) <= 256  # type: ignore[attr-defined]  # the protocol leaves private state out
