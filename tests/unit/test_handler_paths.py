@@ -431,7 +431,10 @@ async def test_empty_whole_replies_are_named_in_the_attempts(make_handler: Handl
     replies(adapters["deepseek"], "")
     with pytest.raises(AllProvidersFailedError) as caught:
         await handler.generate_response(HI)
-    assert [(a.provider_id, a.reason) for a in caught.value.attempts] == [("openai", "empty completion"), ("deepseek", "empty completion")]
+    assert [(a.provider_id, a.model, a.reason) for a in caught.value.attempts] == [
+        ("openai", "gpt-4.1-nano", "empty completion"),
+        ("deepseek", "deepseek-chat", "empty completion"),
+    ]
 
 
 async def test_a_successful_reply_resets_its_providers_failures(make_handler: HandlerMaker, adapters: Adapters) -> None:
