@@ -351,7 +351,7 @@ class BYOKHandler:
             if info is None and self.budget.limit_usd is not None:
                 raise InvalidRequestError(f"model {model!r} is off the catalog, so it has no price: budget_usd cannot bound it")
             first = (owner, model)
-        prompt = next((m["content"] for m in reversed(checked) if m["role"] == "user"), "")
+        prompt = next(m["content"] for m in reversed(checked) if m["role"] == "user")  # validation ensured one
         complexity = analyze_query_complexity(prompt, task_type)
         output = max_tokens or DEFAULT_OUTPUT_TOKENS
         needed = estimate_message_tokens(checked)

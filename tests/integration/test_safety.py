@@ -23,7 +23,8 @@ BAD_MESSAGES: list[tuple[Any, str]] = [
     ([{"role": "user", "content": 42}], "content must be a str"),
     ([{"role": "user"}], "content must be a str"),
     (["hello"], "messages[0] must be a dict"),
-    ([{"role": "system", "content": "rules"}], "only system messages"),
+    ([{"role": "system", "content": "rules"}], "no user message"),
+    ([{"role": "assistant", "content": "hello"}], "no user message"),
 ]
 
 

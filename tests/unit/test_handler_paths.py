@@ -481,3 +481,71 @@ def test_rankings_follow_the_catalog_and_default_to_no_input(handler: BYOKProtoc
     for tokens in range(300):  # rankings are cached, within a bound
         handler.get_ranked_providers(QueryComplexity.SIMPLE, input_tokens=tokens)
     assert 0 < len(handler._routes) <= 256  # type: ignore[attr-defined]  # the protocol leaves private state out
+
+
+def _window_catalog() -> ModelCatalog:
+    return ModelCatalog(
+        [
+            ModelInfo("d-small", "deepseek", 0.1, 0.1, 5_000, 1),
+            ModelInfo("d-big", "deepseek", 0.2, 0.2, 12_000, 1),
+            ModelInfo("o", "openai", 1.0, 1.0, 1_000_000, 1),
+            ModelInfo("a-weak", "anthropic", 0.5, 0.5, 6_000, 1),
+            ModelInfo("a-strong", "anthropic", 3.0, 3.0, 6_000, 2),
+        ]
+    )
+
+
+def _handler_over(adapters: Adapters, *provider_ids: str) -> BYOKProtocol:
+    return BYOKHandler(api_keys={}, clients={p: adapters[p] for p in provider_ids}, catalog=_window_catalog())
+
+
+async def test_the_window_check_of_a_request_counts_its_max_tokens(adapters: Adapters) -> None:
+    handler = _handler_over(adapters, "deepseek", "openai")
+    replies(adapters["openai"], "big enough")
+    prompt: list[Message] = [{"role": "user", "content": "x" * 20_000}]  # ~5,000 tokens: d-big fits it, with 1,024 out
+    result = await handler.generate_response(prompt, max_tokens=8_000)  # 13,000 > d-big's 12,000
+    assert result.provider_id == "openai"
+    mock_of(adapters["deepseek"].complete).assert_not_awaited()
+
+
+async def test_a_provider_with_no_fitting_model_is_a_last_resort_with_its_largest_usable_model(adapters: Adapters) -> None:
+    handler = _handler_over(adapters, "deepseek", "openai")
+    fails(adapters["openai"], 503)
+    replies(adapters["deepseek"], "truncated but served")
+    prompt: list[Message] = [{"role": "user", "content": "x" * 80_000}]  # ~20,000 tokens: no deepseek model fits it
+    result = await handler.generate_response(prompt, max_tokens=6_000)  # d-small's 5,000 cannot hold even the reply
+    assert (result.provider_id, result.model) == ("deepseek", "d-big")
+    [request] = asked(adapters, "deepseek")
+    assert 0 < len(request.messages[0]["content"]) <= (12_000 - 6_000 - 4) * 4
+
+
+@pytest.mark.parametrize(("prompt", "prefer_cost", "first"), [("hi", True, "a-weak"), ("hi", False, "a-strong")])
+async def test_last_resort_providers_are_ranked_by_the_requests_complexity_and_preference(
+    prompt: str, prefer_cost: bool, first: str, adapters: Adapters
+) -> None:
+    catalog = ModelCatalog(
+        [
+            ModelInfo("o", "openai", 1.0, 1.0, 1_000_000, 1),
+            ModelInfo("a-weak", "anthropic", 0.5, 0.5, 6_000, 1),
+            ModelInfo("d-strong", "deepseek", 3.0, 3.0, 6_000, 2),
+        ]
+    )
+    handler = BYOKHandler(api_keys={}, clients=adapters, catalog=catalog)
+    fails(adapters["openai"], 503)
+    fails(adapters["anthropic"], 503)
+    fails(adapters["deepseek"], 503)
+    long: list[Message] = [{"role": "user", "content": "x" * 40_000 + " " + prompt}]  # fits openai only
+    with pytest.raises(AllProvidersFailedError) as caught:
+        await handler.generate_response(long, prefer_cost=prefer_cost)
+    expected = ["o", "a-weak", "d-strong"] if first == "a-weak" else ["o", "d-strong", "a-weak"]
+    assert [a.model for a in caught.value.attempts] == expected
+
+
+def test_default_settings_of_provider_health(adapters: Adapters) -> None:
+    handler = BYOKHandler(api_keys={})
+    assert (handler.health.threshold, handler.health.cooldown_s, handler.timeout_s) == (3, 30.0, 120.0)
+
+
+def test_rankings_count_the_output_tokens_asked_for(handler: BYOKProtocol) -> None:
+    [*_, last] = handler.get_ranked_providers(QueryComplexity.SIMPLE, output_tokens=5_000)
+    assert last.estimated_cost_usd == CATALOG.require(last.model).cost_usd(0, 5_000)

@@ -257,7 +257,8 @@ def test_the_refusal_names_the_cost_of_the_minimum() -> None:
         ([], "messages is empty: send at least one user message"),
         ([3], "messages[0] must be a dict, got int"),
         ([{"role": "user", "content": b"x"}], "messages[0].content must be a str, got bytes"),
-        ([{"role": "system", "content": "s"}], "messages has only system messages: add a user message"),
+        ([{"role": "system", "content": "s"}], "messages has no user message: add one"),
+        ([{"role": "system", "content": "s"}, {"role": "assistant", "content": "a"}], "messages has no user message: add one"),
     ],
 )
 def test_message_errors_say_exactly_what_is_wrong(messages: object, says: str) -> None:
