@@ -158,3 +158,30 @@ async def test_anthropic_streams_take_input_tokens_from_the_start_and_output_fro
     )
     server.script(adapter.provider_id, Reply(events_raw=events))
     assert await _stream(adapter) == [Delta("hi"), Delta("", "length", Usage(11, 9))]
+
+
+@pytest.mark.parametrize("wire", ["openai", "anthropic"])
+async def test_the_complete_path_hides_a_key_of_any_shape(wire: str, server: LoopbackServer) -> None:
+    adapter = _make(wire, server)
+    server.script(adapter.provider_id, Reply(status=403, error_message=f"key {SECRET} is not allowed"))
+    with pytest.raises(ProviderError) as caught:
+        await adapter.complete(REQUEST)
+    await adapter.aclose()
+    assert SECRET not in str(caught.value) and "[redacted]" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("choices", "text", "finish"),
+    [
+        ([{"message": "just a string"}], "", "stop"),
+        ([{"message": {"content": "x"}, "finish_reason": 5}], "x", "stop"),
+        ([{"message": {"content": "x"}, "finish_reason": ""}], "x", "stop"),
+        ([{"message": {"content": "x"}, "finish_reason": "content_filter"}], "x", "content_filter"),
+    ],
+)
+async def test_openai_reads_what_it_can_of_a_loose_choice(choices: Any, text: str, finish: str, server: LoopbackServer) -> None:
+    adapter = _make("openai", server)
+    server.script(adapter.provider_id, Reply(choices_raw=choices, usage=(2, 1)))
+    completion = await adapter.complete(REQUEST)
+    await adapter.aclose()
+    assert (completion.text, completion.finish_reason, completion.usage) == (text, finish, Usage(2, 1))
