@@ -75,8 +75,7 @@ class AnthropicWireAdapter:
                 kind = getattr(event, "type", None)
                 if kind == "message_start":
                     usage = getattr(getattr(event, "message", None), "usage", None)
-                    input_tokens = getattr(usage, "input_tokens", None)
-                    output_tokens = getattr(usage, "output_tokens", None)
+                    input_tokens = getattr(usage, "input_tokens", None)  # the output count comes with message_delta
                 elif kind == "content_block_delta":
                     delta = getattr(event, "delta", None)
                     text = getattr(delta, "text", None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -185,3 +186,80 @@ async def test_openai_reads_what_it_can_of_a_loose_choice(choices: Any, text: st
     completion = await adapter.complete(REQUEST)
     await adapter.aclose()
     assert (completion.text, completion.finish_reason, completion.usage) == (text, finish, Usage(2, 1))
+
+
+def _event(kind: str, **fields: Any) -> dict[str, Any]:
+    return {"type": kind, **fields}
+
+
+FINISH = _event("message_delta", delta={"stop_reason": "end_turn", "stop_sequence": None}, usage={"output_tokens": 2})
+TEXT = _event("content_block_delta", index=0, delta={"type": "text_delta", "text": "ok"})
+
+
+@pytest.mark.parametrize(
+    ("events", "expected"),
+    [
+        ((_event("message_start"), TEXT, FINISH), [Delta("ok"), Delta("", "stop", None)]),
+        ((_event("message_start", message={"id": "m"}), TEXT, FINISH), [Delta("ok"), Delta("", "stop", None)]),
+        ((_event("content_block_delta", index=0), TEXT, FINISH), [Delta("ok"), Delta("", "stop", None)]),
+        ((_event("content_block_delta", index=0, delta={"text": "untyped"}), TEXT, FINISH), [Delta("ok"), Delta("", "stop", None)]),
+        ((TEXT, _event("message_delta", delta={"stop_reason": "end_turn"})), [Delta("ok"), Delta("", "stop", None)]),
+    ],
+    ids=["start without message", "start without usage", "delta without delta", "delta without type", "end without usage"],
+)
+async def test_anthropic_streams_tolerate_missing_parts(events: tuple[Any, ...], expected: list[Delta], server: LoopbackServer) -> None:
+    adapter = _make("anthropic", server)
+    server.script(adapter.provider_id, Reply(events_raw=events))
+    assert await _stream(adapter) == expected
+
+
+@pytest.mark.parametrize(
+    "events",
+    [(TEXT, _event("message_delta", usage={"output_tokens": 2})), (TEXT, _event("message_delta", delta={}, usage={"output_tokens": 2}))],
+    ids=["no delta", "no stop reason"],
+)
+async def test_an_anthropic_stream_without_a_stop_reason_did_not_finish(events: tuple[Any, ...], server: LoopbackServer) -> None:
+    adapter = _make("anthropic", server)
+    server.script(adapter.provider_id, Reply(events_raw=events))
+    with pytest.raises(ProviderError) as caught:
+        await _stream(adapter)
+    assert caught.value.reason == "stream ended before the provider finished"
+
+
+async def test_anthropic_streams_send_the_system_prompt_joined(server: LoopbackServer) -> None:
+    adapter = _make("anthropic", server)
+    two = ChatRequest("m-2", ({"role": "system", "content": "a"}, {"role": "system", "content": "b"}, {"role": "user", "content": "u"}))
+    [*_] = [d async for d in adapter.stream(two)]
+    await adapter.complete(two)
+    await adapter.aclose()
+    assert [r.body["system"] for r in server.requests(adapter.provider_id)] == ["a\n\nb", "a\n\nb"]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"type": "message", "content": ["loose text"], "stop_reason": "end_turn", "usage": {"input_tokens": 1, "output_tokens": 1}}, ("", "stop", Usage(1, 1))),
+        ({"type": "message", "content": [{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]}, ("ab", "stop", None)),
+        ({"type": "message", "content": [{"type": "text", "text": "a"}], "stop_reason": 5, "usage": None}, ("a", "stop", None)),
+    ],
+    ids=["a block that is not an object", "no stop reason and no usage", "a stop reason that is not text"],
+)
+async def test_anthropic_reads_what_it_can_of_a_loose_message(body: dict[str, Any], expected: tuple[Any, ...], server: LoopbackServer) -> None:
+    adapter = _make("anthropic", server)
+    server.script(adapter.provider_id, Reply(body=json.dumps(body).encode()))
+    completion = await adapter.complete(REQUEST)
+    await adapter.aclose()
+    assert (completion.text, completion.finish_reason, completion.usage) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [(b"[1, 2]", "malformed response: no list of content blocks"), (b'{"content": [{"type": "text"}]}', "malformed response: a text block without text")],
+)
+async def test_anthropic_malformed_messages_give_exact_errors(body: bytes, reason: str, server: LoopbackServer) -> None:
+    adapter = _make("anthropic", server)
+    server.script(adapter.provider_id, Reply(body=body))
+    with pytest.raises(ProviderError) as caught:
+        await adapter.complete(REQUEST)
+    await adapter.aclose()
+    assert (caught.value.provider_id, caught.value.reason) == (adapter.provider_id, reason)
