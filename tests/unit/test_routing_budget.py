@@ -344,3 +344,10 @@ def test_fit_messages_keeps_a_conversation_that_fits_as_it_is() -> None:
 def test_a_shortened_conversation_keeps_a_lone_assistant_message() -> None:
     messages = [_m("system", "s"), _m("user", "u" * 4000), _m("assistant", "short answer")]
     assert fit_messages(messages, 100) == [messages[0], messages[2]]
+
+
+def test_the_no_fit_error_counts_every_system_message() -> None:
+    messages = [_m("system", "a" * 40), _m("system", "b" * 40), _m("user", "question")]
+    with pytest.raises(InvalidRequestError) as caught:
+        fit_messages(messages, 30)
+    assert str(caught.value) == "the system messages alone (~28 tokens) do not fit a context of 30 tokens"
