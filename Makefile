@@ -36,3 +36,13 @@ bench: install
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache
+
+# Mutation testing (mutmut 3, configured in pyproject.toml): CPU-heavy, so few workers by default.
+# `make mutation MUTANTS='byok.budget.*'` runs one module's mutants; the score is printed per module.
+MUTATION_JOBS ?= 2
+MUTANTS ?=
+.PHONY: mutation
+mutation: install
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,mutation]'
+	-$(VENV)/bin/mutmut run --max-children $(MUTATION_JOBS) $(MUTANTS)
+	$(PY) tools/mutation_score.py

@@ -43,7 +43,7 @@ class Budget:
                 if usd_per_token > 0 and left >= 0:
                     tokens = min(wanted, math.floor(left / usd_per_token))
                 if left < 0 or tokens < minimum:
-                    estimate = fixed_usd + max(minimum, 0) * usd_per_token
+                    estimate = fixed_usd + minimum * usd_per_token
                     raise BudgetExceededError(limit_usd=self.limit_usd, committed_usd=committed, estimate_usd=estimate)
             held = fixed_usd + tokens * usd_per_token
             self._reserved += held

@@ -43,6 +43,19 @@ _log = logging.getLogger("byok")
 DEFAULT_TIMEOUT_S = 120.0
 DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024  # a whole reply, after decompression
 MIN_OUTPUT_TOKENS = 256  # with max_tokens unset, a request whose budget left allows fewer is refused
+ROUTE_CACHE_SIZE = 256  # rankings kept per handler (by complexity, preference and token counts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A validated request and its failover chain of (provider, model); steps are laid out one by one,
+    as the chain is walked."""
+
+    chain: list[tuple[str, str]]
+    messages: list[Message]
+    temperature: float
+    max_tokens: int | None
+    stop: tuple[str, ...] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +86,8 @@ class BYOKHandler:
     idle_timeout_s: float | None
     max_response_bytes: int
     _available: tuple[str, ...]
+    _routes: dict[tuple[QueryComplexity, bool, int, int], list[Route]]
+    _routes_of: ModelCatalog | None
 
     def __init__(
         self,
@@ -109,6 +124,7 @@ class BYOKHandler:
         self._clients: dict[str, ProviderAdapter] = dict(clients or {})
         self._owned: list[ProviderAdapter] = []
         self._available = tuple(p for p in PROVIDERS if p in keys or p in self._clients)
+        self._routes, self._routes_of = {}, None
         self.timeout_s = timeout_s
         self.catalog: ModelCatalog = catalog or ModelCatalog.default()
         self.budget = Budget(budget_usd)
@@ -154,14 +170,20 @@ class BYOKHandler:
     ) -> list[Route]:
         """The failover chain: one route per available provider whose models fit, best first;
         providers that keep failing go last."""
-        routes = rank_routes(
-            self.catalog,
-            self.get_available_providers(),
-            complexity,
-            input_tokens=input_tokens,
-            output_tokens=output_tokens,
-            prefer_cost=prefer_cost,
-        )
+        key = (complexity, prefer_cost, input_tokens, output_tokens)
+        if self._routes_of is not self.catalog or len(self._routes) >= ROUTE_CACHE_SIZE:
+            self._routes, self._routes_of = {}, self.catalog
+        routes = self._routes.get(key)
+        if routes is None:  # the catalog and the providers are fixed, so a ranking can be reused
+            routes = rank_routes(
+                self.catalog,
+                self._available,
+                complexity,
+                input_tokens=input_tokens,
+                output_tokens=output_tokens,
+                prefer_cost=prefer_cost,
+            )
+            self._routes[key] = routes
         order = self.health.order([r.provider_id for r in routes])
         return sorted(routes, key=lambda r: order.index(r.provider_id))
 
@@ -214,13 +236,13 @@ class BYOKHandler:
         prefer_cost: bool = True,
     ) -> ChatResult:
         """Send a chat request to the best provider, failing over on retryable errors."""
-        steps = self._plan(messages, model, provider_id, temperature, max_tokens, stop, task_type, prefer_cost)
+        plan = self._plan(messages, model, provider_id, temperature, max_tokens, stop, task_type, prefer_cost)
         attempts: list[Attempt] = []
-        for index, step in enumerate(steps):
-            held = self._reserve(step, attempts, first=index == 0)
+        for index in range(len(plan.chain)):
+            held = self._begin(plan, index, attempts)
             if held is None:
                 continue
-            request, reservation = held
+            step, request, reservation = held
             charged = False
             try:
                 reply = self._client(step.provider_id).complete(request)
@@ -254,13 +276,13 @@ class BYOKHandler:
         """Stream the reply as it arrives. Fails over only before the first text; after it, a failure
         raises StreamInterruptedError. The last chunk has empty text and carries finish_reason, usage, cost.
         A stream that ends early (an error, ``break``, a cancellation) is charged for what it delivered."""
-        steps = self._plan(messages, model, provider_id, temperature, max_tokens, stop, task_type, prefer_cost)
+        plan = self._plan(messages, model, provider_id, temperature, max_tokens, stop, task_type, prefer_cost)
         attempts: list[Attempt] = []
-        for index, step in enumerate(steps):
-            held = self._reserve(step, attempts, first=index == 0)
+        for index in range(len(plan.chain)):
+            held = self._begin(plan, index, attempts)
             if held is None:
                 continue
-            request, reservation = held
+            step, request, reservation = held
             delivered: list[str] = []
             charged = False
             deltas = self._client(step.provider_id).stream(request)
@@ -311,8 +333,8 @@ class BYOKHandler:
         stop: str | Sequence[str] | None,
         task_type: str | None,
         prefer_cost: bool,
-    ) -> list[_Step]:
-        """Validate a request and lay out its failover chain; raises before anything is sent."""
+    ) -> _Plan:
+        """Validate a request and rank its failover chain; raises before anything is sent."""
         checked = validate_messages(messages)
         stops = validate_options(temperature, max_tokens, stop)
         available = self.get_available_providers()
@@ -335,7 +357,7 @@ class BYOKHandler:
             if info is None and self.budget.limit_usd is not None:
                 raise InvalidRequestError(f"model {model!r} is off the catalog, so it has no price: budget_usd cannot bound it")
             first = (owner, model)
-        prompt = next((m["content"] for m in reversed(checked) if m["role"] == "user"), "")
+        prompt = next(m["content"] for m in reversed(checked) if m["role"] == "user")  # validation ensured one
         complexity = analyze_query_complexity(prompt, task_type)
         output = max_tokens or DEFAULT_OUTPUT_TOKENS
         needed = estimate_message_tokens(checked)
@@ -350,7 +372,7 @@ class BYOKHandler:
             first = next(pair for pair in chain if pair[0] == provider_id)
         if first is not None:
             chain = [first] + [pair for pair in chain if pair[0] != first[0]]
-        return [self._step(p, m, checked, temperature, max_tokens, stops) for p, m in chain]
+        return _Plan(chain, checked, temperature, max_tokens, stops)
 
     def _step(
         self,
@@ -377,26 +399,28 @@ class BYOKHandler:
         request = ChatRequest(model, tuple(fitted), temperature, wanted, stop)
         return _Step(provider_id, request, info, bound_message_tokens(fitted), minimum)
 
-    def _reserve(self, step: _Step, attempts: list[Attempt], *, first: bool) -> tuple[ChatRequest, float] | None:
-        """Reserve the budget for one attempt, and cap its output at what the money left pays for. Over
-        budget, the first attempt raises before anything is sent; a failover attempt is recorded and
-        skipped, since a later, cheaper provider may still fit."""
-        request, info = step.request, step.info
-        wanted = request.max_tokens or 0
+    def _begin(self, plan: _Plan, index: int, attempts: list[Attempt]) -> tuple[_Step, ChatRequest, float] | None:
+        """Lay out attempt ``index``, reserve its budget, and cap its output at what the money left pays
+        for. The first attempt raises (before anything is sent) when it cannot be made; a failover attempt
+        is recorded and skipped, since a later, cheaper or larger provider may still do."""
+        provider_id, model = plan.chain[index]
         try:
+            step = self._step(provider_id, model, plan.messages, plan.temperature, plan.max_tokens, plan.stop)
+            request, info = step.request, step.info
             if info is None:
-                return request, self.budget.reserve(0.0)
+                return step, request, self.budget.reserve(0.0)
+            wanted = request.max_tokens or 0
             granted, held = self.budget.reserve_output(
                 info.cost_usd(step.input_bound, 0), info.cost_usd(0, 1), wanted=wanted, minimum=step.minimum_output
             )
-        except BudgetExceededError as exc:
-            if first:
+        except (BudgetExceededError, InvalidRequestError) as exc:
+            if index == 0:
                 raise
-            attempts.append(Attempt(step.provider_id, request.model, None, str(exc)))
+            attempts.append(Attempt(provider_id, model, None, str(exc)))
             return None
         if granted != wanted:
             request = ChatRequest(request.model, request.messages, request.temperature, granted, request.stop)
-        return request, held
+        return step, request, held
 
     def _charge(
         self, step: _Step, request: ChatRequest, reservation: float, reported: Usage | None, text: str

@@ -32,5 +32,7 @@ class HealthTracker:
 
     def order(self, provider_ids: Sequence[str]) -> list[str]:
         """``provider_ids`` with the demoted ones moved to the end, each group in its given order."""
+        if not self._demoted_until:
+            return list(provider_ids)
         healthy = [p for p in provider_ids if not self.is_demoted(p)]
         return healthy + [p for p in provider_ids if self.is_demoted(p)]

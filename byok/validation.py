@@ -32,8 +32,8 @@ def validate_messages(messages: Sequence[Message] | Any) -> list[Message]:
             raise InvalidRequestError(f"messages[{index}].content is empty: a {role} message needs text")
         _check_encodable(index, content)
         checked.append({"role": role, "content": content})
-    if all(m["role"] == "system" for m in checked):
-        raise InvalidRequestError("messages has only system messages: add a user message")
+    if not any(m["role"] == "user" for m in checked):
+        raise InvalidRequestError("messages has no user message: add one")
     return checked
 
 

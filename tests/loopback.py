@@ -49,6 +49,8 @@ class Reply:
     trickle_every_s: float = 0.2
     trickle_for_s: float = 5.0  # then hang up (a bounded fault: the server never loops forever)
     gzip_inflated_bytes: int | None = None  # answer a valid JSON reply padded to this size and gzipped
+    events_raw: tuple[Any, ...] | None = None  # stream exactly these JSON values as SSE data events, then [DONE]
+    headers: tuple[tuple[str, str], ...] = ()  # extra response headers of a ``body`` reply
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,9 @@ class _WireHandler(BaseHTTPRequestHandler):
         if reply.malformed:
             return self._send(200, "application/json", b"{this is not json")
         if reply.body is not None:
-            return self._send(200, reply.content_type, reply.body)
+            return self._send(200, reply.content_type, reply.body, reply.headers)
+        if reply.events_raw is not None:
+            return self._raw_events(reply.events_raw)
         if reply.trickle is not None:
             return self._trickle(wire, body, reply)
         if reply.gzip_inflated_bytes is not None:
@@ -176,9 +180,11 @@ class _WireHandler(BaseHTTPRequestHandler):
 
     # ----- plain JSON replies -------------------------------------------------------------------------
 
-    def _send(self, status: int, content_type: str, payload: bytes) -> None:
+    def _send(self, status: int, content_type: str, payload: bytes, headers: tuple[tuple[str, str], ...] = ()) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
+        for name, value in headers:
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
@@ -256,6 +262,15 @@ class _WireHandler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up: that is what the fault tests for
         self.close_connection = True
+
+    def _raw_events(self, values: tuple[Any, ...]) -> None:
+        def event(value: Any) -> str:  # Anthropic's events are named by their type, as the SDK expects
+            name = value.get("type") if isinstance(value, dict) else None
+            return _sse(value if isinstance(value, str) else json.dumps(value), name)
+
+        events = [event(v) for v in values] + [_sse("[DONE]")]
+        payload = "".join(events).encode()
+        self._send(200, "text/event-stream", payload)
 
     def _gzip_bomb(self, wire: Wire, model: str, inflated: int) -> None:
         self.send_response(200)

@@ -17,6 +17,9 @@ _LIMITS = httpx2.Limits(max_connections=1000, max_keepalive_connections=100)
 _WBITS = {"gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
 
+ACCEPT_ENCODING = {"Accept-Encoding": "gzip, deflate"}  # the client's default headers: only what can be bounded
+
+
 class ReplyRejectedError(httpx2.DecodingError):
     """A reply that is too large or in an encoding this transport cannot bound."""
 
@@ -63,19 +66,20 @@ class BoundedTransport(httpx2.AsyncBaseTransport):
         self._max_bytes = max_bytes
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        request.headers["Accept-Encoding"] = "gzip, deflate"
         response = await self._inner.handle_async_request(request)
-        encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+        headers = response.headers
+        encoding = headers.get("Content-Encoding", "identity").strip().lower()
         if encoding not in ("identity", "gzip", "deflate"):
             await response.aclose()
             raise ReplyRejectedError(f"reply in an encoding that was not asked for: {encoding!r}", request=request)
-        headers = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in ("content-encoding", "content-length")]
-        if encoding == "identity":
-            headers = response.headers.multi_items()
+        if encoding != "identity":  # inflated here, within the cap: httpx must not inflate it again
+            del headers["Content-Encoding"]
+            headers.pop("Content-Length", None)
         stream = response.stream
-        assert isinstance(stream, httpx2.AsyncByteStream)
-        bounded = _BoundedStream(stream, None if encoding == "identity" else encoding, self._max_bytes)
-        return httpx2.Response(response.status_code, headers=headers, stream=bounded, extensions=response.extensions)
+        if not isinstance(stream, httpx2.AsyncByteStream):
+            raise TypeError("an async transport returned a sync stream")
+        response.stream = _BoundedStream(stream, None if encoding == "identity" else encoding, self._max_bytes)
+        return response
 
     async def aclose(self) -> None:
         await self._inner.aclose()

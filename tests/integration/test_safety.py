@@ -13,6 +13,7 @@ from typing import cast
 import pytest
 
 from byok import BYOKHandler, InvalidRequestError, Message, NoProvidersConfiguredError, ProviderError
+from byok.providers import PROVIDERS
 from tests.integration.conftest import KEYS, HandlerFactory
 from tests.loopback import LoopbackServer, Reply
 
@@ -23,7 +24,8 @@ BAD_MESSAGES: list[tuple[object, str]] = [
     ([{"role": "user", "content": 42}], "content must be a str"),
     ([{"role": "user"}], "content must be a str"),
     (["hello"], "messages[0] must be a dict"),
-    ([{"role": "system", "content": "rules"}], "only system messages"),
+    ([{"role": "system", "content": "rules"}], "no user message"),
+    ([{"role": "assistant", "content": "hello"}], "no user message"),
 ]
 
 
@@ -130,3 +132,32 @@ async def test_conversation_can_switch_models_mid_way(server: LoopbackServer, ma
         history.extend([{"role": "assistant", "content": result.text}, {"role": "user", "content": f"after {model}"}])
     assert served == ["openai/gpt-4o-mini", "anthropic/claude-3-5-haiku-latest", "openai/gpt-4.1"]
     assert len(server.requests("anthropic")[0].body["messages"]) == 3
+
+
+async def test_closing_releases_owned_clients_and_a_closed_handler_can_still_send(
+    server: LoopbackServer, make_handler: HandlerFactory
+) -> None:
+    handler = make_handler("openai")
+    async with handler:
+        for _ in range(2):
+            await handler.generate_response([{"role": "user", "content": "before"}])
+        assert len(handler._owned) == 1  # one client per provider, reused
+    assert handler._owned == [] and handler._clients == {}
+    again = await handler.generate_response([{"role": "user", "content": "after"}])  # a new client is built
+    assert again.text == "echo: after"
+
+
+@pytest.mark.parametrize("provider_id", ["openai", "anthropic"])
+async def test_the_handlers_size_cap_and_provider_names_reach_its_adapters(provider_id: str, server: LoopbackServer) -> None:
+    handler = BYOKHandler(
+        api_keys={provider_id: KEYS[provider_id], "deepseek": KEYS["deepseek"]},
+        base_urls={provider_id: server.base_url(provider_id, PROVIDERS[provider_id].wire), "deepseek": server.base_url("deepseek")},
+        max_response_bytes=2_000,
+    )
+    async with handler:
+        server.script(provider_id, Reply(text="x" * 5_000), Reply(status=400, error_message="bad"))
+        result = await handler.generate_response([{"role": "user", "content": "hi"}], provider_id=provider_id)
+        assert result.provider_id == "deepseek"  # the 5 KB reply was refused
+        with pytest.raises(ProviderError) as caught:
+            await handler.generate_response([{"role": "user", "content": "hi"}], provider_id=provider_id)
+    assert (caught.value.provider_id, caught.value.status) == (provider_id, 400)

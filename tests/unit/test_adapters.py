@@ -4,6 +4,7 @@ what they make of every malformed reply, and the bounds on a reply's size."""
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -19,7 +20,18 @@ from tests.loopback import LoopbackServer, Reply
 KEY = "sk-unit-0123456789abcdefghij"
 _SERIAL = itertools.count()
 Adapter = OpenAIWireAdapter | AnthropicWireAdapter
-REQUEST = ChatRequest("m-1", ({"role": "system", "content": "be brief"}, {"role": "user", "content": "hello"}), 0.3, 77, ("END",))
+REQUEST = ChatRequest(
+    "m-1",
+    (
+        {"role": "system", "content": "be brief"},
+        {"role": "user", "content": "hi"},
+        {"role": "assistant", "content": "hello"},
+        {"role": "user", "content": "hello"},
+    ),
+    0.3,
+    77,
+    ("END",),
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,11 +47,17 @@ async def adapter(request: pytest.FixtureRequest, server: LoopbackServer) -> Asy
     await made.aclose()
 
 
-def _adapter(wire: str, server: LoopbackServer, *, prefix: str, max_bytes: int = 32 * 1024 * 1024) -> Adapter:
+def _adapter(wire: str, server: LoopbackServer, *, prefix: str, max_bytes: int | None = None, timeout_s: float = 5) -> Adapter:
+    """An adapter of ``wire`` for the fake provider ``prefix``; ``max_bytes`` None keeps the adapter's default."""
     if wire == "openai":
-        return OpenAIWireAdapter(prefix, api_key=KEY, base_url=server.base_url(prefix), timeout_s=5, max_response_bytes=max_bytes)
+        base = server.base_url(prefix)
+        if max_bytes is None:
+            return OpenAIWireAdapter(prefix, api_key=KEY, base_url=base, timeout_s=timeout_s)
+        return OpenAIWireAdapter(prefix, api_key=KEY, base_url=base, timeout_s=timeout_s, max_response_bytes=max_bytes)
     base = server.base_url(prefix, "anthropic")
-    return AnthropicWireAdapter(prefix, api_key=KEY, base_url=base, timeout_s=5, max_response_bytes=max_bytes)
+    if max_bytes is None:
+        return AnthropicWireAdapter(prefix, api_key=KEY, base_url=base, timeout_s=timeout_s)
+    return AnthropicWireAdapter(prefix, api_key=KEY, base_url=base, timeout_s=timeout_s, max_response_bytes=max_bytes)
 
 
 async def _stream(adapter: Adapter, request: ChatRequest = REQUEST) -> list[Delta]:
@@ -58,7 +76,7 @@ async def test_complete_sends_every_option_and_returns_text_finish_and_usage(ada
         assert "stream" not in body
     else:
         assert (body["system"], body["stop_sequences"]) == ("be brief", ["END"])
-        assert body["messages"] == [{"role": "user", "content": "hello"}]
+        assert body["messages"] == list(REQUEST.messages[1:])
 
 
 async def test_stream_sends_every_option_and_ends_with_usage(adapter: Adapter, server: LoopbackServer) -> None:
@@ -116,21 +134,21 @@ async def test_a_malformed_200_is_a_retryable_provider_error(case: str, adapter:
 @pytest.mark.parametrize(
     ("choices", "says"),
     [
-        ([None], "no message"),
-        ([{}], "no message"),
+        ([None], "the first choice has no message"),
+        ([{}], "the first choice has no message"),
         ([], "no list of choices"),
         (None, "no list of choices"),
         ("choices", "no list of choices"),
-        ([{"message": {"content": 42}, "finish_reason": "stop"}], "not text"),
+        ([{"message": {"content": 42}, "finish_reason": "stop"}], "the message content is not text"),
     ],
 )
 async def test_openai_choices_that_are_unusable_are_malformed(choices: Any, says: str, server: LoopbackServer) -> None:
     adapter = _adapter("openai", server, prefix="choices")
     server.script("choices", Reply(choices_raw=choices))
-    with pytest.raises(ProviderError, match=f"malformed response: .*{says}") as caught:
+    with pytest.raises(ProviderError) as caught:
         await adapter.complete(REQUEST)
     await adapter.aclose()
-    assert caught.value.retryable
+    assert (caught.value.provider_id, caught.value.reason, caught.value.retryable) == ("choices", f"malformed response: {says}", True)
 
 
 async def test_openai_choice_without_finish_reason_or_content_is_read_as_stop_and_empty(server: LoopbackServer) -> None:
@@ -230,3 +248,40 @@ async def test_a_client_error_is_not_retryable(adapter: Adapter, server: Loopbac
 async def test_reprs_name_the_provider_only(adapter: Adapter) -> None:
     assert repr(adapter) == f"{type(adapter).__name__}(provider_id={adapter.provider_id!r})"
     assert KEY not in repr(adapter)
+
+
+async def test_an_adapter_times_out_on_its_own_and_never_retries(adapter: Adapter, server: LoopbackServer) -> None:
+    wire = "openai" if isinstance(adapter, OpenAIWireAdapter) else "anthropic"
+    slow = _adapter(wire, server, prefix=f"slow-{wire}", timeout_s=0.3)
+    server.script(f"slow-{wire}", Reply(delay_s=1.5))
+    with pytest.raises(ProviderError, match="timed out") as caught:
+        await slow.complete(REQUEST)
+    await slow.aclose()
+    assert caught.value.retryable
+    server.script(adapter.provider_id, Reply(status=503), Reply(text="a retry would get this"))
+    with pytest.raises(ProviderError, match="HTTP 503"):
+        await adapter.complete(REQUEST)
+    assert len(server.requests(adapter.provider_id)) == 1  # the SDK's own retries are off
+
+
+@pytest.mark.parametrize(("reason", "expected"), [("max_tokens", "length"), ("tool_use", "tool_calls"), ("pause_turn", "pause_turn"), (None, "stop")])
+async def test_anthropic_stop_reasons_map_to_finish_reasons(reason: str | None, expected: str, server: LoopbackServer) -> None:
+    adapter = _adapter("anthropic", server, prefix=f"reason-{reason}")
+    body = {"type": "message", "content": [{"type": "text", "text": "x"}, {"type": "tool_use", "id": "t", "name": "f", "input": {}}],
+            "stop_reason": reason, "usage": {"input_tokens": 3, "output_tokens": 1}}
+    server.script(f"reason-{reason}", Reply(body=json.dumps(body).encode()))
+    completion = await adapter.complete(REQUEST)
+    await adapter.aclose()
+    assert completion == Completion("x", expected, Usage(3, 1))
+
+
+async def test_openai_passes_its_finish_reason_through(server: LoopbackServer) -> None:
+    adapter = _adapter("openai", server, prefix="finish")
+    server.script("finish", Reply(choices_raw=[{"index": 0, "message": {"role": "assistant", "content": "cut"}, "finish_reason": "length"}]))
+    assert (await adapter.complete(REQUEST)).finish_reason == "length"
+    await adapter.aclose()
+
+
+async def test_a_stream_without_any_text_still_ends_with_its_finish_and_usage(adapter: Adapter, server: LoopbackServer) -> None:
+    server.script(adapter.provider_id, Reply(text="", usage=(9, 0)))
+    assert await _stream(adapter) == [Delta("", "stop", Usage(9, 0))]

@@ -6,11 +6,12 @@ import math
 
 import pytest
 
-from byok import BudgetExceededError, InvalidRequestError, ModelInfo, QueryComplexity, Usage
+from byok import BudgetExceededError, InvalidRequestError, Message, ModelInfo, QueryComplexity, Usage
 from byok.budget import Budget, chargeable_usage
 from byok.catalog import ModelCatalog
 from byok.health import HealthTracker
 from byok.routing import (
+    fit_messages,
     BOUND_OVERHEAD_PER_MESSAGE,
     BOUND_OVERHEAD_PER_REQUEST,
     analyze_query_complexity,
@@ -19,7 +20,7 @@ from byok.routing import (
     estimate_tokens,
     rank_routes,
 )
-from byok.validation import checked_usage, positive_int, positive_number
+from byok.validation import checked_usage, positive_int, positive_number, validate_messages, validate_options
 
 CATALOG = ModelCatalog.default()
 
@@ -216,3 +217,137 @@ def test_demotion_lasts_exactly_the_cooldown() -> None:
     now[0] = 15.0
     assert not health.is_demoted("openai")
     assert (health.threshold, health.cooldown_s) == (1, 5)
+
+
+def test_health_defaults_and_an_immediate_success_lifts_a_demotion() -> None:
+    health = HealthTracker(clock=lambda: 0.0)
+    assert (health.threshold, health.cooldown_s) == (3, 30.0)
+    for _ in range(3):
+        health.record_failure("openai")
+    assert health.is_demoted("openai")
+    health.record_success("openai")  # within the cooldown
+    assert not health.is_demoted("openai")
+    assert health.order(["openai", "deepseek"]) == ["openai", "deepseek"]
+
+
+def test_a_budget_spent_to_the_last_cent_grants_no_output_and_refuses_what_needs_some() -> None:
+    budget = Budget(1.0)
+    exact = 1.0 - 1.0 * 1e-9  # the limit less the slack kept for rounding: nothing is left after it
+    assert budget.reserve_output(exact, 0.001, wanted=10, minimum=0) == (0, exact)
+    assert Budget(1.0).reserve_output(exact, 0.0, wanted=10, minimum=0) == (10, exact)  # free output: fine
+    with pytest.raises(BudgetExceededError):
+        Budget(1.0).reserve_output(exact, 0.001, wanted=10, minimum=1)
+    assert Budget(1.0).reserve(exact) == exact
+
+
+def test_the_refusal_names_the_cost_of_the_minimum() -> None:
+    with pytest.raises(BudgetExceededError) as caught:
+        Budget(1.0).reserve_output(2.0, 0.5, wanted=0, minimum=0)
+    assert caught.value.estimate_usd == 2.0
+    with pytest.raises(BudgetExceededError) as larger:
+        Budget(1.0).reserve_output(0.5, 0.25, wanted=10, minimum=3)
+    assert larger.value.estimate_usd == 1.25
+
+
+@pytest.mark.parametrize(
+    ("messages", "says"),
+    [
+        ("hello", "messages must be a list of {'role', 'content'} dicts, got str"),
+        (None, "messages must be a list of {'role', 'content'} dicts, got NoneType"),
+        ([], "messages is empty: send at least one user message"),
+        ([3], "messages[0] must be a dict, got int"),
+        ([{"role": "user", "content": b"x"}], "messages[0].content must be a str, got bytes"),
+        ([{"role": "system", "content": "s"}], "messages has no user message: add one"),
+        ([{"role": "system", "content": "s"}, {"role": "assistant", "content": "a"}], "messages has no user message: add one"),
+    ],
+)
+def test_message_errors_say_exactly_what_is_wrong(messages: object, says: str) -> None:
+    with pytest.raises(InvalidRequestError) as caught:
+        validate_messages(messages)
+    assert str(caught.value) == says
+
+
+@pytest.mark.parametrize(
+    ("options", "ok"),
+    [
+        ((0, None, None), True),
+        ((2, None, None), True),
+        ((True, None, None), False),
+        ((0.5, 1, None), True),
+        ((0.5, True, None), False),
+        ((0.5, None, ["a", "b", "c", "d"]), True),
+        ((0.5, None, [""]), False),
+        ((0.5, None, ["é", "終"]), True),
+    ],
+)
+def test_option_boundaries(options: tuple[float, int | None, list[str] | None], ok: bool) -> None:
+    temperature, max_tokens, stop = options
+    if ok:
+        validate_options(temperature, max_tokens, stop)
+    else:
+        with pytest.raises(InvalidRequestError, match="must be"):
+            validate_options(temperature, max_tokens, stop)
+
+
+def test_truncation_keeps_the_newest_characters_down_to_one_token() -> None:
+    from byok.routing import truncate_text
+
+    assert truncate_text("abcdefgh", 1) == "efgh"
+    assert truncate_text("abcdefgh", 2) == "abcdefgh"
+    assert truncate_text("abcdefgh", 0) == truncate_text("abcdefgh", -3) == ""
+
+
+def test_length_and_wording_add_up() -> None:
+    long = "a" * 8004  # over 2,000 tokens: +2
+    assert analyze_query_complexity(long + " compare") is QueryComplexity.COMPLEX  # 2 + 1
+    medium = "a" * 1604  # over 400 tokens: +1
+    assert analyze_query_complexity(medium + " compare, contrast, design") is QueryComplexity.COMPLEX  # 1 + at most 2
+
+
+def test_rank_routes_defaults_to_no_input_and_the_default_output() -> None:
+    [route] = rank_routes(CATALOG, ["openai"], QueryComplexity.SIMPLE)
+    assert route.estimated_cost_usd == CATALOG.require("gpt-4.1-nano").cost_usd(0, 1024)
+
+
+def test_ties_between_models_of_one_provider() -> None:
+    catalog = ModelCatalog(
+        [
+            ModelInfo("same-cost-low", "openai", 1.0, 1.0, 10_000, 1),
+            ModelInfo("same-cost-high", "openai", 1.0, 1.0, 10_000, 2),
+            ModelInfo("cheap-t1", "deepseek", 1.0, 1.0, 10_000, 1),
+            ModelInfo("dear-t1", "deepseek", 3.0, 3.0, 10_000, 1),
+        ]
+    )
+    assert rank_routes(catalog, ["openai"], QueryComplexity.SIMPLE)[0].model == "same-cost-high"  # equal cost: the stronger
+    assert rank_routes(catalog, ["deepseek"], QueryComplexity.COMPLEX)[0].model == "cheap-t1"  # none adequate: strongest, then cheaper
+
+
+def _m(role: str, content: str) -> Message:
+    return {"role": role, "content": content}  # type: ignore[typeddict-item]  # role is one of the three in every call here
+
+
+def test_fit_messages_boundaries() -> None:
+    system, latest = _m("system", "s" * 40), _m("user", "n" * 400)  # 14 and 104 estimated tokens
+    with pytest.raises(InvalidRequestError) as caught:
+        fit_messages([system, latest], 18)  # no room left for even part of the last message
+    assert str(caught.value) == "the system messages alone (~14 tokens) do not fit a context of 18 tokens"
+    assert fit_messages([system, latest], 19) == [system, _m("user", "nnnn")]
+    with pytest.raises(InvalidRequestError, match="system messages alone"):
+        fit_messages([_m("user", "u" * 40), _m("system", "s" * 400)], 50)  # a system message is never shortened
+
+
+def test_fit_messages_keeps_a_conversation_that_fits_as_it_is() -> None:
+    opening = [_m("assistant", "hello, how can I help?"), _m("user", "tell me")]
+    assert fit_messages(opening, 10_000) == opening
+
+
+def test_a_shortened_conversation_keeps_a_lone_assistant_message() -> None:
+    messages = [_m("system", "s"), _m("user", "u" * 4000), _m("assistant", "short answer")]
+    assert fit_messages(messages, 100) == [messages[0], messages[2]]
+
+
+def test_the_no_fit_error_counts_every_system_message() -> None:
+    messages = [_m("system", "a" * 40), _m("system", "b" * 40), _m("user", "question")]
+    with pytest.raises(InvalidRequestError) as caught:
+        fit_messages(messages, 30)
+    assert str(caught.value) == "the system messages alone (~28 tokens) do not fit a context of 30 tokens"
