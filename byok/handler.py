@@ -79,7 +79,7 @@ class BYOKHandler:
 
     # Writing any other attribute fails at run time (a test cannot bolt state onto the real handler).
     __slots__ = (
-        "_keys", "_base_urls", "_clients", "_owned", "_available",
+        "_keys", "_base_urls", "_clients", "_owned", "_available", "_routes", "_routes_of",
         "timeout_s", "idle_timeout_s", "max_response_bytes", "catalog", "budget", "health",
     )
 

@@ -15,7 +15,9 @@ KEYS = {provider_id: f"sk-{provider_id}-test-0123456789abcdef" for provider_id i
 
 
 class HandlerFactory(Protocol):
-    def __call__(self, *provider_ids: str, timeout_s: float = ..., budget_usd: float | None = ...) -> BYOKHandler: ...
+    def __call__(
+        self, *provider_ids: str, timeout_s: float = ..., budget_usd: float | None = ..., idle_timeout_s: float | None = ...
+    ) -> BYOKHandler: ...
 
 
 @pytest.fixture

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
 
 import pytest
 
 from byok import AllProvidersFailedError, BudgetExceededError, Message, StreamChunk
 from byok.routing import bound_message_tokens, estimate_message_tokens, estimate_tokens
+from contracts.byok_protocol import BYOKProtocol
 from tests.integration.conftest import HandlerFactory
 from tests.loopback import LoopbackServer, Reply, Trickle
 
@@ -18,12 +18,12 @@ ASK: list[Message] = [{"role": "user", "content": "ping"}]
 MARGIN_S = 3.0  # generous: the point is "about timeout_s", not "forever"
 
 
-async def _ask(handler: Any, stream: bool, **options: Any) -> tuple[str, str]:
+async def _ask(handler: BYOKProtocol, stream: bool, *, provider_id: str | None = None, model: str | None = None) -> tuple[str, str]:
     """(provider, text) of one request, whole or streamed."""
     if not stream:
-        result = await handler.generate_response(ASK, **options)
+        result = await handler.generate_response(ASK, provider_id=provider_id, model=model)
         return result.provider_id, result.text
-    chunks: list[StreamChunk] = [c async for c in handler.stream_completion(ASK, **options)]
+    chunks: list[StreamChunk] = [c async for c in handler.stream_completion(ASK, provider_id=provider_id, model=model)]
     return chunks[-1].provider_id, "".join(c.text for c in chunks)
 
 
@@ -76,7 +76,7 @@ async def test_a_malformed_reply_fails_over(fault: Reply, server: LoopbackServer
 @pytest.mark.parametrize("provider_id", ["openai", "anthropic"])
 @pytest.mark.parametrize("usage", [None, {}, {"prompt_tokens": "many"}, "lots"], ids=["null", "empty", "string", "not an object"])
 async def test_unusable_usage_is_charged_as_an_estimate(
-    usage: Any, provider_id: str, stream: bool, server: LoopbackServer, make_handler: HandlerFactory
+    usage: object, provider_id: str, stream: bool, server: LoopbackServer, make_handler: HandlerFactory
 ) -> None:
     server.script(provider_id, Reply(text="four words of reply", usage_raw=usage))
     handler = make_handler(provider_id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -42,15 +41,15 @@ async def _stream(adapter: Adapter) -> list[Delta]:
         await adapter.aclose()
 
 
-def _chunk(*choices: Any, **extra: Any) -> dict[str, Any]:
+def _chunk(*choices: object, **extra: object) -> dict[str, object]:
     return {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "m-2", "choices": list(choices), **extra}
 
 
-def _text(text: Any, finish: str | None = None) -> dict[str, Any]:
+def _text(text: object, finish: str | None = None) -> dict[str, object]:
     return {"index": 0, "delta": {"content": text}, "finish_reason": finish}
 
 
-OPENAI_BROKEN: list[tuple[tuple[Any, ...], str]] = [
+OPENAI_BROKEN: list[tuple[tuple[object, ...], str]] = [
     ((_chunk(), {"id": "c", "choices": None}), "malformed response: a stream chunk without a list of choices"),
     (("42",), "malformed response: a stream chunk without a list of choices"),
     ((_chunk(_text(42)),), "malformed response: a stream chunk whose content is not text"),
@@ -62,7 +61,7 @@ OPENAI_BROKEN: list[tuple[tuple[Any, ...], str]] = [
 
 
 @pytest.mark.parametrize(("events", "reason"), OPENAI_BROKEN, ids=[f"{i}-{r[:30]}" for i, (_, r) in enumerate(OPENAI_BROKEN)])
-async def test_openai_broken_streams_give_exact_retryable_errors(events: tuple[Any, ...], reason: str, server: LoopbackServer) -> None:
+async def test_openai_broken_streams_give_exact_retryable_errors(events: tuple[object, ...], reason: str, server: LoopbackServer) -> None:
     adapter = _make("openai", server)
     server.script(adapter.provider_id, Reply(events_raw=events))
     with pytest.raises(ProviderError) as caught:
@@ -129,7 +128,7 @@ async def test_an_unset_max_tokens_is_left_out_for_openai_and_defaulted_for_anth
         assert body["max_tokens"] == 4096 and "system" not in body and "stop_sequences" not in body
 
 
-ANTHROPIC_BROKEN: list[tuple[tuple[Any, ...], str]] = [
+ANTHROPIC_BROKEN: list[tuple[tuple[object, ...], str]] = [
     (({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": 7}},), "malformed response: a text delta that is not text"),
     (({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "cut"}},), "stream ended before the provider finished"),
     (({"type": "message_delta", "delta": {"stop_reason": None}, "usage": {"output_tokens": 1}},), "stream ended before the provider finished"),
@@ -137,7 +136,7 @@ ANTHROPIC_BROKEN: list[tuple[tuple[Any, ...], str]] = [
 
 
 @pytest.mark.parametrize(("events", "reason"), ANTHROPIC_BROKEN, ids=[r[:30] for _, r in ANTHROPIC_BROKEN])
-async def test_anthropic_broken_streams_give_exact_retryable_errors(events: tuple[Any, ...], reason: str, server: LoopbackServer) -> None:
+async def test_anthropic_broken_streams_give_exact_retryable_errors(events: tuple[object, ...], reason: str, server: LoopbackServer) -> None:
     adapter = _make("anthropic", server)
     server.script(adapter.provider_id, Reply(events_raw=events))
     with pytest.raises(ProviderError) as caught:
@@ -180,7 +179,7 @@ async def test_the_complete_path_hides_a_key_of_any_shape(wire: str, server: Loo
         ([{"message": {"content": "x"}, "finish_reason": "content_filter"}], "x", "content_filter"),
     ],
 )
-async def test_openai_reads_what_it_can_of_a_loose_choice(choices: Any, text: str, finish: str, server: LoopbackServer) -> None:
+async def test_openai_reads_what_it_can_of_a_loose_choice(choices: object, text: str, finish: str, server: LoopbackServer) -> None:
     adapter = _make("openai", server)
     server.script(adapter.provider_id, Reply(choices_raw=choices, usage=(2, 1)))
     completion = await adapter.complete(REQUEST)
@@ -188,7 +187,7 @@ async def test_openai_reads_what_it_can_of_a_loose_choice(choices: Any, text: st
     assert (completion.text, completion.finish_reason, completion.usage) == (text, finish, Usage(2, 1))
 
 
-def _event(kind: str, **fields: Any) -> dict[str, Any]:
+def _event(kind: str, **fields: object) -> dict[str, object]:
     return {"type": kind, **fields}
 
 
@@ -207,7 +206,7 @@ TEXT = _event("content_block_delta", index=0, delta={"type": "text_delta", "text
     ],
     ids=["start without message", "start without usage", "delta without delta", "delta without type", "end without usage"],
 )
-async def test_anthropic_streams_tolerate_missing_parts(events: tuple[Any, ...], expected: list[Delta], server: LoopbackServer) -> None:
+async def test_anthropic_streams_tolerate_missing_parts(events: tuple[object, ...], expected: list[Delta], server: LoopbackServer) -> None:
     adapter = _make("anthropic", server)
     server.script(adapter.provider_id, Reply(events_raw=events))
     assert await _stream(adapter) == expected
@@ -218,7 +217,7 @@ async def test_anthropic_streams_tolerate_missing_parts(events: tuple[Any, ...],
     [(TEXT, _event("message_delta", usage={"output_tokens": 2})), (TEXT, _event("message_delta", delta={}, usage={"output_tokens": 2}))],
     ids=["no delta", "no stop reason"],
 )
-async def test_an_anthropic_stream_without_a_stop_reason_did_not_finish(events: tuple[Any, ...], server: LoopbackServer) -> None:
+async def test_an_anthropic_stream_without_a_stop_reason_did_not_finish(events: tuple[object, ...], server: LoopbackServer) -> None:
     adapter = _make("anthropic", server)
     server.script(adapter.provider_id, Reply(events_raw=events))
     with pytest.raises(ProviderError) as caught:
@@ -244,7 +243,7 @@ async def test_anthropic_streams_send_the_system_prompt_joined(server: LoopbackS
     ],
     ids=["a block that is not an object", "no stop reason and no usage", "a stop reason that is not text"],
 )
-async def test_anthropic_reads_what_it_can_of_a_loose_message(body: dict[str, Any], expected: tuple[Any, ...], server: LoopbackServer) -> None:
+async def test_anthropic_reads_what_it_can_of_a_loose_message(body: dict[str, object], expected: tuple[object, ...], server: LoopbackServer) -> None:
     adapter = _make("anthropic", server)
     server.script(adapter.provider_id, Reply(body=json.dumps(body).encode()))
     completion = await adapter.complete(REQUEST)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
 
 import pytest
 
@@ -142,7 +141,7 @@ async def test_a_malformed_200_is_a_retryable_provider_error(case: str, adapter:
         ([{"message": {"content": 42}, "finish_reason": "stop"}], "the message content is not text"),
     ],
 )
-async def test_openai_choices_that_are_unusable_are_malformed(choices: Any, says: str, server: LoopbackServer) -> None:
+async def test_openai_choices_that_are_unusable_are_malformed(choices: object, says: str, server: LoopbackServer) -> None:
     adapter = _adapter("openai", server, prefix="choices")
     server.script("choices", Reply(choices_raw=choices))
     with pytest.raises(ProviderError) as caught:
@@ -168,7 +167,7 @@ async def test_openai_choice_without_finish_reason_or_content_is_read_as_stop_an
     ids=lambda u: repr(u)[:40],
 )
 @pytest.mark.parametrize("stream", [False, True])
-async def test_unusable_usage_is_reported_as_none(usage: Any, stream: bool, adapter: Adapter, server: LoopbackServer) -> None:
+async def test_unusable_usage_is_reported_as_none(usage: object, stream: bool, adapter: Adapter, server: LoopbackServer) -> None:
     server.script(adapter.provider_id, Reply(text="fine", usage_raw=usage))
     if stream:
         reported = (await _stream(adapter))[-1].usage

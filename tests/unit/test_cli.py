@@ -5,8 +5,8 @@ from __future__ import annotations
 import errno
 import io
 import sys
+from typing import TextIO
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -116,7 +116,7 @@ def test_unknown_provider_and_empty_prompt_are_bad_input(handler: BYOKProtocol) 
     assert (code, err) == (2, "byok: error: the prompt is empty\n")
 
 
-def run_with(handler: BYOKProtocol, *argv: str, stdin: bytes | None = None, out: Any = None) -> tuple[int, str, str]:
+def run_with(handler: BYOKProtocol, *argv: str, stdin: bytes | None = None, out: TextIO | None = None) -> tuple[int, str, str]:
     stdout, err = out if out is not None else io.StringIO(), io.StringIO()
     source = io.BytesIO(stdin) if stdin is not None else None
     code = main(list(argv), make_handler=lambda budget: handler, stdout=stdout, stderr=err, stdin=source)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
 
 import pytest
 
@@ -13,9 +12,9 @@ from byok import BYOKHandler, InvalidRequestError, Message
 from byok.budget import Budget
 from contracts.byok_protocol import BYOKProtocol
 from contracts.doubles import mock_of
-from tests.unit.conftest import Adapters, replies
+from tests.unit.conftest import Adapters, HandlerMaker, replies
 
-BAD_SETTINGS: list[tuple[dict[str, Any], str]] = [
+BAD_SETTINGS: list[tuple[dict[str, object], str]] = [
     ({"budget_usd": math.nan}, "budget_usd must be a finite number, got nan"),
     ({"budget_usd": math.inf}, "budget_usd must be a finite number, got inf"),
     ({"budget_usd": -1}, "budget_usd must be >= 0, got -1"),
@@ -43,10 +42,10 @@ BAD_SETTINGS: list[tuple[dict[str, Any], str]] = [
 
 
 @pytest.mark.parametrize(("settings", "says"), BAD_SETTINGS, ids=[s[1][:40] for s in BAD_SETTINGS])
-def test_bad_settings_raise_at_construction(settings: dict[str, Any], says: str) -> None:
+def test_bad_settings_raise_at_construction(settings: dict[str, object], says: str) -> None:
     options = {"api_keys": {}, **settings}
     with pytest.raises(InvalidRequestError, match=re.escape(says)):
-        BYOKHandler(**options)
+        BYOKHandler(**options)  # type: ignore[arg-type]  # deliberately ill-typed settings: refused at run time
 
 
 def test_a_bad_base_url_from_the_environment_raises_at_construction(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -106,7 +105,7 @@ async def test_an_empty_system_message_is_allowed(handler: BYOKProtocol, adapter
     assert result.text == "ok"
 
 
-async def test_off_catalog_model_with_a_budget_is_refused(make_handler: Any) -> None:
+async def test_off_catalog_model_with_a_budget_is_refused(make_handler: HandlerMaker) -> None:
     handler = make_handler("openai", budget_usd=1.0)
     with pytest.raises(InvalidRequestError, match="off the catalog, so it has no price"):
         await handler.generate_response([{"role": "user", "content": "hi"}], model="my-finetune", provider_id="openai")
