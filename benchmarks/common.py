@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -11,17 +12,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+# Commands run as a user's Python runs them: caching bytecode (a shell may turn that off for its own runs).
+_ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
 def wall(command: Sequence[str], cwd: Path = ROOT) -> float:
     """Seconds one whole process takes, interpreter start included."""
     start = time.perf_counter()
-    subprocess.run(list(command), cwd=cwd, check=True, capture_output=True)
+    subprocess.run(list(command), cwd=cwd, check=True, capture_output=True, env=_ENV)
     return time.perf_counter() - start
 
 
 def interleaved(contenders: dict[str, Callable[[], float]], rounds: int) -> dict[str, float]:
-    """The median of each contender's measurements, taken in alternating rounds."""
+    """The median of each contender's measurements, taken in alternating rounds after one uncounted round
+    that warms the bytecode and file caches for every contender alike."""
+    for measure in contenders.values():
+        measure()
     samples: dict[str, list[float]] = {name: [] for name in contenders}
     for _ in range(rounds):
         for name, measure in contenders.items():

@@ -230,7 +230,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         keys = [repr((job.source, job.name, job.include_private, job.follow, str(job.output), job.regenerate)) for job in jobs]
         # everything renders before anything is written; --check skips what is known fresh
-        texts = [None if args.check and known.known_fresh(root, key) else render(job, root) for job, key in zip(jobs, keys, strict=True)]
+        # only the configured targets keep records: a one-off TARGET run leaves no trace in the project
+        configured = frozenset(keys) if args.target is None else frozenset[str]()
+        texts = [None if args.check and key in configured and known.known_fresh(root, key) else render(job, root) for job, key in zip(jobs, keys, strict=True)]
         fresh = True
         for job, key, rendered in zip(jobs, keys, texts, strict=True):
             if rendered is None:
@@ -249,7 +251,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 write_atomically(job.output, text)
                 print(f"wrote {os.path.relpath(job.output, root)}; {strength}")
             folders = [f for f in sources.folders if Path(f).resolve() != root.resolve()]  # the record itself lives in root
-            known.remember(root, key, job.output, sources.files, folders)
+            if key in configured:
+                known.remember(root, key, job.output, sources.files, folders, configured)
     except (GenerationError, SourceError) as exc:
         print(f"gen_protocol: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

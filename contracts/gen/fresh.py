@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 FILE = ".gen_protocol_fresh.json"
@@ -70,9 +70,10 @@ def known_fresh(root: Path, key: str) -> bool:
     return isinstance(output, str) and record == {**fingerprint(Path(output), files, folders), "output_path": output}
 
 
-def remember(root: Path, key: str, output: Path, files: Iterable[Path | str], folders: Iterable[str]) -> None:
-    """Record ``output`` as fresh for its inputs; a cache that cannot be written is simply not kept."""
-    data = _load(root)
+def remember(root: Path, key: str, output: Path, files: Iterable[Path | str], folders: Iterable[str], configured: Collection[str]) -> None:
+    """Record ``output`` as fresh for its inputs, keeping only the records of the ``configured`` targets (so
+    the file never grows past the project's own targets); a cache that cannot be written is not kept."""
+    data = {name: record for name, record in _load(root).items() if name in configured}
     data[key] = {**fingerprint(output, files, folders), "output_path": str(output)}
     temp = root / f".{FILE}.{os.getpid()}.tmp"
     try:

@@ -66,3 +66,16 @@ def test_an_unreadable_record_is_ignored(project: Path, gen: GenRunner) -> None:
     (project / fresh.FILE).write_text("{not json")
     assert not fresh.known_fresh(project, "anything")
     assert gen("--check", cwd=project).code == 0
+
+
+def test_only_configured_targets_keep_records(project: Path, gen: GenRunner) -> None:
+    """A one-off TARGET run leaves no record, and a record of a target no longer configured is dropped."""
+    before = set(fresh._load(project))
+    (project / "other.py").write_text(SOURCE.replace("Client", "Other"))
+    assert gen("other.py:Other", "-o", "other_protocol.py", cwd=project).code == 0
+    assert gen("other.py:Other", "-o", "other_protocol.py", "--check", cwd=project).code == 0
+    assert set(fresh._load(project)) == before
+    (project / "pyproject.toml").write_text(CONFIG.replace("client.py:Client", "other.py:Other").replace("client_protocol", "other_protocol"))
+    assert gen(cwd=project).code == 0
+    after = set(fresh._load(project))
+    assert len(after) == 1 and after.isdisjoint(before)
