@@ -11,6 +11,8 @@ from typing import Any
 
 import griffe
 
+from contracts.gen.target import package_parts
+
 EXTRA_KEY = "annotate_fixtures"
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -61,11 +63,8 @@ class Scope:
 
 
 def module_name(path: Path) -> tuple[str, bool]:
-    parts = [path.stem] if path.stem != "__init__" else []
-    folder = path.parent
-    while (folder / "__init__.py").is_file():
-        parts.insert(0, folder.name)
-        folder = folder.parent
+    """The dotted name the file is importable as, and whether it lives in a package."""
+    _, parts = package_parts(path)
     return ".".join(parts) or path.parent.name, (path.parent / "__init__.py").is_file()
 
 

@@ -51,13 +51,20 @@ def _default_paths(root: Path) -> tuple[str, ...]:
     return tuple(dict.fromkeys(paths))
 
 
-def _module_of_file(path: Path) -> tuple[Path, str]:
-    """The folder to search from and the dotted name the file would be importable as."""
+def package_parts(path: Path) -> tuple[Path, list[str]]:
+    """The folder above the file's package chain and the dotted parts of the name the file is importable
+    as (empty for an ``__init__.py`` outside a package)."""
     parts = [path.stem] if path.stem != "__init__" else []
     folder = path.parent
     while (folder / "__init__.py").is_file():
         parts.insert(0, folder.name)
         folder = folder.parent
+    return folder, parts
+
+
+def _module_of_file(path: Path) -> tuple[Path, str]:
+    """The folder to search from and the dotted name the file would be importable as."""
+    folder, parts = package_parts(path)
     if not parts:
         raise GenerationError(f"{path}: an __init__.py outside a package cannot be a target")
     return folder, ".".join(parts)
