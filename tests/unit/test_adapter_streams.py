@@ -50,6 +50,14 @@ def _text(text: Any, finish: str | None = None) -> dict[str, Any]:
     return {"index": 0, "delta": {"content": text}, "finish_reason": finish}
 
 
+def _event(kind: str, **fields: Any) -> dict[str, Any]:
+    return {"type": kind, **fields}
+
+
+FINISH = _event("message_delta", delta={"stop_reason": "end_turn", "stop_sequence": None}, usage={"output_tokens": 2})
+TEXT = _event("content_block_delta", index=0, delta={"type": "text_delta", "text": "ok"})
+
+
 OPENAI_BROKEN: list[tuple[tuple[Any, ...], str]] = [
     ((_chunk(), {"id": "c", "choices": None}), "malformed response: a stream chunk without a list of choices"),
     (("42",), "malformed response: a stream chunk without a list of choices"),
@@ -83,9 +91,14 @@ async def test_openai_streams_read_the_first_choice_only_and_keep_the_last_usage
     assert await _stream(adapter) == [Delta("a"), Delta("", "length", Usage(4, 2))]
 
 
-async def test_an_error_event_mid_stream_is_redacted(server: LoopbackServer) -> None:
-    adapter = _make("openai", server)
-    server.script(adapter.provider_id, Reply(events_raw=(_chunk(_text("a")), {"error": {"message": f"key {SECRET} revoked"}})))
+@pytest.mark.parametrize("wire", ["openai", "anthropic"])
+async def test_an_error_event_mid_stream_is_redacted(wire: str, server: LoopbackServer) -> None:
+    adapter = _make(wire, server)
+    first = _chunk(_text("a")) if wire == "openai" else TEXT
+    error: dict[str, Any] = {"error": {"message": f"key {SECRET} revoked"}}
+    if wire == "anthropic":
+        error = {"type": "error", "error": {"type": "overloaded_error", "message": f"key {SECRET} revoked"}}
+    server.script(adapter.provider_id, Reply(events_raw=(first, error)))
     with pytest.raises(ProviderError) as caught:
         await _stream(adapter)
     assert SECRET not in str(caught.value) and "[redacted]" in str(caught.value)
@@ -186,14 +199,6 @@ async def test_openai_reads_what_it_can_of_a_loose_choice(choices: Any, text: st
     completion = await adapter.complete(REQUEST)
     await adapter.aclose()
     assert (completion.text, completion.finish_reason, completion.usage) == (text, finish, Usage(2, 1))
-
-
-def _event(kind: str, **fields: Any) -> dict[str, Any]:
-    return {"type": kind, **fields}
-
-
-FINISH = _event("message_delta", delta={"stop_reason": "end_turn", "stop_sequence": None}, usage={"output_tokens": 2})
-TEXT = _event("content_block_delta", index=0, delta={"type": "text_delta", "text": "ok"})
 
 
 @pytest.mark.parametrize(
