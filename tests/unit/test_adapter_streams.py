@@ -50,14 +50,6 @@ def _text(text: Any, finish: str | None = None) -> dict[str, Any]:
     return {"index": 0, "delta": {"content": text}, "finish_reason": finish}
 
 
-def _event(kind: str, **fields: Any) -> dict[str, Any]:
-    return {"type": kind, **fields}
-
-
-FINISH = _event("message_delta", delta={"stop_reason": "end_turn", "stop_sequence": None}, usage={"output_tokens": 2})
-TEXT = _event("content_block_delta", index=0, delta={"type": "text_delta", "text": "ok"})
-
-
 OPENAI_BROKEN: list[tuple[tuple[Any, ...], str]] = [
     ((_chunk(), {"id": "c", "choices": None}), "malformed response: a stream chunk without a list of choices"),
     (("42",), "malformed response: a stream chunk without a list of choices"),
@@ -95,7 +87,7 @@ async def test_openai_streams_read_the_first_choice_only_and_keep_the_last_usage
 async def test_an_error_event_mid_stream_is_redacted(wire: str, server: LoopbackServer) -> None:
     adapter = _make(wire, server)
     first = _chunk(_text("a")) if wire == "openai" else TEXT
-    error: dict[str, Any] = {"error": {"message": f"key {SECRET} revoked"}}
+    error: dict[str, object] = {"error": {"message": f"key {SECRET} revoked"}}
     if wire == "anthropic":
         error = {"type": "error", "error": {"type": "overloaded_error", "message": f"key {SECRET} revoked"}}
     server.script(adapter.provider_id, Reply(events_raw=(first, error)))
@@ -199,6 +191,14 @@ async def test_openai_reads_what_it_can_of_a_loose_choice(choices: Any, text: st
     completion = await adapter.complete(REQUEST)
     await adapter.aclose()
     assert (completion.text, completion.finish_reason, completion.usage) == (text, finish, Usage(2, 1))
+
+
+def _event(kind: str, **fields: Any) -> dict[str, Any]:
+    return {"type": kind, **fields}
+
+
+FINISH = _event("message_delta", delta={"stop_reason": "end_turn", "stop_sequence": None}, usage={"output_tokens": 2})
+TEXT = _event("content_block_delta", index=0, delta={"type": "text_delta", "text": "ok"})
 
 
 @pytest.mark.parametrize(
