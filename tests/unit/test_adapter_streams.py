@@ -82,9 +82,14 @@ async def test_openai_streams_read_the_first_choice_only_and_keep_the_last_usage
     assert await _stream(adapter) == [Delta("a"), Delta("", "length", Usage(4, 2))]
 
 
-async def test_an_error_event_mid_stream_is_redacted(server: LoopbackServer) -> None:
-    adapter = _make("openai", server)
-    server.script(adapter.provider_id, Reply(events_raw=(_chunk(_text("a")), {"error": {"message": f"key {SECRET} revoked"}})))
+@pytest.mark.parametrize("wire", ["openai", "anthropic"])
+async def test_an_error_event_mid_stream_is_redacted(wire: str, server: LoopbackServer) -> None:
+    adapter = _make(wire, server)
+    first = _chunk(_text("a")) if wire == "openai" else TEXT
+    error: dict[str, object] = {"error": {"message": f"key {SECRET} revoked"}}
+    if wire == "anthropic":
+        error = {"type": "error", "error": {"type": "overloaded_error", "message": f"key {SECRET} revoked"}}
+    server.script(adapter.provider_id, Reply(events_raw=(first, error)))
     with pytest.raises(ProviderError) as caught:
         await _stream(adapter)
     assert SECRET not in str(caught.value) and "[redacted]" in str(caught.value)

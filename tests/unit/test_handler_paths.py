@@ -325,7 +325,7 @@ async def test_an_interrupted_stream_counts_against_its_provider(make_handler: H
     mock_of(adapters["openai"].stream).yields(Delta("partial"), error=broken)
     with pytest.raises(StreamInterruptedError, match="openai: stream interrupted after 7 characters: connection failed"):
         await collect(handler)
-    assert handler.get_ranked_providers()[-1].provider_id == "openai"
+    assert handler.get_ranked_providers(QueryComplexity.SIMPLE)[-1].provider_id == "openai"  # else first: the cheapest
     assert handler.budget.reserved_usd == 0.0
 
 
@@ -478,9 +478,11 @@ def test_rankings_follow_the_catalog_and_default_to_no_input(handler: BYOKProtoc
     assert head.estimated_cost_usd == CATALOG.require(head.model).cost_usd(0, 1024)
     handler.catalog = _skip_catalog()
     assert [r.model for r in handler.get_ranked_providers(QueryComplexity.SIMPLE)] == ["o", "a", "d"]
+    sizes = []
     for tokens in range(300):  # rankings are cached, within a bound
         handler.get_ranked_providers(QueryComplexity.SIMPLE, input_tokens=tokens)
-    assert 0 < len(handler._routes) <= 256  # type: ignore[attr-defined]  # the protocol leaves private state out
+        sizes.append(len(handler._routes))  # type: ignore[attr-defined]  # the protocol leaves private state out
+    assert max(sizes) == 256
 
 
 def _window_catalog() -> ModelCatalog:
