@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
 
-from byok.adapters.base import ChatRequest, ProviderAdapter
-from byok.budget import Budget, chargeable_usage
+from byok.adapters.base import ProviderAdapter
+from byok.attempts import Plan, Step, begin, charge, no_provider_message, plan_request
+from byok.budget import Budget
 from byok.catalog import ModelCatalog
 from byok.errors import (
     AllProvidersFailedError,
     Attempt,
-    BudgetExceededError,
     InvalidRequestError,
     NoProvidersConfiguredError,
     ProviderError,
@@ -23,51 +21,14 @@ from byok.errors import (
 from byok.deadline import Deadline, within
 from byok.health import HealthTracker
 from byok.providers import PROVIDERS, base_url_for, check_base_url, checked_keys, keys_from_env
-from byok.routing import (
-    DEFAULT_MAX_OUTPUT_TOKENS,
-    DEFAULT_OUTPUT_TOKENS,
-    analyze_query_complexity,
-    bound_message_tokens,
-    estimate_message_tokens,
-    estimate_tokens,
-    fit_messages,
-    rank_routes,
-    truncate_text,
-)
-from byok.types import ChatResult, Message, ModelInfo, QueryComplexity, Route, RoutingInfo, StreamChunk, Usage
-from byok.validation import positive_int, positive_number, validate_messages, validate_options
+from byok.routing import DEFAULT_OUTPUT_TOKENS, analyze_query_complexity, estimate_tokens, rank_routes, truncate_text
+from byok.types import ChatResult, Message, ModelInfo, QueryComplexity, Route, RoutingInfo, StreamChunk
+from byok.validation import positive_int, positive_number
 
-
-_log = logging.getLogger("byok")
 
 DEFAULT_TIMEOUT_S = 120.0
 DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024  # a whole reply, after decompression
-MIN_OUTPUT_TOKENS = 256  # with max_tokens unset, a request whose budget left allows fewer is refused
 ROUTE_CACHE_SIZE = 256  # rankings kept per handler (by complexity, preference and token counts)
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """A validated request and its failover chain of (provider, model); steps are laid out one by one,
-    as the chain is walked."""
-
-    chain: list[tuple[str, str]]
-    messages: list[Message]
-    temperature: float
-    max_tokens: int | None
-    stop: tuple[str, ...] | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Step:
-    """One planned attempt of a failover chain. ``request.max_tokens`` is the output cap it asks for;
-    the budget may grant less, down to ``minimum_output``."""
-
-    provider_id: str
-    request: ChatRequest
-    info: ModelInfo | None
-    input_bound: int
-    minimum_output: int
 
 
 class BYOKHandler:
@@ -192,7 +153,7 @@ class BYOKHandler:
     ) -> Route:
         routes = self.get_ranked_providers(complexity, prefer_cost=prefer_cost, input_tokens=input_tokens)
         if not routes:
-            raise NoProvidersConfiguredError(self._no_provider_message())
+            raise NoProvidersConfiguredError(no_provider_message())
         return routes[0]
 
     def get_routing_info(self, prompt: str, task_type: str | None = None) -> RoutingInfo:
@@ -239,7 +200,7 @@ class BYOKHandler:
         plan = self._plan(messages, model, provider_id, temperature, max_tokens, stop, task_type, prefer_cost)
         attempts: list[Attempt] = []
         for index in range(len(plan.chain)):
-            held = self._begin(plan, index, attempts)
+            held = begin(self.catalog, self.budget, plan, index, attempts)
             if held is None:
                 continue
             step, request, reservation = held
@@ -247,7 +208,7 @@ class BYOKHandler:
             try:
                 reply = self._client(step.provider_id).complete(request)
                 completion = await within(step.provider_id, self.timeout_s, reply)
-                usage, cost = self._charge(step, request, reservation, completion.usage, completion.text)
+                usage, cost = charge(self.budget, step, request, reservation, completion.usage, completion.text)
                 charged = True
                 if not completion.text:
                     raise ProviderError(step.provider_id, "empty completion", retryable=True)
@@ -279,7 +240,7 @@ class BYOKHandler:
         plan = self._plan(messages, model, provider_id, temperature, max_tokens, stop, task_type, prefer_cost)
         attempts: list[Attempt] = []
         for index in range(len(plan.chain)):
-            held = self._begin(plan, index, attempts)
+            held = begin(self.catalog, self.budget, plan, index, attempts)
             if held is None:
                 continue
             step, request, reservation = held
@@ -300,7 +261,7 @@ class BYOKHandler:
                         continue
                     if not delivered:
                         raise ProviderError(step.provider_id, "empty completion", retryable=True)
-                    usage, cost = self._charge(step, request, reservation, delta.usage, "".join(delivered))
+                    usage, cost = charge(self.budget, step, request, reservation, delta.usage, "".join(delivered))
                     charged = True
                     self.health.record_success(step.provider_id)
                     yield StreamChunk("", step.provider_id, request.model, delta.finish_reason, usage, cost)
@@ -316,7 +277,7 @@ class BYOKHandler:
                     await deltas.aclose()
                 if not charged:  # ended early: the provider bills what it generated, so charge an estimate
                     if delivered:
-                        self._charge(step, request, reservation, None, "".join(delivered))
+                        charge(self.budget, step, request, reservation, None, "".join(delivered))
                     else:
                         self.budget.settle(reservation, None, 0.0)
         raise AllProvidersFailedError(attempts)
@@ -333,109 +294,17 @@ class BYOKHandler:
         stop: str | Sequence[str] | None,
         task_type: str | None,
         prefer_cost: bool,
-    ) -> _Plan:
-        """Validate a request and rank its failover chain; raises before anything is sent."""
-        checked = validate_messages(messages)
-        stops = validate_options(temperature, max_tokens, stop)
-        available = self.get_available_providers()
-        if not available:
-            raise NoProvidersConfiguredError(self._no_provider_message())
-        if provider_id is not None and provider_id not in available:
-            if provider_id not in PROVIDERS:
-                raise InvalidRequestError(f"unknown provider_id {provider_id!r}; known: {list(PROVIDERS)}")
-            raise InvalidRequestError(f"provider {provider_id!r} has no API key; available: {available}")
-        first: tuple[str, str] | None = None
-        if model is not None:
-            info = self.catalog.get(model)
-            if info is None and provider_id is None:
-                raise InvalidRequestError(f"unknown model {model!r}: name its provider_id to use a model off the catalog")
-            owner = provider_id or (info.provider_id if info else "")
-            if info is not None and info.provider_id != owner:
-                raise InvalidRequestError(f"model {model!r} belongs to {info.provider_id!r}, not {owner!r}")
-            if owner not in available:
-                raise InvalidRequestError(f"provider {owner!r} of model {model!r} has no API key; available: {available}")
-            if info is None and self.budget.limit_usd is not None:
-                raise InvalidRequestError(f"model {model!r} is off the catalog, so it has no price: budget_usd cannot bound it")
-            first = (owner, model)
-        prompt = next(m["content"] for m in reversed(checked) if m["role"] == "user")  # validation ensured one
-        complexity = analyze_query_complexity(prompt, task_type)
-        output = max_tokens or DEFAULT_OUTPUT_TOKENS
-        needed = estimate_message_tokens(checked)
-        routes = self.get_ranked_providers(complexity, prefer_cost=prefer_cost, input_tokens=needed, output_tokens=output)
-        if len(routes) < len(available):
-            # Providers with no model that fits still serve as a last resort, with the request truncated.
-            covered = {r.provider_id for r in routes}
-            rest = self.get_ranked_providers(complexity, prefer_cost=prefer_cost, input_tokens=0, output_tokens=output)
-            routes += [r for r in rest if r.provider_id not in covered]
-        chain = [(r.provider_id, r.model) for r in routes]
-        if first is None and provider_id is not None:
-            first = next(pair for pair in chain if pair[0] == provider_id)
-        if first is not None:
-            chain = [first] + [pair for pair in chain if pair[0] != first[0]]
-        return _Plan(chain, checked, temperature, max_tokens, stops)
-
-    def _step(
-        self,
-        provider_id: str,
-        model: str,
-        messages: list[Message],
-        temperature: float,
-        max_tokens: int | None,
-        stop: tuple[str, ...] | None,
-    ) -> _Step:
-        """One attempt: the messages fitted to the model's window, and the output cap it may ask for: the
-        caller's max_tokens, else what the window leaves, at most DEFAULT_MAX_OUTPUT_TOKENS."""
-        info = self.catalog.get(model)
-        if info is None:
-            wanted = max_tokens or DEFAULT_MAX_OUTPUT_TOKENS
-            request = ChatRequest(model, tuple(messages), temperature, wanted, stop)
-            return _Step(provider_id, request, None, bound_message_tokens(messages), wanted)
-        fitted = fit_messages(messages, info.context_window - (max_tokens or DEFAULT_OUTPUT_TOKENS))
-        if max_tokens is None:
-            wanted = min(DEFAULT_MAX_OUTPUT_TOKENS, info.context_window - estimate_message_tokens(fitted))
-            minimum = min(MIN_OUTPUT_TOKENS, wanted)
-        else:
-            wanted = minimum = max_tokens
-        request = ChatRequest(model, tuple(fitted), temperature, wanted, stop)
-        return _Step(provider_id, request, info, bound_message_tokens(fitted), minimum)
-
-    def _begin(self, plan: _Plan, index: int, attempts: list[Attempt]) -> tuple[_Step, ChatRequest, float] | None:
-        """Lay out attempt ``index``, reserve its budget, and cap its output at what the money left pays
-        for. The first attempt raises (before anything is sent) when it cannot be made; a failover attempt
-        is recorded and skipped, since a later, cheaper or larger provider may still do."""
-        provider_id, model = plan.chain[index]
-        try:
-            step = self._step(provider_id, model, plan.messages, plan.temperature, plan.max_tokens, plan.stop)
-            request, info = step.request, step.info
-            if info is None:
-                return step, request, self.budget.reserve(0.0)
-            wanted = request.max_tokens or 0
-            granted, held = self.budget.reserve_output(
-                info.cost_usd(step.input_bound, 0), info.cost_usd(0, 1), wanted=wanted, minimum=step.minimum_output
+    ) -> Plan:
+        def rank(complexity: QueryComplexity, prefer: bool, input_tokens: int, output_tokens: int) -> list[Route]:
+            return self.get_ranked_providers(
+                complexity, prefer_cost=prefer, input_tokens=input_tokens, output_tokens=output_tokens
             )
-        except (BudgetExceededError, InvalidRequestError) as exc:
-            if index == 0:
-                raise
-            attempts.append(Attempt(provider_id, model, None, str(exc)))
-            return None
-        if granted != wanted:
-            request = ChatRequest(request.model, request.messages, request.temperature, granted, request.stop)
-        return step, request, held
 
-    def _charge(
-        self, step: _Step, request: ChatRequest, reservation: float, reported: Usage | None, text: str
-    ) -> tuple[Usage, float]:
-        """Settle an attempt the provider answered: its usage (an estimate when it reported none usable),
-        capped at the input's UTF-8 size and at the output cap that was sent."""
-        if reported is None:
-            _log.warning("%s reported no usable token counts; charging an estimate", step.provider_id)
-        estimate = Usage(estimate_message_tokens(request.messages), estimate_tokens(text))
-        usage = chargeable_usage(reported, estimate, Usage(step.input_bound, request.max_tokens or 0))
-        cost = step.info.cost_usd(usage.input_tokens, usage.output_tokens) if step.info else 0.0
-        self.budget.settle(reservation, step.provider_id, cost)
-        return usage, cost
+        available = self.get_available_providers()
+        options = (messages, model, provider_id, temperature, max_tokens, stop, task_type, prefer_cost)
+        return plan_request(self.catalog, self.budget, available, rank, *options)
 
-    def _record_failure(self, step: _Step, exc: ProviderError, attempts: list[Attempt]) -> None:
+    def _record_failure(self, step: Step, exc: ProviderError, attempts: list[Attempt]) -> None:
         if not exc.retryable:
             raise exc
         self.health.record_failure(step.provider_id)
@@ -473,9 +342,3 @@ class BYOKHandler:
             stream_usage_option=spec.stream_usage_option,
             max_response_bytes=self.max_response_bytes,
         )
-
-    @staticmethod
-    def _no_provider_message() -> str:
-        names = ", ".join(name for spec in PROVIDERS.values() for name in spec.key_env)
-        return f"no provider is configured: set at least one of {names}, or pass api_keys="
-

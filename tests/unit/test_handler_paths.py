@@ -22,7 +22,7 @@ from byok import (
 from byok.adapters.base import ChatRequest, Completion, Delta
 from byok.catalog import ModelCatalog
 from byok.types import ModelInfo, QueryComplexity
-from byok.handler import MIN_OUTPUT_TOKENS
+from byok.attempts import MIN_OUTPUT_TOKENS
 from byok.routing import DEFAULT_MAX_OUTPUT_TOKENS, bound_message_tokens, estimate_message_tokens
 from contracts.byok_protocol import BYOKProtocol
 from contracts.doubles import mock_of
