@@ -11,10 +11,7 @@ serves until its stdin closes or ``--max-s`` seconds have passed.
 from __future__ import annotations
 
 import argparse
-import functools
-import gzip
 import json
-import re
 import socket
 import sys
 import threading
@@ -24,7 +21,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 
-Wire = Literal["openai", "anthropic"]
+from tests.loopback_events import Wire, anthropic_events, gzip_bomb, openai_events, sse, with_usage
+
 Trickle = Literal["body", "keepalive", "ping"]
 _UNSET: Any = object()
 
@@ -116,11 +114,6 @@ class _QuietServer(ThreadingHTTPServer):
         # A client that timed out and hung up is a scripted fault, not a server error.
         if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
             super().handle_error(request, client_address)
-
-
-def _chunks(text: str) -> list[str]:
-    """Split text into stream pieces of one word and its trailing space each."""
-    return re.findall(r"\S+\s*|\s+", text, flags=re.DOTALL) or ([text] if text else [])
 
 
 class _WireHandler(BaseHTTPRequestHandler):
@@ -243,9 +236,9 @@ class _WireHandler(BaseHTTPRequestHandler):
         else:
             self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
-        pieces = {"keepalive": ": keep-alive\n\n", "ping": _sse({"type": "ping"}, "ping")}
+        pieces = {"keepalive": ": keep-alive\n\n", "ping": sse({"type": "ping"}, "ping")}
         if reply.trickle == "ping":
-            start = _anthropic_events(body, "", "stop", (1, 1))[0][0].encode()
+            start = anthropic_events(body, "", "stop", (1, 1))[0][0].encode()
             self.wfile.write(f"{len(start):x}\r\n".encode() + start + b"\r\n")
         end = time.monotonic() + reply.trickle_for_s
         sent = 0
@@ -266,9 +259,9 @@ class _WireHandler(BaseHTTPRequestHandler):
     def _raw_events(self, values: tuple[Any, ...]) -> None:
         def event(value: Any) -> str:  # Anthropic's events are named by their type, as the SDK expects
             name = value.get("type") if isinstance(value, dict) else None
-            return _sse(value if isinstance(value, str) else json.dumps(value), name)
+            return sse(value if isinstance(value, str) else json.dumps(value), name)
 
-        events = [event(v) for v in values] + [_sse("[DONE]")]
+        events = [event(v) for v in values] + [sse("[DONE]")]
         payload = "".join(events).encode()
         self._send(200, "text/event-stream", payload)
 
@@ -276,7 +269,7 @@ class _WireHandler(BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Encoding", "gzip")
-        payload = _bomb(wire, model, inflated)
+        payload = gzip_bomb(wire, model, inflated)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
@@ -290,12 +283,12 @@ class _WireHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
-        events = _openai_events if wire == "openai" else _anthropic_events
+        events = openai_events if wire == "openai" else anthropic_events
         sent_text = 0
         raw_usage = self.raw.usage_raw
         for event, is_text in events(body, text, finish, usage):
             if raw_usage is not _UNSET:
-                event = _with_usage(event, raw_usage)
+                event = with_usage(event, raw_usage)
             if cut is not None and is_text and sent_text >= cut:
                 self.wfile.flush()
                 self.close_connection = True
@@ -305,87 +298,6 @@ class _WireHandler(BaseHTTPRequestHandler):
             payload = event.encode()
             self.wfile.write(f"{len(payload):x}\r\n".encode() + payload + b"\r\n")
         self.wfile.write(b"0\r\n\r\n")
-
-
-def _sse(data: dict[str, Any] | str, event: str | None = None) -> str:
-    line = data if isinstance(data, str) else json.dumps(data)
-    return (f"event: {event}\n" if event else "") + f"data: {line}\n\n"
-
-
-def _openai_events(
-    body: dict[str, Any], text: str, finish: str, usage: tuple[int, int] | None
-) -> list[tuple[str, bool]]:
-    def chunk(delta: dict[str, str], finish_reason: str | None) -> str:
-        choice = {"index": 0, "delta": delta, "finish_reason": finish_reason}
-        base = {"id": "chatcmpl-loopback", "object": "chat.completion.chunk", "created": 0, "model": body["model"]}
-        return _sse({**base, "choices": [choice]})
-
-    events = [(chunk({"role": "assistant", "content": ""}, None), False)]
-    events += [(chunk({"content": piece}, None), True) for piece in _chunks(text)]
-    events.append((chunk({}, "stop"), False))
-    if usage is not None and body.get("stream_options", {}).get("include_usage"):
-        tail = {"id": "chatcmpl-loopback", "object": "chat.completion.chunk", "created": 0, "model": body["model"]}
-        counts = {"prompt_tokens": usage[0], "completion_tokens": usage[1], "total_tokens": sum(usage)}
-        events.append((_sse({**tail, "choices": [], "usage": counts}), False))
-    events.append((_sse("[DONE]"), False))
-    return events
-
-
-def _anthropic_events(
-    body: dict[str, Any], text: str, finish: str, usage: tuple[int, int] | None
-) -> list[tuple[str, bool]]:
-    input_tokens, output_tokens = usage or (0, 0)
-    message = {
-        "id": "msg_loopback",
-        "type": "message",
-        "role": "assistant",
-        "model": body["model"],
-        "content": [],
-        "stop_reason": None,
-        "stop_sequence": None,
-        "usage": {"input_tokens": input_tokens, "output_tokens": 1},
-    }
-    events = [
-        (_sse({"type": "message_start", "message": message}, "message_start"), False),
-        (_sse({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}, "content_block_start"), False),
-    ]
-    for piece in _chunks(text):
-        delta = {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}}
-        events.append((_sse(delta, "content_block_delta"), True))
-    stop_reason = "stop_sequence" if finish == "stop_sequence" else "end_turn"
-    events += [
-        (_sse({"type": "content_block_stop", "index": 0}, "content_block_stop"), False),
-        (_sse({"type": "message_delta", "delta": {"stop_reason": stop_reason, "stop_sequence": None}, "usage": {"output_tokens": output_tokens}}, "message_delta"), False),
-        (_sse({"type": "message_stop"}, "message_stop"), False),
-    ]
-    return events
-
-
-def _with_usage(event: str, usage: Any) -> str:
-    """An SSE event with its usage (OpenAI's last chunk, Anthropic's message_start and message_delta)
-    replaced by ``usage``."""
-    head, _, line = event.rpartition("data: ")
-    if line.startswith("[DONE]"):
-        return event
-    data = json.loads(line)
-    if "usage" in data:
-        data["usage"] = usage
-    if isinstance(data.get("message"), dict):
-        data["message"]["usage"] = usage
-    return head + "data: " + json.dumps(data) + "\n\n"
-
-
-@functools.lru_cache(maxsize=4)
-def _bomb(wire: Wire, model: str, inflated: int) -> bytes:
-    """A valid reply padded with spaces to ``inflated`` bytes, gzipped (about a thousandth of the size)."""
-    if wire == "openai":
-        choice = {"index": 0, "message": {"role": "assistant", "content": "boom"}, "finish_reason": "stop"}
-        data: dict[str, Any] = {"id": "b", "object": "chat.completion", "created": 0, "model": model, "choices": [choice]}
-    else:
-        data = {"id": "b", "type": "message", "role": "assistant", "model": model, "content": [{"type": "text", "text": "boom"}],
-                "stop_reason": "end_turn", "stop_sequence": None, "usage": {"input_tokens": 1, "output_tokens": 1}}
-    head = json.dumps(data).encode()
-    return gzip.compress(head + b" " * max(0, inflated - len(head)), compresslevel=9)
 
 
 def main() -> None:

@@ -1,5 +1,6 @@
 """Real SDK response objects for doubles to return: models validated from the wire format, and real
-``AsyncStream`` objects that decode server-sent events (the same events tests/loopback.py sends)."""
+``AsyncStream`` objects that decode server-sent events (the same events tests/loopback_events.py builds
+for the loopback server)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import openai
 from anthropic.types import Message, RawMessageStreamEvent
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
-from tests.loopback import _anthropic_events, _openai_events
+from tests.loopback_events import anthropic_events as _anthropic_events, openai_events as _openai_events
 
 MODEL = "test-model"
 
