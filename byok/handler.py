@@ -295,6 +295,9 @@ class BYOKHandler:
         task_type: str | None,
         prefer_cost: bool,
     ) -> Plan:
+        """Validate the request and lay out its failover chain, ranked the way get_ranked_providers ranks
+        (so provider health and the route cache apply); raises before anything is sent."""
+
         def rank(complexity: QueryComplexity, prefer: bool, input_tokens: int, output_tokens: int) -> list[Route]:
             return self.get_ranked_providers(
                 complexity, prefer_cost=prefer, input_tokens=input_tokens, output_tokens=output_tokens
