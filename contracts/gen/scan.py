@@ -7,6 +7,7 @@ inside a string); the caller then visits the module with griffe, as before."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -32,8 +33,61 @@ def _absolute(module: str, is_package: bool, relative: str) -> str:
     return ".".join([*base, rest] if rest else base)
 
 
+@dataclass(frozen=True)
+class _Index:
+    """What ``binding`` needs from one module text, read in one pass: the names it defines at the top
+    level, the names its ``from ... import`` lines bind (each with where from), the words of its plain
+    ``import`` lines."""
+
+    defined: frozenset[str]
+    imported: dict[str, list[tuple[str, str, bool]]]  # name -> [(relative module, original name, explicit)]
+    plain_import_words: frozenset[str]
+
+
+# each line start as a newline (the text gets one in front): a literal first character lets the
+# search skip ahead instead of trying every position
+_DEFINED = re.compile(r"\n(?:(?:class|def|async def)[ \t]+(\w+)|(\w+)[ \t]*(?::|=(?!=)))")
+_PLAIN_IMPORT = re.compile(r"^[ \t]*import[ \t]([^\n]*)", re.MULTILINE)
+
+
+@functools.lru_cache(maxsize=64)
+def _index(text: str) -> _Index:
+    imported: dict[str, list[tuple[str, str, bool]]] = {}
+    for match in _IMPORT_FROM.finditer(text):
+        names = match[2].strip("()").replace("\\\n", " ")
+        for item in names.split(","):
+            item = item.split("#", 1)[0].strip()
+            original, _, alias = item.partition(" as ")
+            original, alias = original.strip(), alias.strip()
+            imported.setdefault(alias or original, []).append((match[1], original, alias == original))
+    defined = frozenset(a or b for a, b in _DEFINED.findall("\n" + text))
+    words = frozenset(word for line in _PLAIN_IMPORT.findall(text) for word in re.findall(r"\w+", line))
+    return _Index(defined, imported, words)
+
+
 def binding(text: str, name: str, module: str, is_package: bool) -> Binding | None:
     """Where module ``module`` (source ``text``) gets ``name`` from, or None when that is not clear."""
+    if not name.isidentifier():
+        return _binding_by_search(text, name, module, is_package)
+    index = _index(text)
+    found = [Binding(f"{_absolute(module, is_package, relative)}.{original}", explicit=explicit) for relative, original, explicit in index.imported.get(name, ())]
+    if name in index.plain_import_words:
+        return None
+    return _decide(text, name, name in index.defined, found)
+
+
+def _decide(text: str, name: str, defined: bool, found: list[Binding]) -> Binding | None:
+    if defined and not found:
+        return Binding(None)
+    if len(found) != 1 or defined:
+        return None  # nothing found (a wildcard import, perhaps), or bound more than once
+    if not found[0].explicit and re.search(rf"__all__[^\n]*['\"]{re.escape(name)}['\"]", text):
+        return Binding(found[0].source, explicit=True)
+    return found[0]
+
+
+def _binding_by_search(text: str, name: str, module: str, is_package: bool) -> Binding | None:
+    """``binding`` for a name that is not an identifier, searching the text for it."""
     escaped = re.escape(name)
     defined = re.search(rf"^(?:class|def|async def)[ \t]+{escaped}\b|^{escaped}[ \t]*(?::|=(?!=))", text, re.MULTILINE)
     found: list[Binding] = []
@@ -50,13 +104,7 @@ def binding(text: str, name: str, module: str, is_package: bool) -> Binding | No
                 found.append(Binding(f"{source}.{original}", explicit=alias == original))
     if re.search(rf"^[ \t]*import[ \t][^\n]*\b{escaped}\b", text, re.MULTILINE):
         return None
-    if defined and not found:
-        return Binding(None)
-    if len(found) != 1 or defined:
-        return None  # nothing found (a wildcard import, perhaps), or bound more than once
-    if not found[0].explicit and re.search(rf"__all__[^\n]*['\"]{escaped}['\"]", text):
-        return Binding(found[0].source, explicit=True)
-    return found[0]
+    return _decide(text, name, defined is not None, found)
 
 
 def type_var_call(text: str, name: str) -> str | None:
