@@ -119,22 +119,41 @@ def type_var_call(text: str, name: str) -> str | None:
     return ""
 
 
+_CLASS_LINE = re.compile(r"\nclass[ \t]+(\w+)")  # on the text with a newline in front: see _DEFINED
+_CLASS_HEADER = re.compile(r"class[ \t]+\w+\b[ \t]*(\((?:[^()]|\([^()]*\))*\))?[ \t]*:")
+
+
+@functools.lru_cache(maxsize=64)
+def _class_starts(text: str) -> dict[str, list[int]]:
+    """Where each top-level ``class`` statement of the text starts, by class name."""
+    starts: dict[str, list[int]] = {}
+    for match in _CLASS_LINE.finditer("\n" + text):
+        starts.setdefault(match[1], []).append(match.start())  # the newline in front shifts by one: the start
+    return starts
+
+
+def _starts(text: str, name: str) -> list[int]:
+    if name.isidentifier():
+        return _class_starts(text).get(name, [])
+    return [m.start() for m in re.finditer(rf"^class[ \t]+{re.escape(name)}\b", text, re.MULTILINE)]
+
+
 def class_bases(text: str, name: str) -> str | None:
     """The text between the parentheses of ``class name(...):`` (empty without them); None when the
     module does not define the class at the top level, or defines it more than once."""
-    found = re.findall(rf"^class[ \t]+{re.escape(name)}\b[ \t]*(\((?:[^()]|\([^()]*\))*\))?[ \t]*:", text, re.MULTILINE)
+    found = [header for start in _starts(text, name) if (header := _CLASS_HEADER.match(text, start))]
     if len(found) != 1:
         return None
-    return re.sub(r"#[^\n]*", "", str(found[0])).strip("()")
+    return re.sub(r"#[^\n]*", "", found[0][1] or "").strip("()")
 
 
 def class_body(text: str, name: str) -> str | None:
     """The source of top-level ``class name`` up to the next top-level statement; None when the module
     does not define it exactly once."""
-    starts = [m.start() for m in re.finditer(rf"^class[ \t]+{re.escape(name)}\b", text, re.MULTILINE)]
+    starts = _starts(text, name)
     if len(starts) != 1:
         return None
-    end = re.compile(r"^[^\s#)\]}]", re.MULTILINE).search(text, text.index("\n", starts[0]) + 1 if "\n" in text[starts[0] :] else len(text))
+    end = _TOP_LEVEL.search(text, text.index("\n", starts[0]) + 1 if "\n" in text[starts[0] :] else len(text))
     return text[starts[0] : end.start() if end else len(text)]
 
 

@@ -56,3 +56,29 @@ def test_sdk_modules_match_the_search(module: str) -> None:
     is_package = spec.submodule_search_locations is not None
     for name in names:
         assert scan.binding(text, name, module, is_package) == scan._binding_by_search(text, name, module, is_package), name
+
+
+CLASSES = """\
+class Plain: ...
+class Based(Base, Generic[T],  # a comment
+        metaclass=Meta):
+    x = 1
+
+    def method(self) -> None: ...
+class Twice: ...
+class Twice(Other): ...
+class Based2(dict[str, int]):
+    pass
+value = 1
+"""
+
+
+def test_class_bases_and_bodies() -> None:
+    assert scan.class_bases(CLASSES, "Plain") == ""
+    assert scan.class_bases(CLASSES, "Based") == "Base, Generic[T],  \n        metaclass=Meta"
+    assert scan.class_bases(CLASSES, "Based2") == "dict[str, int]"
+    assert scan.class_body(CLASSES, "Based") == CLASSES[CLASSES.index("class Based(") : CLASSES.index("class Twice")]
+    assert scan.class_body(CLASSES, "Based2") == "class Based2(dict[str, int]):\n    pass\n"
+    for unclear in ("Twice", "Base", "value", "Bas", "Missing"):  # twice, not defined, a prefix, not a class
+        assert scan.class_bases(CLASSES, unclear) is None, unclear
+        assert scan.class_body(CLASSES, unclear) is None, unclear
