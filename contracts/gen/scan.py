@@ -36,11 +36,11 @@ def _absolute(module: str, is_package: bool, relative: str) -> str:
 @dataclass(frozen=True)
 class _Index:
     """What ``binding`` needs from one module text, read in one pass: the names it defines at the top
-    level, the names its ``from ... import`` lines bind (each with where from), the words of its plain
+    level, its ``from ... import`` lines (module and names, as written), the words of its plain
     ``import`` lines."""
 
     defined: frozenset[str]
-    imported: dict[str, list[tuple[str, str, bool]]]  # name -> [(relative module, original name, explicit)]
+    imports_from: list[tuple[str, str]]
     plain_import_words: frozenset[str]
 
 
@@ -52,17 +52,9 @@ _PLAIN_IMPORT = re.compile(r"^[ \t]*import[ \t]([^\n]*)", re.MULTILINE)
 
 @functools.lru_cache(maxsize=64)
 def _index(text: str) -> _Index:
-    imported: dict[str, list[tuple[str, str, bool]]] = {}
-    for match in _IMPORT_FROM.finditer(text):
-        names = match[2].strip("()").replace("\\\n", " ")
-        for item in names.split(","):
-            item = item.split("#", 1)[0].strip()
-            original, _, alias = item.partition(" as ")
-            original, alias = original.strip(), alias.strip()
-            imported.setdefault(alias or original, []).append((match[1], original, alias == original))
     defined = frozenset(a or b for a, b in _DEFINED.findall("\n" + text))
-    words = frozenset(word for line in _PLAIN_IMPORT.findall(text) for word in re.findall(r"\w+", line))
-    return _Index(defined, imported, words)
+    words = frozenset(re.findall(r"\w+", "\n".join(_PLAIN_IMPORT.findall(text))))
+    return _Index(defined, _IMPORT_FROM.findall(text), words)
 
 
 def binding(text: str, name: str, module: str, is_package: bool) -> Binding | None:
@@ -70,10 +62,22 @@ def binding(text: str, name: str, module: str, is_package: bool) -> Binding | No
     if not name.isidentifier():
         return _binding_by_search(text, name, module, is_package)
     index = _index(text)
-    found = [Binding(f"{_absolute(module, is_package, relative)}.{original}", explicit=explicit) for relative, original, explicit in index.imported.get(name, ())]
+    found = [_imported(module, is_package, relative, names, name) for relative, names in index.imports_from if name in names]
     if name in index.plain_import_words:
         return None
-    return _decide(text, name, name in index.defined, found)
+    return _decide(text, name, name in index.defined, [b for bs in found for b in bs])
+
+
+def _imported(module: str, is_package: bool, relative: str, names: str, name: str) -> list[Binding]:
+    """The bindings of ``name`` that ``from relative import names`` makes in ``module``."""
+    found: list[Binding] = []
+    for item in names.strip("()").replace("\\\n", " ").split(","):
+        item = item.split("#", 1)[0].strip()
+        original, _, alias = item.partition(" as ")
+        original, alias = original.strip(), alias.strip()
+        if (alias or original) == name:
+            found.append(Binding(f"{_absolute(module, is_package, relative)}.{original}", explicit=alias == original))
+    return found
 
 
 def _decide(text: str, name: str, defined: bool, found: list[Binding]) -> Binding | None:
@@ -92,16 +96,8 @@ def _binding_by_search(text: str, name: str, module: str, is_package: bool) -> B
     defined = re.search(rf"^(?:class|def|async def)[ \t]+{escaped}\b|^{escaped}[ \t]*(?::|=(?!=))", text, re.MULTILINE)
     found: list[Binding] = []
     for match in _IMPORT_FROM.finditer(text):
-        if name not in match[2]:
-            continue
-        names = match[2].strip("()").replace("\\\n", " ")
-        for item in names.split(","):
-            item = item.split("#", 1)[0].strip()
-            original, _, alias = item.partition(" as ")
-            original, alias = original.strip(), alias.strip()
-            if (alias or original) == name:
-                source = _absolute(module, is_package, match[1])
-                found.append(Binding(f"{source}.{original}", explicit=alias == original))
+        if name in match[2]:
+            found += _imported(module, is_package, match[1], match[2], name)
     if re.search(rf"^[ \t]*import[ \t][^\n]*\b{escaped}\b", text, re.MULTILINE):
         return None
     return _decide(text, name, defined is not None, found)
