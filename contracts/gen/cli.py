@@ -226,12 +226,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.check and not args.force:
             for job in jobs:
                 refuse_foreign_output(job)
-        from contracts.gen import fresh as known
-
         keys = [repr((job.source, job.name, job.include_private, job.follow, str(job.output), job.regenerate)) for job in jobs]
         # everything renders before anything is written; --check skips what is known fresh
         # only the configured targets keep records: a one-off TARGET run leaves no trace in the project
         configured = frozenset(keys) if args.target is None else frozenset[str]()
+        if configured:  # hashing and JSON records: loaded only when there are records to keep
+            from contracts.gen import fresh as known
         texts = [None if args.check and key in configured and known.known_fresh(root, key) else render(job, root) for job, key in zip(jobs, keys, strict=True)]
         fresh = True
         for job, key, rendered in zip(jobs, keys, texts, strict=True):

@@ -4,7 +4,6 @@ members and parameters, kinds, defaults, new required parameters); the rest is c
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 import griffe
@@ -110,6 +109,8 @@ def _compare_functions(label: str, old: griffe.Function, new: griffe.Function, r
 
 
 def unified_diff(old_text: str | None, new_text: str, path: str) -> str:
+    import difflib  # a stale file only: not loaded on an ordinary run
+
     return "".join(
         difflib.unified_diff(
             (old_text or "").splitlines(keepends=True),

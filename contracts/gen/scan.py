@@ -7,6 +7,7 @@ inside a string); the caller then visits the module with griffe, as before."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -32,31 +33,74 @@ def _absolute(module: str, is_package: bool, relative: str) -> str:
     return ".".join([*base, rest] if rest else base)
 
 
+@dataclass(frozen=True)
+class _Index:
+    """What ``binding`` needs from one module text, read in one pass: the names it defines at the top
+    level, its ``from ... import`` lines (module and names, as written), the words of its plain
+    ``import`` lines."""
+
+    defined: frozenset[str]
+    imports_from: list[tuple[str, str]]
+    plain_import_words: frozenset[str]
+
+
+# each line start as a newline (the text gets one in front): a literal first character lets the
+# search skip ahead instead of trying every position
+_DEFINED = re.compile(r"\n(?:(?:class|def|async def)[ \t]+(\w+)|(\w+)[ \t]*(?::|=(?!=)))")
+_PLAIN_IMPORT = re.compile(r"^[ \t]*import[ \t]([^\n]*)", re.MULTILINE)
+
+
+@functools.lru_cache(maxsize=64)
+def _index(text: str) -> _Index:
+    defined = frozenset(a or b for a, b in _DEFINED.findall("\n" + text))
+    words = frozenset(re.findall(r"\w+", "\n".join(_PLAIN_IMPORT.findall(text))))
+    return _Index(defined, _IMPORT_FROM.findall(text), words)
+
+
 def binding(text: str, name: str, module: str, is_package: bool) -> Binding | None:
     """Where module ``module`` (source ``text``) gets ``name`` from, or None when that is not clear."""
-    escaped = re.escape(name)
-    defined = re.search(rf"^(?:class|def|async def)[ \t]+{escaped}\b|^{escaped}[ \t]*(?::|=(?!=))", text, re.MULTILINE)
-    found: list[Binding] = []
-    for match in _IMPORT_FROM.finditer(text):
-        if name not in match[2]:
-            continue
-        names = match[2].strip("()").replace("\\\n", " ")
-        for item in names.split(","):
-            item = item.split("#", 1)[0].strip()
-            original, _, alias = item.partition(" as ")
-            original, alias = original.strip(), alias.strip()
-            if (alias or original) == name:
-                source = _absolute(module, is_package, match[1])
-                found.append(Binding(f"{source}.{original}", explicit=alias == original))
-    if re.search(rf"^[ \t]*import[ \t][^\n]*\b{escaped}\b", text, re.MULTILINE):
+    if not name.isidentifier():
+        return _binding_by_search(text, name, module, is_package)
+    index = _index(text)
+    found = [_imported(module, is_package, relative, names, name) for relative, names in index.imports_from if name in names]
+    if name in index.plain_import_words:
         return None
+    return _decide(text, name, name in index.defined, [b for bs in found for b in bs])
+
+
+def _imported(module: str, is_package: bool, relative: str, names: str, name: str) -> list[Binding]:
+    """The bindings of ``name`` that ``from relative import names`` makes in ``module``."""
+    found: list[Binding] = []
+    for item in names.strip("()").replace("\\\n", " ").split(","):
+        item = item.split("#", 1)[0].strip()
+        original, _, alias = item.partition(" as ")
+        original, alias = original.strip(), alias.strip()
+        if (alias or original) == name:
+            found.append(Binding(f"{_absolute(module, is_package, relative)}.{original}", explicit=alias == original))
+    return found
+
+
+def _decide(text: str, name: str, defined: bool, found: list[Binding]) -> Binding | None:
     if defined and not found:
         return Binding(None)
     if len(found) != 1 or defined:
         return None  # nothing found (a wildcard import, perhaps), or bound more than once
-    if not found[0].explicit and re.search(rf"__all__[^\n]*['\"]{escaped}['\"]", text):
+    if not found[0].explicit and re.search(rf"__all__[^\n]*['\"]{re.escape(name)}['\"]", text):
         return Binding(found[0].source, explicit=True)
     return found[0]
+
+
+def _binding_by_search(text: str, name: str, module: str, is_package: bool) -> Binding | None:
+    """``binding`` for a name that is not an identifier, searching the text for it."""
+    escaped = re.escape(name)
+    defined = re.search(rf"^(?:class|def|async def)[ \t]+{escaped}\b|^{escaped}[ \t]*(?::|=(?!=))", text, re.MULTILINE)
+    found: list[Binding] = []
+    for match in _IMPORT_FROM.finditer(text):
+        if name in match[2]:
+            found += _imported(module, is_package, match[1], match[2], name)
+    if re.search(rf"^[ \t]*import[ \t][^\n]*\b{escaped}\b", text, re.MULTILINE):
+        return None
+    return _decide(text, name, defined is not None, found)
 
 
 def type_var_call(text: str, name: str) -> str | None:
@@ -71,22 +115,41 @@ def type_var_call(text: str, name: str) -> str | None:
     return ""
 
 
+_CLASS_LINE = re.compile(r"\nclass[ \t]+(\w+)")  # on the text with a newline in front: see _DEFINED
+_CLASS_HEADER = re.compile(r"class[ \t]+\w+\b[ \t]*(\((?:[^()]|\([^()]*\))*\))?[ \t]*:")
+
+
+@functools.lru_cache(maxsize=64)
+def _class_starts(text: str) -> dict[str, list[int]]:
+    """Where each top-level ``class`` statement of the text starts, by class name."""
+    starts: dict[str, list[int]] = {}
+    for match in _CLASS_LINE.finditer("\n" + text):
+        starts.setdefault(match[1], []).append(match.start())  # the newline in front shifts by one: the start
+    return starts
+
+
+def _starts(text: str, name: str) -> list[int]:
+    if name.isidentifier():
+        return _class_starts(text).get(name, [])
+    return [m.start() for m in re.finditer(rf"^class[ \t]+{re.escape(name)}\b", text, re.MULTILINE)]
+
+
 def class_bases(text: str, name: str) -> str | None:
     """The text between the parentheses of ``class name(...):`` (empty without them); None when the
     module does not define the class at the top level, or defines it more than once."""
-    found = re.findall(rf"^class[ \t]+{re.escape(name)}\b[ \t]*(\((?:[^()]|\([^()]*\))*\))?[ \t]*:", text, re.MULTILINE)
+    found = [header for start in _starts(text, name) if (header := _CLASS_HEADER.match(text, start))]
     if len(found) != 1:
         return None
-    return re.sub(r"#[^\n]*", "", str(found[0])).strip("()")
+    return re.sub(r"#[^\n]*", "", found[0][1] or "").strip("()")
 
 
 def class_body(text: str, name: str) -> str | None:
     """The source of top-level ``class name`` up to the next top-level statement; None when the module
     does not define it exactly once."""
-    starts = [m.start() for m in re.finditer(rf"^class[ \t]+{re.escape(name)}\b", text, re.MULTILINE)]
+    starts = _starts(text, name)
     if len(starts) != 1:
         return None
-    end = re.compile(r"^[^\s#)\]}]", re.MULTILINE).search(text, text.index("\n", starts[0]) + 1 if "\n" in text[starts[0] :] else len(text))
+    end = _TOP_LEVEL.search(text, text.index("\n", starts[0]) + 1 if "\n" in text[starts[0] :] else len(text))
     return text[starts[0] : end.start() if end else len(text)]
 
 

@@ -4,7 +4,6 @@ griffe, statically (nothing the target imports needs to be installed)."""
 from __future__ import annotations
 
 import ast
-import difflib
 import sys
 import textwrap
 from dataclasses import dataclass
@@ -127,6 +126,8 @@ def _from_module_getattr(loader: ModuleLoader, module: griffe.Module, name: str)
 
 
 def _not_found(target: Target, scope: griffe.Object | griffe.Alias) -> str:
+    import difflib  # an error path only: not loaded on an ordinary run
+
     classes = [name for name, m in scope.members.items() if m.kind is griffe.Kind.CLASS]
     close = difflib.get_close_matches(target.qualname.split(".")[-1], classes, n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""

@@ -1,0 +1,84 @@
+"""contracts.gen.scan.binding answers from a per-text index: the same answers as searching the text for
+each name, on hand-written edge cases and on the SDK modules the generator reads."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+
+from contracts.gen import scan
+
+EDGES = """\
+from .a import (Foo, Qux as Qux,
+    Bar as Baz,  # comment
+)
+from ..b import Twice
+from c import Twice
+import os.path, Plain
+class Defined(Base):
+    x = 1
+async def coroutine(): ...
+value: int = 3
+equal == 4
+Both = 1
+from d import Both
+__all__ = ["Foo"]
+foo_bar = 2
+"""
+NAMES = ["Foo", "Bar", "Baz", "Qux", "Twice", "Plain", "path", "os", "Defined", "coroutine", "value", "equal", "Both", "foo", "x", "Missing"]
+
+
+def test_edge_cases_match_the_search() -> None:
+    for name in NAMES:
+        assert scan.binding(EDGES, name, "pkg.mod", False) == scan._binding_by_search(EDGES, name, "pkg.mod", False), name
+
+
+def test_edge_case_answers() -> None:
+    assert scan.binding(EDGES, "Foo", "pkg.mod", False) == scan.Binding("pkg.a.Foo", explicit=True)  # in __all__
+    assert scan.binding(EDGES, "Baz", "pkg.mod", False) == scan.Binding("pkg.a.Bar")
+    assert scan.binding(EDGES, "Qux", "pkg.mod", False) == scan.Binding("pkg.a.Qux", explicit=True)
+    assert scan.binding(EDGES, "Defined", "pkg.mod", False) == scan.Binding(None)
+    assert scan.binding(EDGES, "value", "pkg.mod", False) == scan.Binding(None)
+    for unclear in ("Twice", "Both", "Plain", "equal", "foo", "Missing"):
+        assert scan.binding(EDGES, unclear, "pkg.mod", False) is None, unclear
+
+
+@pytest.mark.parametrize("module", ["openai", "openai._client", "anthropic._client", "anthropic._base_client"])
+def test_sdk_modules_match_the_search(module: str) -> None:
+    spec = importlib.util.find_spec(module)
+    assert spec is not None and spec.origin is not None
+    text = Path(spec.origin).read_text(encoding="utf-8")
+    names = sorted(set(re.findall(r"\b[A-Za-z_]\w*\b", text)))
+    assert len(names) > 100
+    is_package = spec.submodule_search_locations is not None
+    for name in names:
+        assert scan.binding(text, name, module, is_package) == scan._binding_by_search(text, name, module, is_package), name
+
+
+CLASSES = """\
+class Plain: ...
+class Based(Base, Generic[T],  # a comment
+        metaclass=Meta):
+    x = 1
+
+    def method(self) -> None: ...
+class Twice: ...
+class Twice(Other): ...
+class Based2(dict[str, int]):
+    pass
+value = 1
+"""
+
+
+def test_class_bases_and_bodies() -> None:
+    assert scan.class_bases(CLASSES, "Plain") == ""
+    assert scan.class_bases(CLASSES, "Based") == "Base, Generic[T],  \n        metaclass=Meta"
+    assert scan.class_bases(CLASSES, "Based2") == "dict[str, int]"
+    assert scan.class_body(CLASSES, "Based") == CLASSES[CLASSES.index("class Based(") : CLASSES.index("class Twice")]
+    assert scan.class_body(CLASSES, "Based2") == "class Based2(dict[str, int]):\n    pass\n"
+    for unclear in ("Twice", "Base", "value", "Bas", "Missing"):  # twice, not defined, a prefix, not a class
+        assert scan.class_bases(CLASSES, unclear) is None, unclear
+        assert scan.class_body(CLASSES, unclear) is None, unclear
