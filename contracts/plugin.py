@@ -42,21 +42,17 @@ def stale_protocols(root: Path) -> list[str]:
         return []
     if "gen_protocol" not in config.get("tool", {}):
         return []
-    from contracts.gen.cli import check, configured_jobs, render
+    from contracts.gen.cli import configured_jobs, run_jobs
     from contracts.gen.loading import SourceError
     from contracts.gen.target import GenerationError
 
     report = io.StringIO()
     try:
-        jobs = configured_jobs(root)
         with contextlib.redirect_stdout(report):
-            fresh = []
-            for job in jobs:
-                text, _strength, drift, _sources = render(job, root)
-                fresh.append(check(job, text, root, drift))
+            fresh = run_jobs(configured_jobs(root), root, check_only=True, keep_records=True)
     except (GenerationError, SourceError) as exc:
         return [f"gen_protocol: error: {exc}"]
-    if all(fresh):
+    if fresh:
         return []
     lines = report.getvalue().splitlines()  # per stale file: a header, "  - " drift lines, then the diff
     return [line for line in lines if line.startswith("  - ") or not line.startswith((" ", "-", "+", "@"))]

@@ -187,6 +187,44 @@ def check(job: Job, text: str, root: Path, report: DriftReport) -> bool:
     return False
 
 
+def job_key(job: Job) -> str:
+    """What a freshness record (contracts.gen.fresh) is kept under: everything that shapes the output."""
+    return repr((job.source, job.name, job.include_private, job.follow, str(job.output), job.regenerate))
+
+
+def run_jobs(jobs: Sequence[Job], root: Path, *, check_only: bool, keep_records: bool) -> bool:
+    """Render every job before anything is written, then write each (or, ``check_only``, compare it with
+    the file on disk and print its drift); True when every compared file is fresh. With ``keep_records``
+    (the configured targets) a target recorded fresh is not rendered again, and records are kept; a
+    one-off TARGET run leaves no trace in the project."""
+    keys = [job_key(job) for job in jobs]
+    configured = frozenset(keys) if keep_records else frozenset[str]()
+    if configured:  # hashing and JSON records: loaded only when there are records to keep
+        from contracts.gen import fresh as known
+    texts = [None if check_only and key in configured and known.known_fresh(root, key) else render(job, root) for job, key in zip(jobs, keys, strict=True)]
+    fresh = True
+    for job, key, rendered in zip(jobs, keys, texts, strict=True):
+        if rendered is None:
+            continue
+        text, strength, report, sources = rendered
+        if job.output is None:
+            sys.stdout.write(text)
+            print(strength, file=sys.stderr)
+            continue
+        if check_only:
+            same = check(job, text, root, report)
+            fresh = same and fresh
+            if not same:
+                continue
+        else:
+            write_atomically(job.output, text)
+            print(f"wrote {os.path.relpath(job.output, root)}; {strength}")
+        folders = [f for f in sources.folders if Path(f).resolve() != root.resolve()]  # the record itself lives in root
+        if key in configured:
+            known.remember(root, key, job.output, sources.files, folders, configured)
+    return fresh
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="gen_protocol", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -226,33 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.check and not args.force:
             for job in jobs:
                 refuse_foreign_output(job)
-        keys = [repr((job.source, job.name, job.include_private, job.follow, str(job.output), job.regenerate)) for job in jobs]
-        # everything renders before anything is written; --check skips what is known fresh
-        # only the configured targets keep records: a one-off TARGET run leaves no trace in the project
-        configured = frozenset(keys) if args.target is None else frozenset[str]()
-        if configured:  # hashing and JSON records: loaded only when there are records to keep
-            from contracts.gen import fresh as known
-        texts = [None if args.check and key in configured and known.known_fresh(root, key) else render(job, root) for job, key in zip(jobs, keys, strict=True)]
-        fresh = True
-        for job, key, rendered in zip(jobs, keys, texts, strict=True):
-            if rendered is None:
-                continue
-            text, strength, report, sources = rendered
-            if job.output is None:
-                sys.stdout.write(text)
-                print(strength, file=sys.stderr)
-                continue
-            if args.check:
-                same = check(job, text, root, report)
-                fresh = same and fresh
-                if not same:
-                    continue
-            else:
-                write_atomically(job.output, text)
-                print(f"wrote {os.path.relpath(job.output, root)}; {strength}")
-            folders = [f for f in sources.folders if Path(f).resolve() != root.resolve()]  # the record itself lives in root
-            if key in configured:
-                known.remember(root, key, job.output, sources.files, folders, configured)
+        fresh = run_jobs(jobs, root, check_only=args.check, keep_records=args.target is None)
     except (GenerationError, SourceError) as exc:
         print(f"gen_protocol: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
