@@ -16,6 +16,8 @@ from typing import Any
 
 import griffe
 
+from contracts.gen.scan import kept_classes
+
 _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
     ast.Eq: operator.eq,
     ast.NotEq: operator.ne,
@@ -110,6 +112,11 @@ def _pass(where: ast.stmt) -> ast.stmt:
 _KEPT_IN_OTHER_CLASSES = frozenset({"__get__", "__set__", "__set_name__"})
 
 
+def _base_names(node: ast.ClassDef) -> list[str]:
+    heads = [base.value if isinstance(base, ast.Subscript) else base for base in node.bases]
+    return [head.id for head in heads if isinstance(head, ast.Name)]
+
+
 def focus(body: list[ast.stmt], target: str) -> None:
     """In the target's own module, keep the target class and the classes of that module it derives from
     whole; of every other class keep its bases, annotations and descriptor methods (what an annotation
@@ -117,17 +124,7 @@ def focus(body: list[ast.stmt], target: str) -> None:
     classes = {node.name: node for node in body if isinstance(node, ast.ClassDef)}
     if target not in classes:
         return
-    keep: set[str] = set()
-    pending = [target]
-    while pending:
-        name = pending.pop()
-        if name in keep or name not in classes:
-            continue
-        keep.add(name)
-        for base in classes[name].bases:
-            head = base.value if isinstance(base, ast.Subscript) else base
-            if isinstance(head, ast.Name):
-                pending.append(head.id)
+    keep = kept_classes(target, {name: _base_names(node) for name, node in classes.items()})
     for name, node in classes.items():
         if name not in keep:
             node.body = [

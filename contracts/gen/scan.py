@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 _IMPORT_FROM = re.compile(r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.MULTILINE)
@@ -157,6 +158,19 @@ _CLASS_START = re.compile(r"^class[ \t]+(\w+)\b[ \t]*(\((?:[^()]|\([^()]*\))*\))
 _TOP_LEVEL = re.compile(r"^[^\s#)\]}]", re.MULTILINE)
 
 
+def kept_classes(target: str, bases: Mapping[str, Iterable[str]]) -> set[str]:
+    """``target`` and the classes of its own module that it derives from, directly or not (``bases``: each
+    top-level class's base names; names of other modules are not keys and are passed over)."""
+    keep: set[str] = set()
+    pending = [target]
+    while pending:
+        name = pending.pop()
+        if name not in keep and name in bases:
+            keep.add(name)
+            pending += bases[name]
+    return keep
+
+
 def focus_text(text: str, target: str) -> str | None:
     """``text`` with the body of every top-level class but ``target``, its same-module bases and the
     classes that may be descriptors or protocols replaced by ``...``, line numbers kept; None when the
@@ -167,14 +181,7 @@ def focus_text(text: str, target: str) -> str | None:
         spans[match[1]] = (match.end(), following.start() if following else len(text), match[2] or "")
     if target not in spans:
         return None
-    keep: set[str] = set()
-    pending = [target]
-    while pending:
-        name = pending.pop()
-        if name in keep or name not in spans:
-            continue
-        keep.add(name)
-        pending += re.findall(r"\w+", spans[name][2])
+    keep = kept_classes(target, {name: re.findall(r"\w+", header) for name, (_, _, header) in spans.items()})
     out: list[str] = []
     position = 0
     for name, (start, end, header) in sorted(spans.items(), key=lambda item: item[1][0]):
