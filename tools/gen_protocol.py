@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
-from contracts.gen.cli import main  # noqa: E402  # the path above must be set first
+from contracts.gen.process import run  # noqa: E402  # the path above must be set first
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
