@@ -251,13 +251,19 @@ def subscripts(expr: griffe.Expr) -> list[griffe.ExprSubscript]:
     stack: list[object] = [expr]
     while stack:
         node = stack.pop()
-        if isinstance(node, griffe.ExprSubscript):
-            found.append(node)
         if isinstance(node, griffe.Expr):
-            stack.extend(getattr(node, f.name) for f in dataclasses.fields(node) if f.name != "parent")
+            if isinstance(node, griffe.ExprSubscript):
+                found.append(node)
+            stack.extend(getattr(node, name) for name in _fields(type(node)))
         elif isinstance(node, (list, tuple)):
             stack.extend(node)
     return found
+
+
+@functools.cache
+def _fields(kind: type[griffe.Expr]) -> tuple[str, ...]:
+    """The fields of an expression class that hold its parts (not the link to its parent)."""
+    return tuple(f.name for f in dataclasses.fields(kind) if f.name != "parent")
 
 
 @functools.cache
@@ -274,9 +280,12 @@ def unquote(expr: griffe.Expr | str, scope: griffe.Object | None) -> griffe.Expr
     """``Union[str, "PathLike[str]"]`` -> ``Union[str, PathLike[str]]``, the quoted parts parsed with their
     names resolved in ``scope``; strings inside ``Literal[...]`` and ``Annotated`` metadata stay strings."""
     if isinstance(expr, str):
-        return _parse_quoted(expr, scope) or expr
+        return (_parse_quoted(expr, scope) or expr) if expr[:1] in _QUOTES else expr
+    if isinstance(expr, griffe.ExprName):
+        return expr  # a name holds no quoted part
     if isinstance(expr, griffe.ExprSubscript):
-        head = str(expr.left).rsplit(".", 1)[-1]
+        left = expr.left
+        head = left.name if isinstance(left, griffe.ExprName) else str(left).rsplit(".", 1)[-1]
         if head == "Literal":
             return expr
         if head == "Annotated" and isinstance(expr.slice, griffe.ExprTuple):
@@ -284,17 +293,18 @@ def unquote(expr: griffe.Expr | str, scope: griffe.Object | None) -> griffe.Expr
             elements[0] = unquote(elements[0], scope)
             expr.slice.elements = elements
             return expr
-    for item in dataclasses.fields(expr):
-        if item.name == "parent":
-            continue
-        value = getattr(expr, item.name)
+    for name in _fields(type(expr)):
+        value = getattr(expr, name)
         if isinstance(value, (str, griffe.Expr)):
             replaced = unquote(value, scope)
             if replaced is not value:
-                setattr(expr, item.name, replaced)
+                setattr(expr, name, replaced)
         elif isinstance(value, list):
             value[:] = [unquote(v, scope) if isinstance(v, (str, griffe.Expr)) else v for v in value]
     return expr
+
+
+_QUOTES = ("'", '"')
 
 
 def _parse_quoted(text: str, scope: griffe.Object | None) -> griffe.Expr | str | None:

@@ -13,6 +13,7 @@ from typing import Any
 import griffe
 
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_STATEMENT_HOLDERS = (ast.stmt, ast.excepthandler, ast.match_case)  # what a statement can stand in
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 EXTRA_KEY = "gen_protocol"
 
@@ -41,14 +42,23 @@ class ClassFacts:
                 self.self_attributes[attr] = found
 
 
-def _own_nodes(function: ast.AST) -> Iterator[ast.AST]:
-    """Every node of a function's own body, not descending into nested functions, lambdas or classes."""
-    stack = list(ast.iter_child_nodes(function))
+def _own_nodes(function: FunctionNode, *, statements_only: bool = False) -> Iterator[ast.AST]:
+    """Every node of a function's own body (``statements_only``: every statement, which is all that an
+    assignment can be), not descending into nested functions, lambdas or classes. The last statement
+    comes first: the order in which a later one found for the same attribute is passed over."""
+    kinds = _STATEMENT_HOLDERS if statements_only else ast.AST
+    stack: list[ast.AST] = list(function.body)
     while stack:
         node = stack.pop()
         yield node
-        if not isinstance(node, _NESTED_SCOPES):
-            stack.extend(ast.iter_child_nodes(node))
+        if isinstance(node, _NESTED_SCOPES):
+            continue
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                stack.extend(item for item in value if isinstance(item, kinds))
+            elif isinstance(value, kinds):
+                stack.append(value)
 
 
 def function_facts(node: FunctionNode, text: str | None = None) -> tuple[bool, dict[str, SelfAttribute]]:
@@ -64,12 +74,14 @@ def function_facts(node: FunctionNode, text: str | None = None) -> tuple[bool, d
     )
     if not (want_yield or want_self):
         return False, {}
+    if not want_self:
+        return any(isinstance(sub, (ast.Yield, ast.YieldFrom)) for sub in _own_nodes(node)), {}
     is_generator = False
     attributes: dict[str, SelfAttribute] = {}
-    for sub in _own_nodes(node):
+    for sub in _own_nodes(node, statements_only=not want_yield):
         if isinstance(sub, (ast.Yield, ast.YieldFrom)):
             is_generator = want_yield
-        elif want_self and isinstance(sub, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        elif isinstance(sub, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             for target, annotation, value in _assignments(sub):
                 if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == self_name:
                     text_annotation = ast.unparse(annotation) if annotation is not None else None
