@@ -11,9 +11,11 @@ package first, then the package itself, where a ``.pyi`` beside a ``.py`` wins.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 import griffe
@@ -41,14 +43,18 @@ def _typeshed(search_paths: Sequence[str]) -> tuple[Path | None, frozenset[str]]
     return None, frozenset()
 
 
-def _module_file(folder: Path, parts: Sequence[str], *, stubs_only: bool = False) -> Path | None:
-    """``folder/a/b.pyi``, ``folder/a/b/__init__.pyi``, then the ``.py`` forms."""
-    base = folder.joinpath(*parts)
+def _module_file(folder: str, parts: Sequence[str], entries: AbstractSet[str], *, stubs_only: bool = False) -> Path | None:
+    """``folder/a/b.pyi``, ``folder/a/b/__init__.pyi``, then the ``.py`` forms. ``entries``, the names in
+    ``folder``, rule out a folder without ``a`` before any file is looked for (most search paths)."""
+    head = parts[0]
     suffixes = (".pyi",) if stubs_only else (".pyi", ".py")
+    if head not in entries and (len(parts) > 1 or not any(head + suffix in entries for suffix in suffixes)):
+        return None
+    base = os.path.join(folder, *parts)
     for suffix in suffixes:
-        for candidate in (base / f"__init__{suffix}", base.with_name(base.name + suffix)):
-            if candidate.is_file():
-                return candidate
+        for candidate in (os.path.join(base, "__init__" + suffix), base + suffix):
+            if os.path.isfile(candidate):
+                return Path(candidate)
     return None
 
 
@@ -73,26 +79,44 @@ class ModuleLoader:
         self._missing: set[str] = set()
         self._loading: set[str] = set()
         self._texts: dict[str, tuple[str, bool] | None] = {}
+        self._located: dict[str, Path | None] = {}
+        self._listings: dict[str, frozenset[str]] = {}
 
     # ----- finding files ----------------------------------------------------------------------------
 
     def locate(self, dotted: str) -> Path | None:
         """The file a type checker reads for module ``dotted``, or None."""
-        parts = dotted.split(".")
+        if dotted not in self._located:
+            self._located[dotted] = self._find(dotted.split("."))
+        return self._located[dotted]
+
+    def _find(self, parts: list[str]) -> Path | None:
         if self.typeshed is not None and parts[0] in self.stdlib:
-            found = _module_file(self.typeshed, parts, stubs_only=True)
+            typeshed = str(self.typeshed)
+            found = _module_file(typeshed, parts, self._entries(typeshed), stubs_only=True)
             if found is not None:
                 return found
         stub_parts = [f"{parts[0]}-stubs", *parts[1:]]
         for folder in self.search_paths:
-            found = _module_file(Path(folder), stub_parts, stubs_only=True)
+            found = _module_file(folder, stub_parts, self._entries(folder), stubs_only=True)
             if found is not None:
                 return found
         for folder in self.search_paths:
-            found = _module_file(Path(folder), parts)
+            found = _module_file(folder, parts, self._entries(folder))
             if found is not None:
                 return found
         return None
+
+    def _entries(self, folder: str) -> frozenset[str]:
+        """The names in a search folder, listed once per run."""
+        known = self._listings.get(folder)
+        if known is None:
+            try:
+                known = frozenset(os.listdir(folder))
+            except OSError:
+                known = frozenset()
+            self._listings[folder] = known
+        return known
 
     # ----- loading ----------------------------------------------------------------------------------
 

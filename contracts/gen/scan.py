@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-_IMPORT_FROM = re.compile(r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.MULTILINE)
+# on the text with a newline in front (see _DEFINED)
+_IMPORT_FROM = re.compile(r"\n[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)")
 
 
 @dataclass(frozen=True)
@@ -48,14 +49,15 @@ class _Index:
 # each line start as a newline (the text gets one in front): a literal first character lets the
 # search skip ahead instead of trying every position
 _DEFINED = re.compile(r"\n(?:(?:class|def|async def)[ \t]+(\w+)|(\w+)[ \t]*(?::|=(?!=)))")
-_PLAIN_IMPORT = re.compile(r"^[ \t]*import[ \t]([^\n]*)", re.MULTILINE)
+_PLAIN_IMPORT = re.compile(r"\n[ \t]*import[ \t]([^\n]*)")
 
 
 @functools.lru_cache(maxsize=64)
 def _index(text: str) -> _Index:
-    defined = frozenset(a or b for a, b in _DEFINED.findall("\n" + text))
-    words = frozenset(re.findall(r"\w+", "\n".join(_PLAIN_IMPORT.findall(text))))
-    return _Index(defined, _IMPORT_FROM.findall(text), words)
+    lined = "\n" + text
+    defined = frozenset(a or b for a, b in _DEFINED.findall(lined))
+    words = frozenset(re.findall(r"\w+", "\n".join(_PLAIN_IMPORT.findall(lined))))
+    return _Index(defined, _IMPORT_FROM.findall(lined), words)
 
 
 def binding(text: str, name: str, module: str, is_package: bool) -> Binding | None:
@@ -96,7 +98,7 @@ def _binding_by_search(text: str, name: str, module: str, is_package: bool) -> B
     escaped = re.escape(name)
     defined = re.search(rf"^(?:class|def|async def)[ \t]+{escaped}\b|^{escaped}[ \t]*(?::|=(?!=))", text, re.MULTILINE)
     found: list[Binding] = []
-    for match in _IMPORT_FROM.finditer(text):
+    for match in _IMPORT_FROM.finditer("\n" + text):
         if name in match[2]:
             found += _imported(module, is_package, match[1], match[2], name)
     if re.search(rf"^[ \t]*import[ \t][^\n]*\b{escaped}\b", text, re.MULTILINE):
