@@ -260,10 +260,15 @@ def subscripts(expr: griffe.Expr) -> list[griffe.ExprSubscript]:
     return found
 
 
-@functools.cache
 def _fields(kind: type[griffe.Expr]) -> tuple[str, ...]:
     """The fields of an expression class that hold its parts (not the link to its parent)."""
-    return tuple(f.name for f in dataclasses.fields(kind) if f.name != "parent")
+    found = _FIELDS.get(kind)
+    if found is None:
+        found = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind) if f.name != "parent")
+    return found
+
+
+_FIELDS: dict[type[griffe.Expr], tuple[str, ...]] = {}
 
 
 @functools.cache
