@@ -27,7 +27,7 @@ from tests.corpus.targets import TARGETS, Target  # noqa: E402
 
 OUTPUT = ROOT / "benchmarks" / "CORPUS.md"
 MYPY_CACHE = ROOT / ".mypy_cache" / "corpus"
-VERSIONS_SHOWN = ["mypy", "basedpyright", "griffe", "aiohttp", "starlette", "rich", "redis", "sqlalchemy", "httpx",
+VERSIONS_SHOWN = ["mypy", "basedpyright", "griffelib", "aiohttp", "starlette", "rich", "redis", "sqlalchemy", "httpx",
                   "pydantic", "click", "attrs", "multidict", "yarl"]  # fmt: skip
 _COUNTS = re.compile(r"\d+/\d+ annotations present")
 
