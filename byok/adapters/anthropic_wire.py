@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import anthropic
 
 from byok.adapters.base import ChatRequest, Completion, Delta, malformed, provider_failure
-from byok.adapters.transport import ACCEPT_ENCODING, BoundedTransport, ReplyRejectedError
+from byok.adapters.transport import ReplyRejectedError, bounded_client
 from byok.errors import ProviderError
 from byok.validation import checked_usage
 
@@ -41,7 +41,7 @@ class AnthropicWireAdapter:
         self.provider_id = provider_id
         self._key = api_key
         if client is None:
-            http = anthropic.DefaultAsyncHttpxClient(transport=BoundedTransport(max_response_bytes), headers=ACCEPT_ENCODING)
+            http = bounded_client(anthropic.DefaultAsyncHttpxClient, max_response_bytes)
             client = anthropic.AsyncAnthropic(api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=0, http_client=http)
         self._client: AnthropicClientProtocol = client
 

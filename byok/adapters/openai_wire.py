@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import openai
 
 from byok.adapters.base import ChatRequest, Completion, Delta, malformed, provider_failure
-from byok.adapters.transport import ACCEPT_ENCODING, BoundedTransport, ReplyRejectedError
+from byok.adapters.transport import ReplyRejectedError, bounded_client
 from byok.errors import ProviderError
 from byok.types import Usage
 from byok.validation import checked_usage
@@ -38,7 +38,7 @@ class OpenAIWireAdapter:
         self._key = api_key
         self._stream_usage_option = stream_usage_option
         if client is None:
-            http = openai.DefaultAsyncHttpxClient(transport=BoundedTransport(max_response_bytes), headers=ACCEPT_ENCODING)
+            http = bounded_client(openai.DefaultAsyncHttpxClient, max_response_bytes)
             client = openai.AsyncOpenAI(api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=0, http_client=http)
         self._client: OpenAIClientProtocol = client
 

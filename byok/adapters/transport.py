@@ -3,14 +3,19 @@
 The SDKs read a whole JSON reply into memory, and httpx inflates gzip as it reads: a 300 KB body can
 become 300 MB. This transport asks only for the encodings it can bound (gzip, deflate), inflates them
 itself in bounded steps, and stops a reply as soon as it passes ``max_bytes``.
+
+A client given a transport of its own reads no proxy from the environment, where the SDKs' default
+client does (``HTTPS_PROXY``, ``ALL_PROXY``, ``NO_PROXY``...): ``proxy_mounts`` gives it those proxies
+back, each behind the same bound.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import httpx2
+from httpx2._utils import get_environment_proxies  # httpx2's own reading of the proxy variables, NO_PROXY rules included
 
 # The SDKs' own connection pool defaults; a transport passed in replaces the client's default one.
 _LIMITS = httpx2.Limits(max_connections=1000, max_keepalive_connections=100)
@@ -59,10 +64,11 @@ class _BoundedStream(httpx2.AsyncByteStream):
 
 
 class BoundedTransport(httpx2.AsyncBaseTransport):
-    """An ``httpx2.AsyncHTTPTransport`` whose replies stop at ``max_bytes`` after decompression."""
+    """An ``httpx2.AsyncHTTPTransport`` (through ``proxy`` when given) whose replies stop at ``max_bytes``
+    after decompression."""
 
-    def __init__(self, max_bytes: int) -> None:
-        self._inner = httpx2.AsyncHTTPTransport(limits=_LIMITS)
+    def __init__(self, max_bytes: int, proxy: str | None = None) -> None:
+        self._inner = httpx2.AsyncHTTPTransport(limits=_LIMITS, proxy=proxy)
         self._max_bytes = max_bytes
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
@@ -83,3 +89,18 @@ class BoundedTransport(httpx2.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self._inner.aclose()
+
+
+def proxy_mounts(max_bytes: int) -> dict[str, httpx2.AsyncBaseTransport | None]:
+    """The proxies the environment names, keyed by URL pattern as httpx2 keys its own, each reached
+    through a ``BoundedTransport``; a pattern NO_PROXY names maps to None, which is the client's own
+    (direct, bounded) transport. Read when a client is built, as httpx2 reads them."""
+    return {
+        pattern: None if url is None else BoundedTransport(max_bytes, proxy=url) for pattern, url in get_environment_proxies().items()
+    }
+
+
+def bounded_client(factory: Callable[..., httpx2.AsyncClient], max_bytes: int) -> httpx2.AsyncClient:
+    """An SDK's HTTP client (``factory``: its ``DefaultAsyncHttpxClient``) on a ``BoundedTransport``, with
+    the environment's proxies behind the same bound, asking only for the encodings it can bound."""
+    return factory(transport=BoundedTransport(max_bytes), mounts=proxy_mounts(max_bytes), headers=ACCEPT_ENCODING)
