@@ -77,6 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         total.update(counts)
         print(_row(module, counts))
     print(_row("all", total))
+    if not total["detected"] + total["survived"] + total["suspicious"]:
+        print("no mutant was run to a verdict: see mutmut's output above", file=sys.stderr)
+        return 1
     return 0
 
 
