@@ -4,6 +4,7 @@ key: str) -> str``, not ``_KT -> _VT_co``)."""
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, field
 
 import griffe
@@ -21,9 +22,8 @@ _NOT_BASES = frozenset(
     }
 )  # fmt: skip
 _PARAM_FACTORIES = ("TypeVar", "ParamSpec", "TypeVarTuple")
-_BUILTIN_CLASSES = frozenset(
-    "dict list set frozenset tuple str bytes bytearray int float complex bool object type memoryview range BaseException Exception".split()
-)
+_BUILTIN_CLASSES = frozenset(name for name, value in vars(builtins).items() if isinstance(value, type))
+_ALIAS_HOPS = 8  # `AsyncACLCommands = ACLCommands`: how many assignments a base may go through
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,22 @@ class Base:
 def base_path(expr: griffe.Expr | str) -> str:
     """The dotted path a base expression names (its subscript left out); builtins get ``builtins.``."""
     head = expr.left if isinstance(expr, griffe.ExprSubscript) else expr
-    path = head if isinstance(head, str) else head.canonical_path
+    path = head if isinstance(head, str) else _outer_path(head)
     return f"builtins.{path}" if path in _BUILTIN_CLASSES else path
+
+
+def _outer_path(head: griffe.Expr) -> str:
+    """What a base names where the class statement stands. griffe resolves it among the class's own
+    members first, where a method of the same name hides it (typeshed's ``class datetime(date)`` has a
+    method ``date``); a class statement evaluates its bases in the scope around it."""
+    first = head.first if isinstance(head, griffe.ExprAttribute) else head
+    if not isinstance(first, griffe.ExprName) or not isinstance(first.parent, (griffe.Module, griffe.Class)):
+        return head.canonical_path
+    try:
+        start = first.parent.resolve(first.name)
+    except griffe.NameResolutionError:
+        start = first.name
+    return start + (str(head)[len(first.name) :] if isinstance(head, griffe.ExprAttribute) else "")
 
 
 def _arguments(expr: griffe.Expr | str) -> list[griffe.Expr | str] | None:
@@ -70,14 +84,30 @@ def type_params(cls: griffe.Class, loader: ModuleLoader) -> list[str]:
     return found
 
 
+def method_type_vars(annotation: griffe.Expr | str, function: griffe.Function, loader: ModuleLoader) -> set[str]:
+    """The type variables in ``annotation`` that belong to ``function`` alone: neither a type parameter of
+    its class nor of the class's bases."""
+    if isinstance(annotation, str):
+        return set()
+    found = {
+        item.canonical_path
+        for item in annotation.iterate(flat=True)
+        if isinstance(item, griffe.ExprName) and "." in item.canonical_path and is_type_param(loader, item.canonical_path)
+    }
+    if not found or not isinstance(function.parent, griffe.Class):
+        return found
+    owned = {param for base in linearize(function.parent, loader, []) for param in type_params(base.cls, loader)}
+    return found - owned
+
+
 def direct_bases(cls: griffe.Class, subst: Subst, loader: ModuleLoader, warnings: list[str]) -> list[Base]:
     out: list[Base] = []
     for expr in cls.bases:
         path = base_path(expr)
         if path in _NOT_BASES:
             continue
-        resolved = loader.resolve(path)
-        if not isinstance(resolved, griffe.Class):
+        resolved = _class_at(loader, path)
+        if resolved is None:
             warnings.append(f"base class {path} cannot be found; its members are left out")
             continue
         params = type_params(resolved, loader)
@@ -90,6 +120,16 @@ def direct_bases(cls: griffe.Class, subst: Subst, loader: ModuleLoader, warnings
                 mapping[param] = ("Any", {})
         out.append(Base(resolved, mapping))
     return out
+
+
+def _class_at(loader: ModuleLoader, path: str) -> griffe.Class | None:
+    """The class at ``path``, through names assigned a class (``AsyncACLCommands = ACLCommands``)."""
+    found = loader.resolve(path)
+    for _ in range(_ALIAS_HOPS):
+        if not (isinstance(found, griffe.Attribute) and isinstance(found.value, (griffe.ExprName, griffe.ExprAttribute))):
+            break
+        found = loader.resolve(base_path(found.value))
+    return found if isinstance(found, griffe.Class) else None
 
 
 def linearize(cls: griffe.Class, loader: ModuleLoader, warnings: list[str]) -> list[Base]:

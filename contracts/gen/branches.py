@@ -117,6 +117,17 @@ def _base_names(node: ast.ClassDef) -> list[str]:
     return [head.id for head in heads if isinstance(head, ast.Name)]
 
 
+def _aliases(body: list[ast.stmt]) -> dict[str, list[str]]:
+    """``AsyncACLCommands = ACLCommands`` at the top level: the name, and the name it is given."""
+    found: dict[str, list[str]] = {}
+    for node in body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            value = node.value.attr if isinstance(node.value, ast.Attribute) else node.value.id if isinstance(node.value, ast.Name) else None
+            if value is not None:
+                found[node.targets[0].id] = [value]
+    return found
+
+
 def focus(body: list[ast.stmt], target: str) -> None:
     """In the target's own module, keep the target class and the classes of that module it derives from
     whole; of every other class keep its bases, annotations and descriptor methods (what an annotation
@@ -124,7 +135,7 @@ def focus(body: list[ast.stmt], target: str) -> None:
     classes = {node.name: node for node in body if isinstance(node, ast.ClassDef)}
     if target not in classes:
         return
-    keep = kept_classes(target, {name: _base_names(node) for name, node in classes.items()})
+    keep = kept_classes(target, {**_aliases(body), **{name: _base_names(node) for name, node in classes.items()}})
     for name, node in classes.items():
         if name not in keep:
             node.body = [

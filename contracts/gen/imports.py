@@ -75,8 +75,8 @@ class Imports:
     def add(self, local: str, canonical: str) -> str:
         """Bind ``local`` to ``canonical`` and return the name to write: ``local``, or an alias when
         ``local`` already means something else (two different ``IncEx`` types, say)."""
-        if canonical.startswith("builtins.") and canonical.count(".") == 1 and canonical[9:] in _BUILTIN_NAMES:
-            canonical = canonical[len("builtins.") :]
+        if canonical.startswith("builtins.") and canonical.count(".") == 1 and canonical[9:] == local and local in _BUILTIN_NAMES:
+            canonical = local  # `from builtins import list as _list` keeps its from-import
         if canonical == local and local in _BUILTIN_NAMES:
             if local in self.shadowed:
                 self.bound["builtins"] = "builtins"
@@ -136,7 +136,9 @@ class Imports:
         ``replace`` written as ``with_name``; inherited type parameters in ``subst`` replaced."""
         if isinstance(expr, str):
             return expr
-        subscripted = {id(node.left) for node in subscripts(expr)}
+        found = subscripts(expr)
+        subscripted = {id(node.left) for node in found}
+        in_type = {id(name) for node in found if _names_type(node.left) for name in _expr_names(node.slice)}
         parts: list[str] = []
         for item in expr.iterate(flat=True):
             if not isinstance(item, griffe.ExprName) or isinstance(item.parent, griffe.Expr):
@@ -153,8 +155,8 @@ class Imports:
             if "." not in canonical and canonical not in _BUILTIN_NAMES and not _is_module(canonical):
                 self.unresolved.add(canonical)
             parts.append(self.add(item.name, canonical))
-            if id(item) not in subscripted:
-                parts.append(self.bare_arguments(canonical))
+            if id(item) not in subscripted and not (id(item) in in_type and _names_type(item)):
+                parts.append(self.bare_arguments(canonical))  # but a bare `type` inside `type[...]`, which must stay bare
         return "".join(parts)
 
     def bare_arguments(self, canonical: str) -> str:
@@ -269,6 +271,17 @@ def _fields(kind: type[griffe.Expr]) -> tuple[str, ...]:
 
 
 _FIELDS: dict[type[griffe.Expr], tuple[str, ...]] = {}
+
+
+_TYPE_PATHS = frozenset({"type", "builtins.type", "typing.Type", "typing_extensions.Type"})
+
+
+def _names_type(expr: griffe.Expr | str) -> bool:
+    return isinstance(expr, griffe.ExprName) and expr.canonical_path in _TYPE_PATHS
+
+
+def _expr_names(expr: griffe.Expr | str) -> list[griffe.ExprName]:
+    return [item for item in expr.iterate(flat=True) if isinstance(item, griffe.ExprName)] if isinstance(expr, griffe.Expr) else []
 
 
 @functools.cache

@@ -58,7 +58,6 @@ class ClassBlock:
     body: list[str]
     members: int
     params: list[TypeParam]
-    uses_overload: bool
     summary: str
 
 
@@ -91,7 +90,7 @@ def class_block(
     summary = _first_line(cls.docstring.value if cls.docstring else "") or f"The public interface of {target_spec}."
     generic = f"[{', '.join(p.local for p in params)}]" if params else ""
     head = ["@runtime_checkable", f"class {protocol_name}(Protocol{generic}):", f'    """{summary}"""']
-    return ClassBlock(protocol_name, head, body, len(names), params, writer.uses_overload, summary)
+    return ClassBlock(protocol_name, head, body, len(names), params, summary)
 
 
 def module_text(
@@ -99,10 +98,11 @@ def module_text(
 ) -> str:
     """Header, the imports every block shares, type parameters, then the classes."""
     params = list({p.declaration or p.name: p for block in blocks for p in block.params}.values())
-    runtime = {"Protocol", "runtime_checkable"} | ({"overload"} if any(b.uses_overload for b in blocks) else set())
+    body = [line for block in blocks for line in block.body]
+    # overloads that collapsed to one signature leave no decorator behind, and need no import
+    runtime = {"Protocol", "runtime_checkable"} | ({"overload"} if "    @overload" in body else set())
     runtime |= {p.factory for p in params if p.declaration and not p.backport} | {p.name for p in params if not p.declaration}
     backports = sorted({p.factory for p in params if p.backport})
-    body = [line for block in blocks for line in block.body]
     used = set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", "\n".join(body + [p.declaration for p in params])))
     if used & set(imports.declared_here):
         runtime.add("TypeVar")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import griffe
 
-from contracts.gen.bases import Base, Subst, linearize
+from contracts.gen.bases import Base, Subst, linearize, method_type_vars
 from contracts.gen.bases import members as class_members
 from contracts.gen.imports import Imports, unquote
 from contracts.gen.kinds import (
@@ -79,7 +79,6 @@ class ProtocolWriter(PropertyRendering):
         self.imports = Imports(loader)
         self.imports.class_paths = {b.cls.path for b in self.bases}
         self.enum = is_enum(self.bases)
-        self.uses_overload = False
         self.annotations = 0
         self.missing: list[str] = []
         self._facts: dict[str, ClassFacts] = {}
@@ -155,7 +154,6 @@ class ProtocolWriter(PropertyRendering):
             overloads = [o for o in kept if self_applies(o, self.bases, self.loader, self.imports)] or kept
             if len(overloads) == 1:
                 return self._function(name, overloads[0])
-            self.uses_overload = True
             return self._overloads(name, overloads)
         return self._function(name, obj)
 
@@ -180,7 +178,7 @@ class ProtocolWriter(PropertyRendering):
             return self._property(name, obj)
         target = self._aliased_method(obj)
         if target is not None:
-            return self._function(name, target)
+            return self._method_alias(name, target)
         class_level = "class-attribute" in obj.labels
         if self.enum and base.cls.path not in ENUM_BASES and class_level and is_member_value(obj):
             # an enum member: read-only, of the enum's type for mypy; pyright compares its value's type
@@ -304,8 +302,7 @@ class ProtocolWriter(PropertyRendering):
                     param = next((p for p in function.parameters if p.name == value.name), None)
                     if param is not None and param.annotation is not None:
                         self.annotations += 1
-                        self._inferred_names = _names(param.annotation, self._subst)
-                        return self._expr(param.annotation, use=use)
+                        return self._parameter_type(attribute.name, param, function, use)
         if isinstance(value, griffe.ExprCall) and isinstance(value.function, griffe.ExprName):
             if value.function.canonical_path in _BUILTIN_CALLS:  # `self.root = str(root)`, `ATTRS = frozenset(...)`
                 self.annotations += 1
@@ -315,6 +312,39 @@ class ProtocolWriter(PropertyRendering):
                 self.annotations += 1
                 return self.imports.add(value.function.name, called.path) + self.imports.bare_arguments(called.path)
         return None
+
+    def _parameter_type(self, name: str, param: griffe.Parameter, function: griffe.Function, use: str) -> str:
+        """The type of ``self.<name> = <param>``: a ``*args`` parameter gives a tuple, ``**kwargs`` a dict.
+        A type variable of the method itself (``P.args``, a method's ``T``) means nothing outside it: Any."""
+        assert param.annotation is not None
+        if method_type_vars(param.annotation, function, self.loader):
+            self.warnings.append(f"{name}: typed with a type variable of {function.name}() only; written as Any")
+            self.weakened.append(f"{name} (Any: a type variable of {function.name}())")
+            return self.imports.add("Any", "typing.Any")
+        self._inferred_names = _names(param.annotation, self._subst)
+        text = self._expr(param.annotation, use=use)
+        if param.kind is griffe.ParameterKind.var_positional:
+            return f"{self.imports.add('tuple', 'builtins.tuple')}[{text}, ...]"
+        if param.kind is griffe.ParameterKind.var_keyword:
+            return f"{self.imports.add('dict', 'builtins.dict')}[{self.imports.add('str', 'builtins.str')}, {text}]"
+        return text
+
+    def _method_alias(self, name: str, target: griffe.Function) -> list[str]:
+        """``get_all = getlist``: the method's signature, its overloads included. pyright matches no
+        signature of such an alias that uses a type variable of the method's own, so those are Any."""
+        signatures = target.overloads or [target]
+        annotations = [a for f in signatures for a in [f.returns, *(p.annotation for p in f.parameters)] if a is not None]
+        own = {v for f in signatures for a in annotations for v in method_type_vars(a, f, self.loader)}
+        if not own:
+            return self._function_member(name, target)
+        self.warnings.append(f"{name}: an alias of {target.name}() with type variables of its own; they are written as Any")
+        self.weakened.append(f"{name} (alias: its type variables as Any)")
+        outer = self._subst
+        self._subst = {**outer, **{path: ("Any", {}) for path in own}}
+        try:
+            return self._function_member(name, target)
+        finally:
+            self._subst = outer
 
     def _is_callable(self, annotation: griffe.Expr | str) -> bool:
         """``Callable[...]``, or a name that a type alias binds to one."""
@@ -331,7 +361,8 @@ class ProtocolWriter(PropertyRendering):
     def _aliased_method(self, attribute: griffe.Attribute) -> griffe.Function | None:
         """``with_options = copy`` in a class body: the method it names."""
         value = attribute.value
-        if isinstance(value, griffe.ExprName) and attribute.annotation is None:
+        class_level = "class-attribute" in attribute.labels  # `self.x = param` is not (and param may be named like a method)
+        if isinstance(value, griffe.ExprName) and attribute.annotation is None and class_level:
             for base in self.bases:
                 target = base.cls.members.get(value.name)
                 if isinstance(target, griffe.Function):

@@ -158,6 +158,7 @@ def class_body(text: str, name: str) -> str | None:
 
 _CLASS_START = re.compile(r"^class[ \t]+(\w+)\b[ \t]*(\((?:[^()]|\([^()]*\))*\))?[ \t]*:[^\n]*\n", re.MULTILINE)
 _TOP_LEVEL = re.compile(r"^[^\s#)\]}]", re.MULTILINE)
+_ALIAS = re.compile(r"^([A-Za-z_]\w*)[ \t]*=[ \t]*([A-Za-z_][\w.]*)[ \t]*(?:#[^\n]*)?$", re.MULTILINE)  # `Async = Sync`
 
 
 def kept_classes(target: str, bases: Mapping[str, Iterable[str]]) -> set[str]:
@@ -174,7 +175,8 @@ def kept_classes(target: str, bases: Mapping[str, Iterable[str]]) -> set[str]:
 
 
 def focus_text(text: str, target: str) -> str | None:
-    """``text`` with the body of every top-level class but ``target``, its same-module bases and the
+    """``text`` with the body of every top-level class but ``target``, its same-module bases (also through
+    names assigned a class, ``Async = Sync``) and the
     classes that may be descriptors or protocols replaced by ``...``, line numbers kept; None when the
     target is not a top-level class of the text. Parsing a large module then costs what its target does."""
     spans: dict[str, tuple[int, int, str]] = {}  # name -> (body start, body end, header)
@@ -183,7 +185,8 @@ def focus_text(text: str, target: str) -> str | None:
         spans[match[1]] = (match.end(), following.start() if following else len(text), match[2] or "")
     if target not in spans:
         return None
-    keep = kept_classes(target, {name: re.findall(r"\w+", header) for name, (_, _, header) in spans.items()})
+    aliases = {match[1]: [match[2].rsplit(".", 1)[-1]] for match in _ALIAS.finditer(text)}
+    keep = kept_classes(target, {**aliases, **{name: re.findall(r"\w+", header) for name, (_, _, header) in spans.items()}})
     out: list[str] = []
     position = 0
     for name, (start, end, header) in sorted(spans.items(), key=lambda item: item[1][0]):

@@ -91,8 +91,8 @@ def load_class(target: Target, *, focus: bool = True) -> tuple[griffe.Class, Mod
         if obj is None:
             where = found.target_path if isinstance(found, griffe.Alias) else "another module"
             raise GenerationError(f"{target.spec}: defined in {where}, which cannot be read statically")
-        if isinstance(obj, griffe.Attribute) and isinstance(obj.value, griffe.ExprName):
-            named = loader.resolve(obj.value.canonical_path)  # `FileLock = UnixFileLock`: the class it names
+        if isinstance(obj, griffe.Attribute) and isinstance(obj.value, (griffe.ExprName, griffe.ExprAttribute)):
+            named = loader.resolve(obj.value.canonical_path)  # `FileLock = UnixFileLock`, `Decoder = json.JSONDecoder`
             obj = named if isinstance(named, griffe.Class) else obj
     except SourceError as exc:
         raise GenerationError(str(exc)) from None

@@ -14,6 +14,7 @@ import pytest
 from tests.contract.conftest import ROOT, GenRunner, MypyRunner
 
 DEFECTS = "tests/contract/samples/defects.py"
+UNSEEN, UNSEEN_MODULE = "tests/contract/samples/unseen.py", "tests.contract.samples.unseen"
 
 # (target, real class for the acceptance check, type arguments, lines the protocol must hold, text it must not)
 CASES: list[tuple[str, str, str, list[str], list[str]]] = [
@@ -154,6 +155,40 @@ CASES: list[tuple[str, str, str, list[str], list[str]]] = [
         ["    async def put(self, item: _T) -> None: ...", "    def qsize(self) -> int: ..."],
         ["Any"],
     ),
+    # found by a sweep over 249 classes outside the corpus
+    (f"{UNSEEN}:moment", f"{UNSEEN_MODULE}:moment", "", ["    def isoformat(self) -> str: ...", "    def day(self) -> _Day: ..."], []),
+    (
+        f"{UNSEEN}:Pipeline",
+        f"{UNSEEN_MODULE}:Pipeline",
+        "",
+        ["    def acl_whoami(self) -> str: ...", "    is_transaction: bool", "    def transaction(self, name: str) -> None: ..."],
+        ["def is_transaction"],
+    ),
+    (
+        f"{UNSEEN}:QuotaError",
+        f"{UNSEEN_MODULE}:QuotaError",
+        "",
+        ["    args: tuple[Any, ...]", "    def with_traceback(self, tb: TracebackType | None, /) -> Self: ...", "    def quota(self) -> int: ..."],
+        [],
+    ),
+    (
+        f"{UNSEEN}:Headers",
+        f"{UNSEEN_MODULE}:Headers",
+        "",
+        ["    @overload\n    def get_all(self, key: str) -> list[str]: ...", "    def get_all(self, key: str, default: Any) -> list[str] | Any: ..."],
+        ["def get_all(self) -> Any", "default: object"],
+    ),
+    (
+        f"{UNSEEN}:Archive",
+        f"{UNSEEN_MODULE}:Archive",
+        "",
+        ["    from builtins import list as _list", "    def names(self) -> _list[str]: ..."],
+        ["    import list"],
+    ),
+    (f"{UNSEEN}:Task", f"{UNSEEN_MODULE}:Task", "", ["    func: Any", "    args: Any", "    kwargs: Any"], ["P.args", "Callable[P"]),
+    (f"{UNSEEN}:Batch", f"{UNSEEN_MODULE}:Batch", "", ["    items: tuple[int, ...]", "    labels: dict[str, str]"], []),
+    (f"{UNSEEN}:Group", f"{UNSEEN_MODULE}:Group", "", ["    group_class: type[Group | type] | None"], ["type[Any]"]),
+    (f"{UNSEEN}:Decoder", "json:JSONDecoder", "", ["    def raw_decode(self, s: str, idx: int = ...) -> tuple[Any, int]: ..."], []),
 ]
 
 
@@ -176,6 +211,19 @@ def test_weakened_members_are_reported_on_stderr(gen: GenRunner) -> None:
     assert "1 weakened: verbose (read-only)" in narrowed.err
     assert "warning: tests/contract/samples/defects.py:Finals: LIMIT: a class-level Final has no protocol form" in finals.err
     assert "1 weakened: LIMIT (left out: class-level Final)" in finals.err
+
+
+def test_overloads_that_collapse_to_one_leave_no_overload_import(gen: GenRunner) -> None:
+    run = gen(f"{UNSEEN}:Commands")
+    assert run.code == 0, run.err
+    assert "    def ping(self) -> bool: ..." in run.out
+    assert "overload" not in run.out.split('"""', 2)[-1]
+
+
+def test_a_method_type_variable_in_an_attribute_is_weakened_and_said(gen: GenRunner) -> None:
+    run = gen(f"{UNSEEN}:Task")
+    assert "warning: tests/contract/samples/unseen.py:Task: args: typed with a type variable of __init__() only; written as Any" in run.err
+    assert "3 weakened: func (Any: a type variable of __init__()), args" in run.err
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,121 @@
+"""One small class per generator defect that a sweep over classes outside the corpus found (issue 9);
+tests/contract/test_gen_defects.py reads them."""
+
+from __future__ import annotations
+
+import json
+from builtins import list as _list
+from collections.abc import Awaitable, Callable
+from typing import Any, ParamSpec, Protocol, TypeAlias, TypeVar, overload
+
+P = ParamSpec("P")
+D = TypeVar("D")
+
+
+class day:  # noqa: N801  # named as typeshed names `date`
+    def isoformat(self) -> str:
+        return ""
+
+
+_Day: TypeAlias = day
+
+
+class moment(day):  # noqa: N801
+    """A base named like one of the class's own methods (typeshed's ``class datetime(date)``)."""
+
+    def day(self) -> _Day:
+        return day()
+
+
+class ACLCommands:
+    def acl_whoami(self) -> str:
+        return ""
+
+
+AsyncACLCommands = ACLCommands
+
+
+class Pipeline(AsyncACLCommands):
+    """A base reached through a name assigned a class; an attribute from a parameter named like a method."""
+
+    def __init__(self, transaction: bool) -> None:
+        self.is_transaction = transaction
+
+    def transaction(self, name: str) -> None:
+        pass
+
+
+class QuotaError(ValueError):
+    """A builtin base."""
+
+    def quota(self) -> int:
+        return 0
+
+
+class Headers:
+    """A class-level alias of an overloaded method."""
+
+    @overload
+    def getlist(self, key: str) -> list[str]: ...
+    @overload
+    def getlist(self, key: str, default: D) -> list[str] | D: ...
+    def getlist(self, key: str, default: object = None) -> object:
+        return []
+
+    get_all = getlist
+
+
+class Archive:
+    """``from builtins import list as _list`` beside a member named ``list``."""
+
+    def names(self) -> _list[str]:
+        return []
+
+    def list(self) -> None:
+        pass
+
+
+class Task:
+    """Attributes assigned from a method's own ParamSpec."""
+
+    def __init__(self, func: Callable[P, Any], *args: P.args, **kwargs: P.kwargs) -> None:
+        self.func = func
+        self.args = args
+        self.kwargs = kwargs
+
+
+class Batch:
+    """Attributes assigned from star parameters."""
+
+    def __init__(self, *items: int, **labels: str) -> None:
+        self.items = items
+        self.labels = labels
+
+
+class Group:
+    """A bare ``type`` inside ``type[...]``."""
+
+    group_class: type[Group | type] | None = None
+
+
+Decoder = json.JSONDecoder  # a class exported under a name assigned to it
+
+
+class SyncSide(Protocol):
+    def is_sync(self) -> bool: ...
+
+
+class AsyncSide(Protocol):
+    def is_async(self) -> bool: ...
+
+
+class Commands:
+    """Overloads on self types the class is neither of: they collapse to one signature (and no checker
+    binds them on the class itself, so this one is read for its text only)."""
+
+    @overload
+    def ping(self: SyncSide) -> bool: ...
+    @overload
+    def ping(self: AsyncSide) -> Awaitable[bool]: ...
+    def ping(self) -> bool | Awaitable[bool]:
+        return True
