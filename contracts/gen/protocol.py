@@ -179,6 +179,9 @@ class ProtocolWriter(PropertyRendering):
         target = self._aliased_method(obj)
         if target is not None:
             return self._method_alias(name, target)
+        shadowed = self._method_assigned_over(name, obj)
+        if shadowed is not None:
+            return shadowed
         class_level = "class-attribute" in obj.labels
         if self.enum and base.cls.path not in ENUM_BASES and class_level and is_member_value(obj):
             # an enum member: read-only, of the enum's type for mypy; pyright compares its value's type
@@ -328,6 +331,21 @@ class ProtocolWriter(PropertyRendering):
         if param.kind is griffe.ParameterKind.var_keyword:
             return f"{self.imports.add('dict', 'builtins.dict')}[{self.imports.add('str', 'builtins.str')}, {text}]"
         return text
+
+    def _method_assigned_over(self, name: str, obj: griffe.Attribute) -> list[str] | None:
+        """``self.transaction = transaction`` where the class or a base defines a method ``transaction``:
+        the checkers refuse the assignment and keep the method, so the protocol has the method."""
+        if "class-attribute" in obj.labels or obj.annotation is not None:
+            return None
+        for base in self.bases:
+            method = base.cls.members.get(name)
+            if isinstance(method, griffe.Function):
+                outer, self._subst = self._subst, base.subst
+                try:
+                    return self._function_member(name, method)
+                finally:
+                    self._subst = outer
+        return None
 
     def _method_alias(self, name: str, target: griffe.Function) -> list[str]:
         """``get_all = getlist``: the method's signature, its overloads included. pyright matches no

@@ -189,6 +189,7 @@ CASES: list[tuple[str, str, str, list[str], list[str]]] = [
     (f"{UNSEEN}:Batch", f"{UNSEEN_MODULE}:Batch", "", ["    items: tuple[int, ...]", "    labels: dict[str, str]"], []),
     (f"{UNSEEN}:Group", f"{UNSEEN_MODULE}:Group", "", ["    group_class: type[Group | type] | None"], ["type[Any]"]),
     (f"{UNSEEN}:Decoder", "json:JSONDecoder", "", ["    def raw_decode(self, s: str, idx: int = ...) -> tuple[Any, int]: ..."], []),
+    (f"{UNSEEN}:SyncPipeline", f"{UNSEEN_MODULE}:SyncPipeline", "", ["    def transaction(self, name: str) -> None: ..."], ["transaction: "]),
 ]
 
 

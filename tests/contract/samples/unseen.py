@@ -119,3 +119,16 @@ class Commands:
     def ping(self: AsyncSide) -> Awaitable[bool]: ...
     def ping(self) -> bool | Awaitable[bool]:
         return True
+
+
+class Transactions:
+    def transaction(self, name: str) -> None:
+        pass
+
+
+class SyncPipeline(Transactions):
+    """An attribute assigned over a base's method of the same name (redis's sync Pipeline): the checkers
+    refuse the assignment and keep the method."""
+
+    def __init__(self, transaction: bool) -> None:
+        self.transaction = transaction  # type: ignore[method-assign,assignment]  # the shape of the defect
