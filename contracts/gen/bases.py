@@ -84,9 +84,9 @@ def type_params(cls: griffe.Class, loader: ModuleLoader) -> list[str]:
     return found
 
 
-def method_type_vars(annotation: griffe.Expr | str, function: griffe.Function, loader: ModuleLoader) -> set[str]:
-    """The type variables in ``annotation`` that belong to ``function`` alone: neither a type parameter of
-    its class nor of the class's bases."""
+def method_type_vars(annotation: griffe.Expr | str, owner: griffe.Object | None, loader: ModuleLoader) -> set[str]:
+    """The type variables in ``annotation`` (of a member of class ``owner``) that belong to the member
+    alone: neither a type parameter of the class nor of its bases."""
     if isinstance(annotation, str):
         return set()
     found = {
@@ -94,9 +94,9 @@ def method_type_vars(annotation: griffe.Expr | str, function: griffe.Function, l
         for item in annotation.iterate(flat=True)
         if isinstance(item, griffe.ExprName) and "." in item.canonical_path and is_type_param(loader, item.canonical_path)
     }
-    if not found or not isinstance(function.parent, griffe.Class):
+    if not found or not isinstance(owner, griffe.Class):
         return found
-    owned = {param for base in linearize(function.parent, loader, []) for param in type_params(base.cls, loader)}
+    owned = {param for base in linearize(owner, loader, []) for param in type_params(base.cls, loader)}
     return found - owned
 
 

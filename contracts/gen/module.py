@@ -13,6 +13,7 @@ from contracts.gen.bases import Base
 from contracts.gen.imports import Imports
 from contracts.gen.loading import ModuleLoader
 from contracts.gen.protocol import ProtocolWriter, Rendered
+from contracts.gen.variance import CONTRAVARIANT, COVARIANT
 
 _TYPE_PARAM_FACTORIES = ("TypeVar", "ParamSpec", "TypeVarTuple")
 _TYPING_PARAMS = frozenset({"typing.AnyStr", "typing_extensions.AnyStr"})
@@ -168,8 +169,10 @@ def _redeclare(name: str, definition: griffe.Attribute, writer: ProtocolWriter) 
     declared = "covariant" if _is_true(keywords.get("covariant")) else "contravariant" if _is_true(keywords.get("contravariant")) else ""
     variance = ""
     if factory == "TypeVar":  # how the protocol uses it decides, whatever the class declared
-        inward, outward = name in writer.used_in, name in writer.used_out
-        variance = "covariant" if outward and not inward else "contravariant" if inward and not outward else ""
+        signs = writer.uses.get(name, set())
+        inward, outward = CONTRAVARIANT in signs, COVARIANT in signs
+        # used nowhere, it is covariant for mypy, which tries that first
+        variance = "" if inward and outward else "contravariant" if inward else "covariant"
     local = name if variance == declared else f"{name}_{ {'covariant': 'co', 'contravariant': 'contra'}.get(variance, 'inv')}"
     args = [repr(local)]
     checked = [_forward_ref(constraint, definition, writer) for constraint in call.args[1:]]

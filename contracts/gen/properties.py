@@ -30,6 +30,9 @@ class PropertyRendering:
     def _missing(self, where: str) -> str:
         raise NotImplementedError
 
+    def _own_type_vars_as_any(self, name: str, annotation: griffe.Expr | str | None, owner: griffe.Object | None) -> None:
+        raise NotImplementedError
+
     def _managed(self, name: str, func: griffe.Function, self_names: AbstractSet[str] = frozenset()) -> str | None:
         """``AbstractContextManager[T]`` for a ``@contextmanager`` generator of T; None for other functions."""
         manager = next((m for d in func.decorators if (m := _CONTEXT_MANAGERS.get(str(d.value).rsplit(".", 1)[-1]))), None)
@@ -42,6 +45,7 @@ class PropertyRendering:
         return f"{local}[{inner}]"
 
     def _property(self, name: str, attribute: griffe.Attribute) -> list[str]:
+        self._own_type_vars_as_any(name, attribute.annotation, attribute.parent)
         writable = "writable" in attribute.labels and "cached" not in attribute.labels
         if attribute.annotation is not None:
             self.annotations += 1
@@ -52,6 +56,11 @@ class PropertyRendering:
             return self._descriptor(name, annotation, f"{local}[{annotation}]")
         lines = ["    @property", f"    def {name}(self) -> {annotation}: ..."]
         setter = attribute.setter if writable else None
+        if isinstance(setter, griffe.Function) and not _setter_follows(attribute, setter):
+            # mypy reads such a property as read-only (the later definition redefines the name); pyright
+            # as settable, which a read-only protocol property accepts too
+            self.weakened.append(f"{name} (read-only: its setter does not follow the getter)")
+            return lines
         if isinstance(setter, griffe.Function):
             params = list(setter.parameters)
             value = params[1] if len(params) > 1 else None
@@ -80,6 +89,7 @@ class PropertyRendering:
         return found[2] if len(type_params(found[2], self.loader)) == 1 else None
 
     def _getter(self, name: str, func: griffe.Function) -> list[str]:
+        self._own_type_vars_as_any(name, func.returns, func.parent)
         if func.returns is not None:
             self.annotations += 1
         returns = self._missing(f"{name} property") if func.returns is None else self._managed(name, func) or self._expr(func.returns, use="out")
@@ -131,3 +141,12 @@ class PropertyRendering:
         if not isinstance(annotation, (griffe.ExprName, griffe.ExprAttribute)):
             return False
         return isinstance(self.loader.resolve(self.imports.follow(annotation.canonical_path)), griffe.Class)
+
+
+def _setter_follows(getter: griffe.Attribute, setter: griffe.Function) -> bool:
+    """Whether no other member of the class stands between a property's getter and its setter."""
+    end, start = getter.endlineno or 0, setter.lineno or 0
+    owner = getter.parent
+    if owner is None or not end or not start:
+        return True
+    return not any(end < (member.lineno or 0) < start for member in owner.members.values() if member is not getter)

@@ -29,6 +29,7 @@ from contracts.gen.loading import ModuleLoader
 from contracts.gen.properties import PROPERTY_DECORATORS, PropertyRendering
 from contracts.gen.self_types import labels, self_applies, self_in_bounded_argument, self_type_names
 from contracts.gen.source import ClassFacts, facts_of_class, function_facts_of, literal_type
+from contracts.gen.variance import CONTRAVARIANT, COVARIANT, INVARIANT, Uses, Variance
 
 # Dunders that define behaviour; the rest of object's dunders say nothing a protocol should require.
 BEHAVIOUR_DUNDERS = frozenset(
@@ -37,6 +38,7 @@ BEHAVIOUR_DUNDERS = frozenset(
 )
 _BUILTIN_CALLS = frozenset("str int float bool bytes bytearray complex list dict set frozenset tuple".split())
 _VAR_KINDS = (griffe.ParameterKind.var_positional, griffe.ParameterKind.var_keyword)
+_SIGNS = {"in": CONTRAVARIANT, "out": COVARIANT, "inout": INVARIANT}  # where an annotation stands
 
 
 @dataclass
@@ -83,8 +85,8 @@ class ProtocolWriter(PropertyRendering):
         self.missing: list[str] = []
         self._facts: dict[str, ClassFacts] = {}
         self._subst: Subst = {}
-        self.used_in: set[str] = set()  # names in parameter annotations (for the variance of type parameters)
-        self.used_out: set[str] = set()  # names in return, property and attribute annotations
+        self.variance = Variance(loader)
+        self.uses: Uses = {}  # where each name stands (for the variance of the protocol's type parameters)
         self._scope: griffe.Object | None = None  # where the names of a quoted annotation resolve
         self._inferred_names: set[str] = set()
 
@@ -131,6 +133,15 @@ class ProtocolWriter(PropertyRendering):
         if isinstance(obj, griffe.Attribute):
             return self._attribute(name, obj, base)
         return []
+
+    def _own_type_vars_as_any(self, name: str, annotation: griffe.Expr | str | None, owner: griffe.Object | None) -> None:
+        """A property typed with a type variable of its own (``-> Mapping[T, Callable[[], T]]``) cannot be
+        matched, the variable meaning nothing outside the getter: it is written as Any."""
+        own = method_type_vars(annotation, owner, self.loader) if annotation is not None else set()
+        if own:
+            self.warnings.append(f"{name}: a property typed with a type variable of its own; it is written as Any")
+            self.weakened.append(f"{name} (its own type variables as Any)")
+            self._subst = {**self._subst, **{path: ("Any", {}) for path in own}}
 
     def _function_member(self, name: str, obj: griffe.Function) -> list[str]:
         for decorator in obj.decorators:
@@ -230,7 +241,8 @@ class ProtocolWriter(PropertyRendering):
             # a class constant, or `self.x = x` where x may have been narrowed: read-only is what holds
             self.weakened.append(f"{name} (read-only)")
             return self._read_only(name, inferred or literal_of(obj.value) or self._missing(name))
-        self.used_in |= self._inferred_names  # a settable attribute: its type is also an input
+        for spelled in self._inferred_names:  # a settable attribute: its type is also an input
+            self.uses.setdefault(spelled, set()).update((COVARIANT, CONTRAVARIANT))
         return [f"    {name}: {inferred or literal_of(obj.value) or self._missing(name)}"]
 
     # ----- functions and properties -----------------------------------------------------------------
@@ -320,7 +332,7 @@ class ProtocolWriter(PropertyRendering):
         """The type of ``self.<name> = <param>``: a ``*args`` parameter gives a tuple, ``**kwargs`` a dict.
         A type variable of the method itself (``P.args``, a method's ``T``) means nothing outside it: Any."""
         assert param.annotation is not None
-        if method_type_vars(param.annotation, function, self.loader):
+        if method_type_vars(param.annotation, function.parent, self.loader):
             self.warnings.append(f"{name}: typed with a type variable of {function.name}() only; written as Any")
             self.weakened.append(f"{name} (Any: a type variable of {function.name}())")
             return self.imports.add("Any", "typing.Any")
@@ -352,7 +364,7 @@ class ProtocolWriter(PropertyRendering):
         signature of such an alias that uses a type variable of the method's own, so those are Any."""
         signatures = target.overloads or [target]
         annotations = [a for f in signatures for a in [f.returns, *(p.annotation for p in f.parameters)] if a is not None]
-        own = {v for f in signatures for a in annotations for v in method_type_vars(a, f, self.loader)}
+        own = {v for a in annotations for v in method_type_vars(a, target.parent, self.loader)}
         if not own:
             return self._function_member(name, target)
         self.warnings.append(f"{name}: an alias of {target.name}() with type variables of its own; they are written as Any")
@@ -393,12 +405,10 @@ class ProtocolWriter(PropertyRendering):
         """An annotation as written, its names imported; ``use`` says where it stands ("in", "out"),
         and names in ``replace`` (a self-typed method's TypeVar) become ``Self``."""
         expr = unquote(expr, self._scope)
-        if not isinstance(expr, str):
-            names = _names(expr, self._subst)
-            if "in" in use:
-                self.used_in |= names
-            if "out" in use:
-                self.used_out |= names
+        sign = _SIGNS.get(use)
+        if not isinstance(expr, str) and sign is not None:
+            for name, signs in self.variance.uses(expr, sign, self._subst).items():
+                self.uses.setdefault(name, set()).update(signs)
         self_name = self.imports.add("Self", "typing.Self") if replace else ""
         return self.imports.render(expr, replace, self_name, self._subst)
 

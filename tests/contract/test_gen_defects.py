@@ -190,6 +190,11 @@ CASES: list[tuple[str, str, str, list[str], list[str]]] = [
     (f"{UNSEEN}:Group", f"{UNSEEN_MODULE}:Group", "", ["    group_class: type[Group | type] | None"], ["type[Any]"]),
     (f"{UNSEEN}:Decoder", "json:JSONDecoder", "", ["    def raw_decode(self, s: str, idx: int = ...) -> tuple[Any, int]: ..."], []),
     (f"{UNSEEN}:SyncPipeline", f"{UNSEEN_MODULE}:SyncPipeline", "", ["    def transaction(self, name: str) -> None: ..."], ["transaction: "]),
+    (f"{UNSEEN}:Bag", f"{UNSEEN_MODULE}:Bag", "[int]", ["T_co_inv = TypeVar('T_co_inv')", "    def items(self) -> list[T_co_inv]: ..."], ["covariant"]),
+    (f"{UNSEEN}:Tagged", f"{UNSEEN_MODULE}:Tagged", "[int]", ["U_co = TypeVar('U_co', covariant=True)", "class TaggedProtocol(Protocol[U_co]):"], []),
+    (f"{UNSEEN}:Sink", f"{UNSEEN_MODULE}:Sink", "[int]", ["K_contra = TypeVar('K_contra', contravariant=True)"], []),
+    (f"{UNSEEN}:Node", f"{UNSEEN_MODULE}:Node", "", ["    @property\n    def link(self) -> str | None: ..."], ["@link.setter"]),
+    (f"{UNSEEN}:Extras", f"{UNSEEN_MODULE}:Extras", "", ["    def extra(self) -> Mapping[Any, Callable[[], Any]]: ..."], ["A]"]),
 ]
 
 

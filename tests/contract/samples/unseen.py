@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 from builtins import list as _list
-from collections.abc import Awaitable, Callable
-from typing import Any, ParamSpec, Protocol, TypeAlias, TypeVar, overload
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Generic, ParamSpec, Protocol, TypeAlias, TypeVar, overload
 
 P = ParamSpec("P")
 D = TypeVar("D")
@@ -132,3 +132,57 @@ class SyncPipeline(Transactions):
 
     def __init__(self, transaction: bool) -> None:
         self.transaction = transaction  # type: ignore[method-assign,assignment]  # the shape of the defect
+
+
+T_co = TypeVar("T_co", covariant=True)
+U_co = TypeVar("U_co", covariant=True)
+K = TypeVar("K")
+A = TypeVar("A")
+
+
+class Bag(Generic[T_co]):
+    """A type parameter returned inside an invariant generic: invariant in the protocol, whatever the class
+    declared (mypy checks a protocol's variance, not a class's)."""
+
+    def items(self) -> list[T_co]:
+        raise NotImplementedError
+
+
+class Tagged(Generic[U_co]):
+    """A type parameter that no public member uses: covariant, as mypy wants it."""
+
+    def name(self) -> str:
+        return ""
+
+
+class Sink(Generic[K]):
+    """A type parameter only among the parameters of a returned Callable: contravariant."""
+
+    def handler(self) -> Callable[[K], None]:
+        raise NotImplementedError
+
+
+class Node:
+    """A property whose setter does not follow its getter: read-only for mypy."""
+
+    def __init__(self) -> None:
+        self._link: str | None = None
+
+    @property
+    def link(self) -> str | None:
+        return self._link
+
+    def other(self) -> None:
+        pass
+
+    @link.setter  # type: ignore[no-redef,attr-defined,untyped-decorator]  # the shape of the defect (griffe does this)
+    def link(self, value: str | None) -> None:
+        self._link = value
+
+
+class Extras:
+    """A property typed with a type variable of its own."""
+
+    @property
+    def extra(self) -> Mapping[A, Callable[[], A]]:
+        return {}
