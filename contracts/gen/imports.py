@@ -10,6 +10,7 @@ import functools
 import importlib.util
 import re
 from collections.abc import Set as AbstractSet
+from typing import TypeVar
 
 import griffe
 
@@ -62,6 +63,8 @@ class Imports:
         self._arity: dict[str, str] = {}
         self.declared_here: dict[str, str] = {}  # local name -> declaration the protocol module itself makes
         self._any_bound: dict[str, bool] = {}
+        self._outer: dict[str, str | None] = {}
+        self.submodules: set[str] = set()  # `importlib.metadata` of `importlib.metadata.Distribution`: imported whole
 
     def follow(self, path: str) -> str:
         """Where a re-exported name is defined: ``pkg.Timeout`` -> ``pkg._types.Timeout``."""
@@ -84,6 +87,9 @@ class Imports:
             return local
         if "." in canonical:
             canonical = self.follow(canonical)
+            outer = self._outer_class(canonical)
+            if outer is not None:  # a class nested in a class: its outermost class is what can be imported
+                return self.add(outer.rpartition(".")[2], outer) + canonical[len(outer) :]
         module, _, name = canonical.rpartition(".")
         if module == "typing_extensions" and name in _TYPING_NAMES:
             canonical = f"typing.{name}"  # one spelling, so that both backports and typing meet as one name
@@ -138,6 +144,7 @@ class Imports:
             return expr
         found = subscripts(expr)
         subscripted = {id(node.left) for node in found}
+        chains = {id(node.first): str(node) for node in _nodes(expr, griffe.ExprAttribute) if isinstance(node.first, griffe.ExprName)}
         in_type = {id(name) for node in found if _names_type(node.left) for name in _expr_names(node.slice)}
         parts: list[str] = []
         for item in expr.iterate(flat=True):
@@ -155,9 +162,31 @@ class Imports:
             if "." not in canonical and canonical not in _BUILTIN_NAMES and not _is_module(canonical):
                 self.unresolved.add(canonical)
             parts.append(self.add(item.name, canonical))
+            if id(item) in chains and canonical == item.name:
+                self._submodule(chains[id(item)])
             if id(item) not in subscripted and not (id(item) in in_type and _names_type(item)):
                 parts.append(self.bare_arguments(canonical))  # but a bare `type` inside `type[...]`, which must stay bare
         return "".join(parts)
+
+    def _outer_class(self, path: str) -> str | None:
+        """``pkg.mod.Outer`` for ``pkg.mod.Outer.Inner`` (a path whose parent is no module); None otherwise."""
+        if path not in self._outer:
+            parts = path.split(".")
+            found = None
+            if len(parts) > 2 and not path.startswith("<here>.") and self.loader.locate(".".join(parts[:-1])) is None:
+                depth = next((d for d in range(len(parts) - 2, 0, -1) if self.loader.locate(".".join(parts[:d])) is not None), 0)
+                found = ".".join(parts[: depth + 1]) if depth else None
+            self._outer[path] = found
+        return self._outer[path]
+
+    def _submodule(self, dotted: str) -> None:
+        """``import a`` does not make ``a.b`` known to pyright unless ``a.b`` is imported: the longest module
+        that ``dotted`` (``a.b.Name``) starts with is imported whole."""
+        parts = dotted.split(".")
+        for depth in range(len(parts) - 1, 1, -1):
+            if self.loader.locate(".".join(parts[:depth])) is not None:
+                self.submodules.add(".".join(parts[:depth]))
+                return
 
     def bare_arguments(self, canonical: str) -> str:
         """``[Any]``, ``[Any, Any]``, ``[..., Any]``: what a bare generic means, written out for
@@ -186,7 +215,8 @@ class Imports:
             if "." not in canonical:
                 if canonical in self.unresolved:
                     continue
-                plain.append(f"import {canonical}" + (f" as {local}" if local != canonical else ""))
+                whole = sorted(sub for sub in self.submodules if sub.startswith(canonical + ".")) if local == canonical else []
+                plain += [f"import {sub}" for sub in whole] or [f"import {canonical}" + (f" as {local}" if local != canonical else "")]
             else:
                 module, name = canonical.rsplit(".", 1)
                 from_imports.setdefault(module, []).append(name if name == local else f"{name} as {local}")
@@ -248,13 +278,21 @@ def _type_params_in_text(loader: ModuleLoader, module: str, source: tuple[str, b
     return len(names)
 
 
+_E = TypeVar("_E", bound=griffe.Expr)
+
+
 def subscripts(expr: griffe.Expr) -> list[griffe.ExprSubscript]:
-    found: list[griffe.ExprSubscript] = []
+    return _nodes(expr, griffe.ExprSubscript)
+
+
+def _nodes(expr: griffe.Expr, kind: type[_E]) -> list[_E]:
+    """Every node of ``kind`` in an expression."""
+    found: list[_E] = []
     stack: list[object] = [expr]
     while stack:
         node = stack.pop()
         if isinstance(node, griffe.Expr):
-            if isinstance(node, griffe.ExprSubscript):
+            if isinstance(node, kind):
                 found.append(node)
             stack.extend(getattr(node, name) for name in _fields(type(node)))
         elif isinstance(node, (list, tuple)):

@@ -158,7 +158,7 @@ class ModuleLoader:
     def _visit(self, dotted: str, parent: griffe.Module | None) -> griffe.Module | None:
         path = self.locate(dotted)
         if path is None:
-            return None
+            return self._namespace(dotted, parent)
         raw = path.read_bytes()
         if b"\0" in raw:
             raise SourceError(f"{path}: contains NUL bytes; not a Python source file")
@@ -187,6 +187,20 @@ class ModuleLoader:
         else:
             parent.set_member(name, module)
         self._expand_wildcards(module)
+        return module
+
+    def _namespace(self, dotted: str, parent: griffe.Module | None) -> griffe.Module | None:
+        """A PEP 420 namespace package (folders of that name, no ``__init__``): an empty module, for its
+        submodules to be visited under; None when no search folder has it."""
+        parts = dotted.split(".")
+        folders = [found for folder in self.search_paths if (found := Path(folder).joinpath(*parts)).is_dir()]
+        if not folders:
+            return None
+        module = griffe.Module(parts[-1], filepath=folders, parent=parent, lines_collection=self.lines, modules_collection=self.collection)
+        if parent is None:
+            self.collection.set_member(parts[-1], module)
+        else:
+            parent.set_member(parts[-1], module)
         return module
 
     def _griffe_visit(self, name: str, path: Path, code: str, parent: griffe.Module | None) -> griffe.Module:

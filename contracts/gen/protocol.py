@@ -237,6 +237,9 @@ class ProtocolWriter(PropertyRendering):
         if descriptor is not None:
             return descriptor
         inferred = self._inferred(obj, use="out")
+        if inferred is None and self._names_module(obj):  # `self.backend = json`: read-only for the checkers
+            self.annotations += 1
+            return self._read_only(name, self.imports.add("ModuleType", "types.ModuleType"))
         if class_level or (inferred is not None and optional(inferred)):
             # a class constant, or `self.x = x` where x may have been narrowed: read-only is what holds
             self.weakened.append(f"{name} (read-only)")
@@ -375,6 +378,18 @@ class ProtocolWriter(PropertyRendering):
             return self._function_member(name, target)
         finally:
             self._subst = outer
+
+    def _names_module(self, attribute: griffe.Attribute) -> bool:
+        """Whether an attribute is assigned a module its module imports (``import json``, ``from . import utils``)."""
+        value = attribute.value
+        first = value.first if isinstance(value, griffe.ExprAttribute) else value
+        if not isinstance(value, (griffe.ExprName, griffe.ExprAttribute)) or not isinstance(first, griffe.ExprName):
+            return False
+        bound = attribute.module.members.get(first.name)  # an import binds the name in the module
+        if not isinstance(bound, (griffe.Alias, griffe.Module)):
+            return False
+        head = bound.target_path if isinstance(bound, griffe.Alias) else bound.path
+        return self.loader.locate(head + str(value)[len(first.name) :]) is not None
 
     def _is_callable(self, annotation: griffe.Expr | str) -> bool:
         """``Callable[...]``, or a name that a type alias binds to one."""

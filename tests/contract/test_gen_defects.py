@@ -195,6 +195,10 @@ CASES: list[tuple[str, str, str, list[str], list[str]]] = [
     (f"{UNSEEN}:Sink", f"{UNSEEN_MODULE}:Sink", "[int]", ["K_contra = TypeVar('K_contra', contravariant=True)"], []),
     (f"{UNSEEN}:Node", f"{UNSEEN_MODULE}:Node", "", ["    @property\n    def link(self) -> str | None: ..."], ["@link.setter"]),
     (f"{UNSEEN}:Extras", f"{UNSEEN_MODULE}:Extras", "", ["    def extra(self) -> Mapping[Any, Callable[[], Any]]: ..."], ["A]"]),
+    (f"{UNSEEN}:Codec", f"{UNSEEN_MODULE}:Codec", "", ["    @property\n    def backend(self) -> ModuleType: ..."], ["backend: "]),
+    (f"{UNSEEN}:Plugins", f"{UNSEEN_MODULE}:Plugins", "", ["    import importlib.metadata\n"], ["    import importlib\n"]),
+    (f"{UNSEEN}:Parser", f"{UNSEEN_MODULE}:Parser", "", ["    cache: Parser._Cache", "    from tests.contract.samples.unseen import Parser\n"], ["unseen.Parser import"]),
+    ("tests.contract.samples.nsroot.leaf:Leaf", "tests.contract.samples.nsroot.leaf:Leaf", "", ["    def name(self) -> str: ..."], []),
 ]
 
 

@@ -205,9 +205,6 @@ KNOWN: dict[str, str] = {
     "redis.sentinel:Sentinel": "its methods are overloaded on self types the class is neither of: no checker binds them on the class",
     "filelock:FileLock": "a method returns Proxy[Self] where Proxy's parameter is bounded by the real class",
     "h11:Connection": "an attribute narrowed by an `in` test keeps the parameter's declared type",
-    "pluggy:PluginManager": "importlib.metadata.X is imported with `import importlib` only, which pyright refuses",
-    "markdown_it:MarkdownIt": "an attribute holding a module is read-only for mypy; the protocol declares it settable",
-    "opentelemetry.trace:NonRecordingSpan": "a PEP 420 namespace package is not found (exit 2)",
 }
 
 

@@ -3,6 +3,7 @@ tests/contract/test_gen_defects.py reads them."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 from builtins import list as _list
 from collections.abc import Awaitable, Callable, Mapping
@@ -186,3 +187,27 @@ class Extras:
     @property
     def extra(self) -> Mapping[A, Callable[[], A]]:
         return {}
+
+
+class Codec:
+    """An attribute assigned a module: read-only for the checkers."""
+
+    def __init__(self) -> None:
+        self.backend = json
+
+
+class Plugins:
+    """An annotation through a submodule (``importlib.metadata.Distribution``)."""
+
+    def distributions(self) -> list[importlib.metadata.Distribution]:
+        return []
+
+
+class Parser:
+    """A class nested in the class."""
+
+    class _Cache:
+        def clear(self) -> None:
+            pass
+
+    cache: _Cache = _Cache()
