@@ -10,7 +10,6 @@ import functools
 import importlib.util
 import re
 from collections.abc import Set as AbstractSet
-from typing import TypeVar
 
 import griffe
 
@@ -142,9 +141,10 @@ class Imports:
         ``replace`` written as ``with_name``; inherited type parameters in ``subst`` replaced."""
         if isinstance(expr, str):
             return expr
-        found = subscripts(expr)
+        nodes = _nodes(expr)
+        found = [node for node in nodes if isinstance(node, griffe.ExprSubscript)]
         subscripted = {id(node.left) for node in found}
-        chains = {id(node.first): str(node) for node in _nodes(expr, griffe.ExprAttribute) if isinstance(node.first, griffe.ExprName)}
+        chains = {id(node.first): str(node) for node in nodes if isinstance(node, griffe.ExprAttribute) and isinstance(node.first, griffe.ExprName)}
         in_type = {id(name) for node in found if _names_type(node.left) for name in _expr_names(node.slice)}
         parts: list[str] = []
         for item in expr.iterate(flat=True):
@@ -278,22 +278,18 @@ def _type_params_in_text(loader: ModuleLoader, module: str, source: tuple[str, b
     return len(names)
 
 
-_E = TypeVar("_E", bound=griffe.Expr)
-
-
 def subscripts(expr: griffe.Expr) -> list[griffe.ExprSubscript]:
-    return _nodes(expr, griffe.ExprSubscript)
+    return [node for node in _nodes(expr) if isinstance(node, griffe.ExprSubscript)]
 
 
-def _nodes(expr: griffe.Expr, kind: type[_E]) -> list[_E]:
-    """Every node of ``kind`` in an expression."""
-    found: list[_E] = []
+def _nodes(expr: griffe.Expr) -> list[griffe.Expr]:
+    """Every node of an expression, itself included."""
+    found: list[griffe.Expr] = []
     stack: list[object] = [expr]
     while stack:
         node = stack.pop()
         if isinstance(node, griffe.Expr):
-            if isinstance(node, kind):
-                found.append(node)
+            found.append(node)
             stack.extend(getattr(node, name) for name in _fields(type(node)))
         elif isinstance(node, (list, tuple)):
             stack.extend(node)
