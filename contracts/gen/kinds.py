@@ -58,7 +58,7 @@ def descriptor_get(loader: ModuleLoader, path: str, warnings: list[str]) -> tupl
         return None
     found = loader.resolve(path)
     if isinstance(found, griffe.Attribute) and isinstance(found.value, griffe.ExprName):
-        found = loader.resolve(found.value.canonical_path)  # `reify = reify_py`
+        found = loader.resolve(base_path(found.value))  # `reify = reify_py`, `if TYPE_CHECKING: ro_property = property`
     if not isinstance(found, griffe.Class):
         return None
     for owner in [found, *(b.cls for b in direct_bases(found, {}, loader, warnings))]:

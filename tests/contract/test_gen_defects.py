@@ -199,6 +199,13 @@ CASES: list[tuple[str, str, str, list[str], list[str]]] = [
     (f"{UNSEEN}:Plugins", f"{UNSEEN_MODULE}:Plugins", "", ["    import importlib.metadata\n"], ["    import importlib\n"]),
     (f"{UNSEEN}:Parser", f"{UNSEEN_MODULE}:Parser", "", ["    cache: Parser._Cache", "    from tests.contract.samples.unseen import Parser\n"], ["unseen.Parser import"]),
     ("tests.contract.samples.nsroot.leaf:Leaf", "tests.contract.samples.nsroot.leaf:Leaf", "", ["    def name(self) -> str: ..."], []),
+    (
+        f"{UNSEEN}:Columns",
+        f"{UNSEEN_MODULE}:Columns",
+        "[int]",
+        ["    @property\n    def columns(self) -> list[str]: ...", "V_co = TypeVar('V_co', covariant=True)", "-> Columns[V_co]: ..."],
+        ["_inv"],
+    ),
 ]
 
 

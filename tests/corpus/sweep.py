@@ -181,7 +181,6 @@ ARGS: dict[str, tuple[str, ...]] = {
 
 _PYRIGHT_LITERAL = "pyright widens an attribute assigned a Literal-typed parameter to str; the protocol keeps the Literal (mypy's view)"
 _TYPESHED_SKEW = "mypy's bundled typeshed and basedpyright's disagree on Handler.lock (RLock or Lock): no mutable declaration fits both"
-_SQLALCHEMY_PROPERTY = "sqlalchemy's property decorators are `property` only under TYPE_CHECKING: written as methods"
 _OVERLAP = "overloads that overlap once inherited type parameters are substituted (pyright reports them)"
 
 # source -> why it fails one of the checks
@@ -198,9 +197,8 @@ KNOWN: dict[str, str] = {
     "click:IntRange": _OVERLAP,
     "configparser:ConfigParser": _OVERLAP + "; and typeshed skew on values()/popitem()",
     "click.testing:CliRunner": "pyright reads a TypeAlias declared in both branches of a sys.platform test differently in two places",
-    "sqlalchemy:Table": _SQLALCHEMY_PROPERTY,
-    "sqlalchemy.ext.asyncio:AsyncConnection": _SQLALCHEMY_PROPERTY,
-    "sqlalchemy.orm:Query": _SQLALCHEMY_PROPERTY + "; a method's TypeVar bound through an annotated self is left free",
+    "sqlalchemy:Table": "__init__ assigns over a property the class body declares under TYPE_CHECKING: griffe keeps the attribute, the checkers the property",
+    "sqlalchemy.orm:Query": "a method's TypeVar bound through an annotated self (`def tuples(self: Query[_O])`) is left free",
     "sqlalchemy.engine:Result": "a TypeVarTuple parameter is written Protocol[Ts], not Protocol[Unpack[Ts]]; self-bound method TypeVars",
     "redis.sentinel:Sentinel": "its methods are overloaded on self types the class is neither of: no checker binds them on the class",
     "filelock:FileLock": "a method returns Proxy[Self] where Proxy's parameter is bounded by the real class",

@@ -7,7 +7,7 @@ import importlib.metadata
 import json
 from builtins import list as _list
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Generic, ParamSpec, Protocol, TypeAlias, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, Protocol, TypeAlias, TypeVar, overload
 
 P = ParamSpec("P")
 D = TypeVar("D")
@@ -211,3 +211,38 @@ class Parser:
             pass
 
     cache: _Cache = _Cache()
+
+
+if TYPE_CHECKING:
+    ro_property = property
+else:
+
+    class _ro_property:  # noqa: N801
+        """What the class uses at run time: a descriptor the checkers never see."""
+
+        def __init__(self, getter: Callable[[Any], Any]) -> None:
+            self.getter = getter
+
+        def __get__(self, obj: Any, owner: Any = None) -> Any:
+            return self if obj is None else self.getter(obj)
+
+    ro_property = _ro_property
+
+
+V_co = TypeVar(
+    "V_co",
+    covariant=True,
+)
+
+
+class Columns(Generic[V_co]):
+    """A decorator that is ``property`` for the checkers; a type parameter declared over several lines.
+
+    (sqlalchemy's ``ro_memoized_property``, and its ``Table[_ColCC_co]``.)"""
+
+    @ro_property
+    def columns(self) -> list[str]:
+        return []
+
+    def copy(self) -> Columns[V_co]:
+        return self
