@@ -89,6 +89,7 @@ class ProtocolWriter(PropertyRendering):
         self.uses: Uses = {}  # where each name stands (for the variance of the protocol's type parameters)
         self._scope: griffe.Object | None = None  # where the names of a quoted annotation resolve
         self._inferred_names: set[str] = set()
+        self._inferred_read_only = False  # the inferred type holds for both checkers only if read-only
 
     # ----- members ----------------------------------------------------------------------------------
 
@@ -240,9 +241,10 @@ class ProtocolWriter(PropertyRendering):
         if inferred is None and self._names_module(obj):  # `self.backend = json`: read-only for the checkers
             self.annotations += 1
             return self._read_only(name, self.imports.add("ModuleType", "types.ModuleType"))
-        if class_level or (inferred is not None and optional(inferred)):
+        if class_level or self._inferred_read_only or (inferred is not None and optional(inferred)):
             # a class constant, or `self.x = x` where x may have been narrowed: read-only is what holds
-            self.weakened.append(f"{name} (read-only)")
+            if not self._inferred_read_only:  # which says why itself
+                self.weakened.append(f"{name} (read-only)")
             return self._read_only(name, inferred or literal_of(obj.value) or self._missing(name))
         for spelled in self._inferred_names:  # a settable attribute: its type is also an input
             self.uses.setdefault(spelled, set()).update((COVARIANT, CONTRAVARIANT))
@@ -309,6 +311,7 @@ class ProtocolWriter(PropertyRendering):
 
     def _inferred(self, attribute: griffe.Attribute, use: str = "inout") -> str | None:
         self._inferred_names = set()
+        self._inferred_read_only = False
         return self._infer(attribute, use)
 
     def _infer(self, attribute: griffe.Attribute, use: str) -> str | None:
@@ -320,6 +323,10 @@ class ProtocolWriter(PropertyRendering):
                     param = next((p for p in function.parameters if p.name == value.name), None)
                     if param is not None and param.annotation is not None:
                         self.annotations += 1
+                        if _tested_before(param.name, function, attribute.lineno):
+                            # `if role not in (A, B): raise` narrows role: read-only holds, whatever the narrowing
+                            self._inferred_read_only = True
+                            self.weakened.append(f"{attribute.name} (read-only: {param.name} is tested before it is assigned)")
                         return self._parameter_type(attribute.name, param, function, use)
         if isinstance(value, griffe.ExprCall) and isinstance(value.function, griffe.ExprName):
             if value.function.canonical_path in _BUILTIN_CALLS:  # `self.root = str(root)`, `ATTRS = frozenset(...)`
@@ -339,6 +346,12 @@ class ProtocolWriter(PropertyRendering):
             self.warnings.append(f"{name}: typed with a type variable of {function.name}() only; written as Any")
             self.weakened.append(f"{name} (Any: a type variable of {function.name}())")
             return self.imports.add("Any", "typing.Any")
+        widened = self._widened_literal(param.annotation)
+        if widened is not None and param.kind not in _VAR_KINDS:
+            # mypy keeps the parameter's Literal, pyright widens it: a read-only attribute of the widened type
+            self.weakened.append(f"{name} (read-only {widened}: pyright widens the Literal)")
+            self._inferred_read_only = True
+            return self.imports.add(widened, f"builtins.{widened}")
         self._inferred_names = _names(param.annotation, self._subst)
         text = self._expr(param.annotation, use=use)
         if param.kind is griffe.ParameterKind.var_positional:
@@ -391,6 +404,18 @@ class ProtocolWriter(PropertyRendering):
         head = bound.target_path if isinstance(bound, griffe.Alias) else bound.path
         return self.loader.locate(head + str(value)[len(first.name) :]) is not None
 
+    def _widened_literal(self, annotation: griffe.Expr | str) -> str | None:
+        """``str`` for ``Literal["a", "b"]`` (or a name bound to it), as pyright widens an unannotated
+        attribute assigned one; None for anything else."""
+        if isinstance(annotation, (griffe.ExprName, griffe.ExprAttribute)) and "." in annotation.canonical_path:
+            found = self.loader.resolve(self.imports.follow(annotation.canonical_path))
+            annotation = found.value if isinstance(found, griffe.Attribute) and found.value is not None else annotation
+        if not isinstance(annotation, griffe.ExprSubscript) or str(annotation.left).rsplit(".", 1)[-1] != "Literal":
+            return None
+        values = annotation.slice.elements if isinstance(annotation.slice, griffe.ExprTuple) else [annotation.slice]
+        kinds = {_literal_kind(value) for value in values}
+        return kinds.pop() if len(kinds) == 1 and None not in kinds else None
+
     def _is_callable(self, annotation: griffe.Expr | str) -> bool:
         """``Callable[...]``, or a name that a type alias binds to one."""
         head = annotation.left if isinstance(annotation, griffe.ExprSubscript) else annotation
@@ -436,6 +461,27 @@ class ProtocolWriter(PropertyRendering):
         if klass.path not in self._facts:
             self._facts[klass.path] = facts_of_class(klass)
         return self._facts[klass.path]
+
+
+def _tested_before(name: str, function: griffe.Function, lineno: int) -> bool:
+    """Whether a condition (``if``, ``elif``, ``while``, ``assert``) tests ``name`` itself (``is``, ``in``,
+    ``==``, ``isinstance``) before line ``lineno`` of the function: it may be narrowed where it is assigned."""
+    start = function.lineno or 0
+    lines = function.lines[: max(lineno - start, 0)] if start else []
+    spelled = re.escape(name)
+    tested = rf"(?:isinstance\(\s*{spelled}\b|\b{spelled}\s+(?:is|in|not)\b|\b{spelled}\s*(?:==|!=))"  # the name itself, not name[...]
+    condition = re.compile(rf"^\s*(?:if|elif|while|assert)\b.*{tested}")
+    return any(condition.match(line) for line in lines)
+
+
+def _literal_kind(value: griffe.Expr | str) -> str | None:
+    """The builtin type of one value of a ``Literal[...]``."""
+    text = str(value)
+    if text[:1] in "'\"":
+        return "str"
+    if text in {"True", "False"}:
+        return "bool"
+    return "int" if text.lstrip("-").isdigit() else None
 
 
 def _names(expr: griffe.Expr | str, subst: Subst) -> set[str]:

@@ -179,14 +179,11 @@ ARGS: dict[str, tuple[str, ...]] = {
     "weakref:WeakValueDictionary": ('str', 'object'),
 }
 
-_PYRIGHT_LITERAL = "pyright widens an attribute assigned a Literal-typed parameter to str; the protocol keeps the Literal (mypy's view)"
 _TYPESHED_SKEW = "mypy's bundled typeshed and basedpyright's disagree on Handler.lock (RLock or Lock): no mutable declaration fits both"
 _OVERLAP = "overloads that overlap once inherited type parameters are substituted (pyright reports them)"
 
 # source -> why it fails one of the checks
 KNOWN: dict[str, str] = {
-    "rich.panel:Panel": _PYRIGHT_LITERAL,
-    "rich.live:Live": _PYRIGHT_LITERAL,
     "rich.syntax:Syntax": "its annotations name pygments, which has no type information installed: the protocol's import fails --strict",
     "rich.logging:RichHandler": _TYPESHED_SKEW,
     "logging:Handler": _TYPESHED_SKEW,
@@ -202,7 +199,6 @@ KNOWN: dict[str, str] = {
     "sqlalchemy.engine:Result": "a TypeVarTuple parameter is written Protocol[Ts], not Protocol[Unpack[Ts]]; self-bound method TypeVars",
     "redis.sentinel:Sentinel": "its methods are overloaded on self types the class is neither of: no checker binds them on the class",
     "filelock:FileLock": "a method returns Proxy[Self] where Proxy's parameter is bounded by the real class",
-    "h11:Connection": "an attribute narrowed by an `in` test keeps the parameter's declared type",
 }
 
 

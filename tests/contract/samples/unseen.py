@@ -7,7 +7,7 @@ import importlib.metadata
 import json
 from builtins import list as _list
 from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any, Generic, ParamSpec, Protocol, TypeAlias, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, ParamSpec, Protocol, TypeAlias, TypeVar, overload
 
 P = ParamSpec("P")
 D = TypeVar("D")
@@ -246,3 +246,29 @@ class Columns(Generic[V_co]):
 
     def copy(self) -> Columns[V_co]:
         return self
+
+
+Align = Literal["left", "center", "right"]
+
+
+class Role:
+    pass
+
+
+class ClientRole(Role):
+    pass
+
+
+class ServerRole(Role):
+    pass
+
+
+class Panel:
+    """Attributes assigned a Literal-typed parameter (pyright widens them to str), and a parameter narrowed
+    by an ``in`` test before it is assigned."""
+
+    def __init__(self, role: type[Role], align: Align = "center") -> None:
+        if role not in (ClientRole, ServerRole):
+            raise ValueError(role)
+        self.role = role
+        self.align = align
