@@ -27,7 +27,7 @@ from contracts.gen.kinds import (
 )
 from contracts.gen.loading import ModuleLoader
 from contracts.gen.properties import PROPERTY_DECORATORS, PropertyRendering
-from contracts.gen.self_types import labels, self_applies, self_in_bounded_argument, self_type_names
+from contracts.gen.self_types import bounded_self, labels, self_applies, self_in_bounded_argument, self_type_names
 from contracts.gen.source import ClassFacts, facts_of_class, function_facts_of, literal_type
 from contracts.gen.variance import CONTRAVARIANT, COVARIANT, INVARIANT, Uses, Variance
 
@@ -162,6 +162,10 @@ class ProtocolWriter(PropertyRendering):
             self.warnings.append(f"{name}: returns a class bound to the type of self; no protocol form holds, left out")
             self.weakened.append(f"{name} (left out: self-type in a bounded argument)")
             return []
+        if any(bounded_self(o, self.loader) for o in kept):
+            self.warnings.append(f"{name}: returns Self as the argument of a class bounded by this one; written as Any")
+            self.weakened.append(f"{name} (Self as Any in a bounded argument)")
+            self._subst = {**self._subst, **{path: ("Any", {}) for path in ("typing.Self", "typing_extensions.Self")}}
         if obj.overloads:
             overloads = [o for o in kept if self_applies(o, self.bases, self.loader, self.imports)] or kept
             if len(overloads) == 1:

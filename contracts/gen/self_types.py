@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import griffe
 
-from contracts.gen.bases import Base, is_type_param
+from contracts.gen.bases import Base, is_type_param, type_params
 from contracts.gen.bases import members as class_members
 from contracts.gen.imports import Imports, subscripts
 from contracts.gen.loading import ModuleLoader
@@ -63,14 +63,35 @@ def self_in_bounded_argument(func: griffe.Function, loader: ModuleLoader) -> boo
     -> _SubParsersAction[_T]``): ``Self`` there fails mypy (not within the bound), and pyright binds
     ``self`` to the protocol, where the overload no longer applies. No protocol form holds."""
     names = self_type_names(func, loader) if "staticmethod" not in labels(func) else set()
-    returns = func.returns
-    if not names or not isinstance(returns, griffe.Expr):
-        return False
-    for node in subscripts(returns):
+    return bool(names) and any(argument.name in names for argument, _, _ in _generic_arguments(func.returns))
+
+
+def bounded_self(func: griffe.Function, loader: ModuleLoader) -> bool:
+    """``Self`` passed to a class whose type parameter is bounded by the real class (``def acquire(self)
+    -> Proxy[Self]``): the protocol is not within that bound, so ``Self`` cannot stay (Any can)."""
+    return any(a.canonical_path in _SELF and _bounded(loader, head, index) for a, head, index in _generic_arguments(func.returns))
+
+
+def _generic_arguments(returns: griffe.Expr | str | None) -> list[tuple[griffe.ExprName, str, int]]:
+    """Each name given as a type argument to a class outside the standard generics: (name, class, place)."""
+    found: list[tuple[griffe.ExprName, str, int]] = []
+    for node in subscripts(returns) if isinstance(returns, griffe.Expr) else []:
         head = node.left.canonical_path if isinstance(node.left, (griffe.ExprName, griffe.ExprAttribute)) else ""
         if "." not in head or head.startswith(("typing.", "typing_extensions.", "collections.", "builtins.", "contextlib.")):
             continue
-        for item in node.slice.iterate(flat=True) if isinstance(node.slice, griffe.Expr) else ():
-            if isinstance(item, griffe.ExprName) and item.name in names:
-                return True
-    return False
+        arguments = node.slice.elements if isinstance(node.slice, griffe.ExprTuple) else [node.slice]
+        found += [(argument, head, index) for index, argument in enumerate(arguments) if isinstance(argument, griffe.ExprName)]
+    return found
+
+
+_SELF = frozenset({"typing.Self", "typing_extensions.Self"})
+
+
+def _bounded(loader: ModuleLoader, path: str, index: int) -> bool:
+    """Whether type parameter ``index`` of the generic class at ``path`` has a bound."""
+    found = loader.resolve(loader.final_path(path))
+    params = type_params(found, loader) if isinstance(found, griffe.Class) else []
+    if index >= len(params):
+        return False
+    declaration = loader.resolve(params[index])
+    return isinstance(declaration, griffe.Attribute) and "bound=" in str(declaration.value)

@@ -213,6 +213,7 @@ CASES: list[tuple[str, str, str, list[str], list[str]]] = [
         ["    @property\n    def align(self) -> str: ...", "    @property\n    def role(self) -> type[Role]: ..."],
         ["align: ", "role: "],
     ),
+    (f"{UNSEEN}:Lock", f"{UNSEEN_MODULE}:Lock", "", ["    def acquire(self) -> AcquireProxy[Any]: ..."], ["[Self]", "import Self"]),
 ]
 
 

@@ -198,7 +198,6 @@ KNOWN: dict[str, str] = {
     "sqlalchemy.orm:Query": "a method's TypeVar bound through an annotated self (`def tuples(self: Query[_O])`) is left free",
     "sqlalchemy.engine:Result": "a TypeVarTuple parameter is written Protocol[Ts], not Protocol[Unpack[Ts]]; self-bound method TypeVars",
     "redis.sentinel:Sentinel": "its methods are overloaded on self types the class is neither of: no checker binds them on the class",
-    "filelock:FileLock": "a method returns Proxy[Self] where Proxy's parameter is bounded by the real class",
 }
 
 

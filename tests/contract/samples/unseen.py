@@ -7,7 +7,7 @@ import importlib.metadata
 import json
 from builtins import list as _list
 from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any, Generic, Literal, ParamSpec, Protocol, TypeAlias, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, ParamSpec, Protocol, Self, TypeAlias, TypeVar, overload
 
 P = ParamSpec("P")
 D = TypeVar("D")
@@ -272,3 +272,18 @@ class Panel:
             raise ValueError(role)
         self.role = role
         self.align = align
+
+
+LockT = TypeVar("LockT", bound="Lock")
+
+
+class AcquireProxy(Generic[LockT]):
+    def __init__(self, lock: LockT) -> None:
+        self.lock = lock
+
+
+class Lock:
+    """``Self`` given to a class whose type parameter is bounded by this one (filelock's ``acquire``)."""
+
+    def acquire(self) -> AcquireProxy[Self]:
+        return AcquireProxy(self)
