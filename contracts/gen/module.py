@@ -89,7 +89,7 @@ def class_block(
             pattern = re.compile(rf"\b{re.escape(param.name)}\b")
             body = [pattern.sub(param.local, line) for line in body]
     summary = _first_line(cls.docstring.value if cls.docstring else "") or f"The public interface of {target_spec}."
-    generic = f"[{', '.join(p.local for p in params)}]" if params else ""
+    generic = f"[{', '.join(f'Unpack[{p.local}]' if p.factory == 'TypeVarTuple' else p.local for p in params)}]" if params else ""
     head = ["@runtime_checkable", f"class {protocol_name}(Protocol{generic}):", f'    """{summary}"""']
     return ClassBlock(protocol_name, head, body, len(names), params, summary)
 
@@ -103,12 +103,13 @@ def module_text(
     # overloads that collapsed to one signature leave no decorator behind, and need no import
     runtime = {"Protocol", "runtime_checkable"} | ({"overload"} if "    @overload" in body else set())
     runtime |= {p.factory for p in params if p.declaration and not p.backport} | {p.name for p in params if not p.declaration}
+    runtime |= {"Unpack"} if any(p.factory == "TypeVarTuple" for p in params) else set()  # Protocol[Unpack[Ts]]
     backports = sorted({p.factory for p in params if p.backport})
     used = set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", "\n".join(body + [p.declaration for p in params])))
     if used & set(imports.declared_here):
         runtime.add("TypeVar")
     runtime -= set(backports)  # one TypeVar: typing_extensions' (it takes `default=`)
-    deferred = imports.lines(used)
+    deferred = imports.lines(used - {name for name in runtime if imports.bound.get(name) == f"typing.{name}"})  # imported already
     if deferred or any(p.declaration.startswith("if TYPE_CHECKING") for p in params):
         runtime.add("TYPE_CHECKING")
     head = [

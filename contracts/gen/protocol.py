@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import griffe
 
-from contracts.gen.bases import Base, Subst, linearize, method_type_vars
+from contracts.gen.bases import Base, Subst, linearize, method_type_vars, type_params
 from contracts.gen.bases import members as class_members
 from contracts.gen.imports import Imports, unquote
 from contracts.gen.kinds import (
@@ -257,6 +257,35 @@ class ProtocolWriter(PropertyRendering):
     # ----- functions and properties -----------------------------------------------------------------
 
     def _function(self, name: str, func: griffe.Function, *decorators: str) -> list[str]:
+        outer = self._subst
+        self._subst = {**outer, **self._self_arguments(func)}
+        try:
+            return self._signature(name, func, decorators)
+        finally:
+            self._subst = outer
+
+    def _self_arguments(self, func: griffe.Function) -> Subst:
+        """``def first(self: Query[O]) -> O`` in ``class Query(Generic[T])``: for every instance O is T,
+        so the method's own type variables given in ``self``'s annotation stand for the class's."""
+        params = list(func.parameters)
+        annotation = params[0].annotation if params and "staticmethod" not in labels(func) else None
+        if not isinstance(annotation, griffe.ExprSubscript) or not isinstance(annotation.left, (griffe.ExprName, griffe.ExprAttribute)):
+            return {}
+        path = self.imports.follow(annotation.left.canonical_path)
+        owner = next((base for base in self.bases if base.cls.path == path), None)
+        if owner is None:
+            return {}
+        arguments = annotation.slice.elements if isinstance(annotation.slice, griffe.ExprTuple) else [annotation.slice]
+        params = type_params(owner.cls, self.loader)
+        if len(params) != len(arguments) or any("Unpack" in str(argument) or "*" in str(argument) for argument in arguments):
+            return {}  # a TypeVarTuple takes any number of arguments: no place-by-place match
+        mapping: Subst = {}
+        for param, argument in zip(params, arguments, strict=True):
+            if isinstance(argument, griffe.ExprName) and method_type_vars(argument, owner.cls, self.loader):
+                mapping[argument.canonical_path] = owner.subst.get(param) or (griffe.ExprName(param.rpartition(".")[2], parent=owner.cls), {})
+        return mapping
+
+    def _signature(self, name: str, func: griffe.Function, decorators: tuple[str, ...]) -> list[str]:
         kinds = labels(func)
         lines = [f"    {d}" for d in decorators]
         if "staticmethod" in kinds:

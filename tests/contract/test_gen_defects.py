@@ -214,6 +214,8 @@ CASES: list[tuple[str, str, str, list[str], list[str]]] = [
         ["align: ", "role: "],
     ),
     (f"{UNSEEN}:Lock", f"{UNSEEN_MODULE}:Lock", "", ["    def acquire(self) -> AcquireProxy[Any]: ..."], ["[Self]", "import Self"]),
+    (f"{UNSEEN}:Query", f"{UNSEEN_MODULE}:Query", "[int]", ["    def first(self) -> T_co: ..."], ["-> O"]),
+    (f"{UNSEEN}:Row", f"{UNSEEN_MODULE}:Row", "[int, str]", ["class RowProtocol(Protocol[Unpack[Ts]]):"], ["Protocol[Ts]"]),
 ]
 
 

@@ -142,7 +142,7 @@ ARGS: dict[str, tuple[str, ...]] = {
     "aiohttp.web:WebSocketResponse": ('bool',),
     "aiohttp:ClientWebSocketResponse": ('bool',),
     "sqlalchemy.orm:sessionmaker": ('Any',),
-    "sqlalchemy.orm:Query": ('int',),
+    "sqlalchemy.orm:Query": ("int",),
     "sqlalchemy.engine:Result": ('int',),
     "multidict:MultiDict": ('str',),
     "multidict:MultiDictProxy": ('str',),
@@ -195,8 +195,7 @@ KNOWN: dict[str, str] = {
     "configparser:ConfigParser": _OVERLAP + "; and typeshed skew on values()/popitem()",
     "click.testing:CliRunner": "pyright reads a TypeAlias declared in both branches of a sys.platform test differently in two places",
     "sqlalchemy:Table": "__init__ assigns over a property the class body declares under TYPE_CHECKING: griffe keeps the attribute, the checkers the property",
-    "sqlalchemy.orm:Query": "a method's TypeVar bound through an annotated self (`def tuples(self: Query[_O])`) is left free",
-    "sqlalchemy.engine:Result": "a TypeVarTuple parameter is written Protocol[Ts], not Protocol[Unpack[Ts]]; self-bound method TypeVars",
+    "sqlalchemy.engine:Result": "a method's TypeVar given through `self: Result[_T, Unpack[TupleAny]]`, against a TypeVarTuple, is left free",
     "redis.sentinel:Sentinel": "its methods are overloaded on self types the class is neither of: no checker binds them on the class",
 }
 

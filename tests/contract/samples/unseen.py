@@ -7,7 +7,7 @@ import importlib.metadata
 import json
 from builtins import list as _list
 from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any, Generic, Literal, ParamSpec, Protocol, Self, TypeAlias, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, ParamSpec, Protocol, Self, TypeAlias, TypeVar, TypeVarTuple, Unpack, overload
 
 P = ParamSpec("P")
 D = TypeVar("D")
@@ -287,3 +287,22 @@ class Lock:
 
     def acquire(self) -> AcquireProxy[Self]:
         return AcquireProxy(self)
+
+
+O = TypeVar("O")
+Ts = TypeVarTuple("Ts")
+
+
+class Query(Generic[T_co]):
+    """A method's type variable given through an annotated ``self`` (sqlalchemy's ``def tuples(self:
+    Query[_O])``): for every instance it is the class's own."""
+
+    def first(self: Query[O]) -> O:
+        raise NotImplementedError
+
+
+class Row(Generic[Unpack[Ts]]):
+    """A TypeVarTuple type parameter."""
+
+    def values(self) -> tuple[Unpack[Ts]]:
+        raise NotImplementedError
