@@ -165,6 +165,7 @@ def render_family(family: list[Node], loader: ModuleLoader, *, target_spec: str,
         rendered.missing += [f"{node.cls.name}.{where}" for where in node.writer.missing]
         rendered.weakened += [f"{node.cls.name}.{where}" for where in node.writer.weakened]
         warnings += node.writer.warnings
+    rendered.weakened += [f"{name} (Any: an untyped package)" for name in sorted(imports.untyped)]
     rendered.warnings = list(dict.fromkeys(warnings))
     return rendered
 

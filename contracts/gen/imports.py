@@ -63,6 +63,8 @@ class Imports:
         self.declared_here: dict[str, str] = {}  # local name -> declaration the protocol module itself makes
         self._any_bound: dict[str, bool] = {}
         self._outer: dict[str, str | None] = {}
+        self._typed: dict[str, bool] = {}  # top-level package -> whether mypy reads it typed
+        self.untyped: set[str] = set()  # names written as Any: their packages carry no types
         self.submodules: set[str] = set()  # `importlib.metadata` of `importlib.metadata.Distribution`: imported whole
 
     def follow(self, path: str) -> str:
@@ -89,6 +91,9 @@ class Imports:
             outer = self._outer_class(canonical)
             if outer is not None:  # a class nested in a class: its outermost class is what can be imported
                 return self.add(outer.rpartition(".")[2], outer) + canonical[len(outer) :]
+            if self._untyped(canonical):  # mypy --strict refuses the import (import-untyped): Any is what holds
+                self.untyped.add(canonical)
+                return self.add("Any", "typing.Any")
         module, _, name = canonical.rpartition(".")
         if module == "typing_extensions" and name in _TYPING_NAMES:
             canonical = f"typing.{name}"  # one spelling, so that both backports and typing meet as one name
@@ -147,7 +152,12 @@ class Imports:
         chains = {id(node.first): str(node) for node in nodes if isinstance(node, griffe.ExprAttribute) and isinstance(node.first, griffe.ExprName)}
         in_type = {id(name) for node in found if _names_type(node.left) for name in _expr_names(node.slice)}
         parts: list[str] = []
+        dropped = False  # the rest of a dotted name already written as Any
         for item in expr.iterate(flat=True):
+            in_chain = item == "." or isinstance(item, griffe.ExprName) and isinstance(item.parent, griffe.Expr)
+            if dropped and in_chain:
+                continue
+            dropped = False
             if not isinstance(item, griffe.ExprName) or isinstance(item.parent, griffe.Expr):
                 parts.append(str(item))
                 continue
@@ -159,7 +169,12 @@ class Imports:
                 value, inner = subst[canonical]
                 parts.append(self.render(value, replace, with_name, inner) if not isinstance(value, str) else self.add("Any", "typing.Any") if value == "Any" else value)
                 continue
-            if "." not in canonical and canonical not in _BUILTIN_NAMES and not _is_module(canonical):
+            if id(item) in chains and canonical == item.name and self._untyped(chains[id(item)]):
+                self.untyped.add(chains[id(item)])  # `pygments.lexer.Lexer` through `import pygments.lexer`
+                parts.append(self.add("Any", "typing.Any"))
+                dropped = True
+                continue
+            if "." not in canonical and canonical not in _BUILTIN_NAMES and self.loader.locate(canonical) is None and not _is_module(canonical):
                 self.unresolved.add(canonical)
             parts.append(self.add(item.name, canonical))
             if id(item) in chains and canonical == item.name:
@@ -167,6 +182,25 @@ class Imports:
             if id(item) not in subscripted and not (id(item) in in_type and _names_type(item)):
                 parts.append(self.bare_arguments(canonical))  # but a bare `type` inside `type[...]`, which must stay bare
         return "".join(parts)
+
+    def _untyped(self, path: str) -> bool:
+        """Whether ``path`` comes from an installed package that has neither a ``py.typed`` marker nor stubs:
+        mypy gives such a module no types, and an import of it fails ``--strict``."""
+        module = path.rpartition(".")[0]
+        top = module.split(".")[0]
+        if not top or top in self.loader.stdlib:
+            return False
+        if top not in self._typed:
+            found = self.loader.locate(module)
+            if found is None or found.suffix == ".pyi" or not {"site-packages", "dist-packages"} & set(found.parts):
+                self._typed[top] = True  # stubs, or the project's own code, which mypy reads typed
+            else:
+                folder = found.parent
+                while (folder.parent / "__init__.py").is_file():
+                    folder = folder.parent
+                # a module alone in site-packages has no folder for a marker: untyped
+                self._typed[top] = (folder / "__init__.py").is_file() and (folder / "py.typed").is_file()
+        return not self._typed[top]
 
     def _outer_class(self, path: str) -> str | None:
         """``pkg.mod.Outer`` for ``pkg.mod.Outer.Inner`` (a path whose parent is no module); None otherwise."""

@@ -47,7 +47,8 @@ def generate(
     writer.imports.shadowed = declared | writer.extra_names(declared)
     block = class_block(cls, writer, members, protocol_name=protocol_name, target_spec=target_spec)
     text = module_text([block], writer.imports, writer.warnings, target_spec=target_spec, regenerate=regenerate, summary=block.summary)
-    return Rendered(text, block.members, writer.annotations, writer.missing, writer.warnings, writer.weakened)
+    weakened = writer.weakened + [f"{name} (Any: an untyped package)" for name in sorted(writer.imports.untyped)]
+    return Rendered(text, block.members, writer.annotations, writer.missing, writer.warnings, weakened)
 
 
 @dataclass
@@ -135,6 +136,8 @@ def module_text(
         lines += ["", *block.head, *([""] if block.body else []), *block.body, ""]
     for name in sorted(imports.unresolved):
         warnings.append(f"the name {name!r} in an annotation cannot be resolved; it is left as written")
+    for name in sorted(imports.untyped):
+        warnings.append(f"{name} comes from a package with no type information (no py.typed, no stubs); written as Any")
     return "\n".join(lines[:-1]) + "\n"
 
 

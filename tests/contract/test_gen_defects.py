@@ -240,6 +240,26 @@ def test_weakened_members_are_reported_on_stderr(gen: GenRunner) -> None:
     assert "1 weakened: LIMIT (left out: class-level Final)" in finals.err
 
 
+def test_a_name_from_an_installed_package_without_types_is_any_and_said(gen: GenRunner, tmp_path: Path) -> None:
+    site = tmp_path / "site-packages"  # an installed package is read typed only with a py.typed marker (PEP 561)
+    for package, marker in (("plainpkg", False), ("typedpkg", True)):
+        (site / package).mkdir(parents=True)
+        (site / package / "__init__.py").write_text("class Lexer:\n    pass\n", encoding="utf-8")
+        if marker:
+            (site / package / "py.typed").write_text("", encoding="utf-8")
+    source = site / "typedpkg" / "core.py"
+    source.write_text(
+        "import plainpkg\nimport typedpkg\n\n\nclass Highlighter:\n"
+        "    def plain(self) -> plainpkg.Lexer: ...\n    def typed(self) -> typedpkg.Lexer: ...\n",
+        encoding="utf-8",
+    )
+    run = gen(f"{source}:Highlighter")
+    assert run.code == 0, run.err
+    assert "    def plain(self) -> Any: ..." in run.out and "    def typed(self) -> typedpkg.Lexer: ..." in run.out
+    assert "plainpkg.Lexer comes from a package with no type information (no py.typed, no stubs); written as Any" in run.err
+    assert "1 weakened: plainpkg.Lexer (Any: an untyped package)" in run.err
+
+
 def test_overloads_that_collapse_to_one_leave_no_overload_import(gen: GenRunner) -> None:
     run = gen(f"{UNSEEN}:Commands")
     assert run.code == 0, run.err

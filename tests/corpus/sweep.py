@@ -184,7 +184,6 @@ _OVERLAP = "overloads that overlap once inherited type parameters are substitute
 
 # source -> why it fails one of the checks
 KNOWN: dict[str, str] = {
-    "rich.syntax:Syntax": "its annotations name pygments, which has no type information installed: the protocol's import fails --strict",
     "rich.logging:RichHandler": _TYPESHED_SKEW,
     "logging:Handler": _TYPESHED_SKEW,
     "logging:StreamHandler": _TYPESHED_SKEW,
