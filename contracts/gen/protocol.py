@@ -12,11 +12,12 @@ import griffe
 
 from contracts.gen.bases import Base, Subst, linearize, method_type_vars, type_params
 from contracts.gen.bases import members as class_members
-from contracts.gen.imports import Imports, unquote
+from contracts.gen.imports import Imports
 from contracts.gen.attributes import VAR_KINDS, AttributeRendering
 from contracts.gen.kinds import PLAIN_DECORATORS, descriptor_get, final_of, is_enum
 from contracts.gen.loading import ModuleLoader
 from contracts.gen.properties import PROPERTY_DECORATORS
+from contracts.gen.quoted import unquote
 from contracts.gen.self_types import bounded_self, labels, self_applies, self_in_bounded_argument, self_type_names
 from contracts.gen.source import ClassFacts, facts_of_class, function_facts_of, literal_type
 from contracts.gen.variance import CONTRAVARIANT, COVARIANT, INVARIANT, Uses, Variance
