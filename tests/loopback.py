@@ -19,7 +19,7 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from tests.loopback_events import Wire, anthropic_events, gzip_bomb, openai_events, sse, with_usage
 
@@ -66,20 +66,14 @@ class _State:
     requests: list[Recorded] = field(default_factory=list)
 
 
-class LoopbackServer:
-    """Start with ``with LoopbackServer() as server:``; it binds a free port on 127.0.0.1."""
+class ServedInThread:
+    """An HTTP server on 127.0.0.1, served by a daemon thread for the length of a ``with`` block."""
 
-    def __init__(self) -> None:
-        self._state = _State()
-        state = self._state
-
-        class Handler(_WireHandler):
-            shared = state
-
-        self._httpd = _QuietServer(("127.0.0.1", 0), Handler)
+    def __init__(self, httpd: ThreadingHTTPServer) -> None:
+        self._httpd = httpd
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
-    def __enter__(self) -> LoopbackServer:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
@@ -91,6 +85,19 @@ class LoopbackServer:
     @property
     def port(self) -> int:
         return int(self._httpd.server_address[1])
+
+
+class LoopbackServer(ServedInThread):
+    """Start with ``with LoopbackServer() as server:``; it binds a free port on 127.0.0.1."""
+
+    def __init__(self) -> None:
+        self._state = _State()
+        state = self._state
+
+        class Handler(_WireHandler):
+            shared = state
+
+        super().__init__(_QuietServer(("127.0.0.1", 0), Handler))
 
     def base_url(self, prefix: str, wire: Wire = "openai") -> str:
         """The base URL an SDK client takes for the fake provider under ``prefix``."""

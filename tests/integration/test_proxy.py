@@ -5,7 +5,6 @@ through the proxy as well."""
 from __future__ import annotations
 
 import http.client
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -14,13 +13,13 @@ import pytest
 
 from byok import Message
 from tests.integration.conftest import HandlerFactory
-from tests.loopback import LoopbackServer, Reply
+from tests.loopback import LoopbackServer, Reply, ServedInThread
 
 ASK: list[Message] = [{"role": "user", "content": "ping"}]
 _HOP_BY_HOP = {"connection", "proxy-connection", "keep-alive", "transfer-encoding", "proxy-authorization", "te", "trailer", "upgrade"}
 
 
-class ForwardProxy:
+class ForwardProxy(ServedInThread):
     """An HTTP forward proxy on 127.0.0.1: each request (absolute-form, as a client sends it to a proxy) is
     recorded, sent on to its origin, and answered with the origin's reply, body as sent (gzip stays gzip)."""
 
@@ -52,22 +51,13 @@ class ForwardProxy:
                 finally:
                     origin.close()
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        httpd.daemon_threads = True
+        super().__init__(httpd)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
-
-    def __enter__(self) -> ForwardProxy:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
+        return f"http://127.0.0.1:{self.port}"
 
 
 @pytest.fixture
