@@ -11,6 +11,7 @@ import griffe
 from contracts.gen.bases import Base, Subst, method_type_vars
 from contracts.gen.kinds import ENUM_BASES, descriptor_get, descriptor_subst, final_of, is_member_value, literal_of, optional, read_only_fields
 from contracts.gen.properties import PropertyRendering
+from contracts.gen.source import class_function
 from contracts.gen.variance import CONTRAVARIANT, COVARIANT, Uses
 
 _BUILTIN_CALLS = frozenset("str int float bool bytes bytearray complex list dict set frozenset tuple".split())
@@ -147,11 +148,11 @@ class AttributeRendering(PropertyRendering):
     def _method_assigned_over(self, name: str, obj: griffe.Attribute) -> list[str] | None:
         """``self.transaction = transaction`` where the class or a base defines a method ``transaction``:
         the checkers refuse the assignment and keep the method, so the protocol has the method."""
-        if "class-attribute" in obj.labels or obj.annotation is not None:
+        if "class-attribute" in obj.labels:
             return None
         for base in self.bases:
-            method = base.cls.members.get(name)
-            if isinstance(method, griffe.Function):
+            method = class_function(base.cls, name)
+            if method is not None:
                 outer, self._subst = self._subst, base.subst
                 try:
                     return self._function_member(name, method)

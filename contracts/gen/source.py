@@ -117,6 +117,19 @@ class FactsExtension(griffe.Extension):
     def on_function_instance(self, *, node: ast.AST | griffe.ObjectNode, func: griffe.Function, agent: Any, **kwargs: Any) -> None:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and isinstance(func.parent, griffe.Class):
             func.extra[EXTRA_KEY] = {"node": node}
+            # griffe lets a later `self.<name> = ...` replace the method among the class's members; the
+            # checkers keep the method (see class_function)
+            func.parent.extra.setdefault(EXTRA_KEY, {}).setdefault("functions", {})[func.name] = func
+
+
+def class_function(klass: griffe.Class, name: str) -> griffe.Function | None:
+    """The method ``name`` the class body defines, even where an assignment through ``self`` took its
+    place among griffe's members."""
+    member = klass.members.get(name)
+    if isinstance(member, griffe.Function):
+        return member
+    found = klass.extra.get(EXTRA_KEY, {}).get("functions", {}).get(name)
+    return found if isinstance(found, griffe.Function) else None
 
 
 def function_facts_of(func: griffe.Function) -> tuple[bool, dict[str, SelfAttribute]]:

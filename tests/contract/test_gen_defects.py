@@ -216,6 +216,7 @@ CASES: list[tuple[str, str, str, list[str], list[str]]] = [
     (f"{UNSEEN}:Lock", f"{UNSEEN_MODULE}:Lock", "", ["    def acquire(self) -> AcquireProxy[Any]: ..."], ["[Self]", "import Self"]),
     (f"{UNSEEN}:Query", f"{UNSEEN_MODULE}:Query", "[int]", ["    def first(self) -> T_co: ..."], ["-> O"]),
     (f"{UNSEEN}:Row", f"{UNSEEN_MODULE}:Row", "[int, str]", ["class RowProtocol(Protocol[Unpack[Ts]]):"], ["Protocol[Ts]"]),
+    (f"{UNSEEN}:Indexed", f"{UNSEEN_MODULE}:Indexed", "", ["    @property\n    def keys(self) -> list[str]: ..."], ["keys: "]),
 ]
 
 

@@ -193,7 +193,6 @@ KNOWN: dict[str, str] = {
     "click:IntRange": _OVERLAP,
     "configparser:ConfigParser": _OVERLAP + "; and typeshed skew on values()/popitem()",
     "click.testing:CliRunner": "pyright reads a TypeAlias declared in both branches of a sys.platform test differently in two places",
-    "sqlalchemy:Table": "__init__ assigns over a property the class body declares under TYPE_CHECKING: griffe keeps the attribute, the checkers the property",
     "sqlalchemy.engine:Result": "a method's TypeVar given through `self: Result[_T, Unpack[TupleAny]]`, against a TypeVarTuple, is left free",
     "redis.sentinel:Sentinel": "its methods are overloaded on self types the class is neither of: no checker binds them on the class",
 }

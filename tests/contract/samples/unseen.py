@@ -306,3 +306,15 @@ class Row(Generic[Unpack[Ts]]):
 
     def values(self) -> tuple[Unpack[Ts]]:
         raise NotImplementedError
+
+
+class Indexed:
+    """``__init__`` assigns over a property the class body declares for the checkers (sqlalchemy's ``Table``)."""
+
+    if TYPE_CHECKING:
+
+        @ro_property
+        def keys(self) -> list[str]: ...
+
+    def __init__(self) -> None:
+        self.keys = []  # type: ignore[misc]  # the shape of the defect: sqlalchemy does this
