@@ -30,6 +30,9 @@ class AttributeRendering(PropertyRendering):
         raise NotImplementedError
 
     def _attribute(self, name: str, obj: griffe.Attribute, base: Base) -> list[str]:
+        head = obj.annotation.left if isinstance(obj.annotation, griffe.ExprSubscript) else obj.annotation
+        if isinstance(head, (griffe.ExprName, griffe.ExprAttribute)) and head.canonical_path == "dataclasses.InitVar":
+            return []  # a parameter of the dataclass's __init__, never an attribute
         if "property" in obj.labels:
             return self._property(name, obj)
         target = self._aliased_method(obj)
@@ -136,7 +139,7 @@ class AttributeRendering(PropertyRendering):
             # mypy keeps the parameter's Literal, pyright widens it: a read-only attribute of the widened type
             self.weakened.append(f"{name} (read-only {widened}: pyright widens the Literal)")
             self._inferred_read_only = True
-            return self.imports.add(widened, f"builtins.{widened}")
+            return widened
         self._inferred_names = _names(param.annotation, self._subst)
         text = self._expr(param.annotation, use=use)
         if param.kind is griffe.ParameterKind.var_positional:
@@ -151,6 +154,13 @@ class AttributeRendering(PropertyRendering):
         if "class-attribute" in obj.labels:
             return None
         for base in self.bases:
+            member = base.cls.members.get(name)
+            if isinstance(member, griffe.Attribute) and member is not obj and "property" in member.labels:
+                outer, self._subst = self._subst, base.subst  # `self.tip = tip` through an inherited property
+                try:
+                    return self._property(name, member)
+                finally:
+                    self._subst = outer
             method = class_function(base.cls, name)
             if method is not None:
                 outer, self._subst = self._subst, base.subst
@@ -190,12 +200,32 @@ class AttributeRendering(PropertyRendering):
         return self.loader.locate(head + str(value)[len(first.name) :]) is not None
 
     def _widened_literal(self, annotation: griffe.Expr | str) -> str | None:
-        """``str`` for ``Literal["a", "b"]`` (or a name bound to it), as pyright widens an unannotated
-        attribute assigned one; None for anything else."""
+        """``str`` for ``Literal["a", "b"]`` (or a name bound to it), ``str | None`` for it in an Optional or
+        a union, as pyright widens an unannotated attribute assigned one; None when there is no Literal."""
+        parts = _union_parts(annotation)
+        widened = [self._widened_part(part) for part in parts]
+        literal = any(isinstance(self._literal_of(part), griffe.ExprSubscript) for part in parts)
+        if not literal or None in widened:
+            return None  # no Literal, or one beside a type that is not a plain builtin
+        return " | ".join(self.imports.add(kind, f"builtins.{kind}") if kind != "None" else kind for kind in dict.fromkeys(widened) if kind)
+
+    def _literal_of(self, annotation: griffe.Expr | str) -> griffe.Expr | str:
+        """The ``Literal[...]`` a name is bound to (``AlignMethod = Literal[...]``), or the annotation itself."""
         if isinstance(annotation, (griffe.ExprName, griffe.ExprAttribute)) and "." in annotation.canonical_path:
             found = self.loader.resolve(self.imports.follow(annotation.canonical_path))
-            annotation = found.value if isinstance(found, griffe.Attribute) and found.value is not None else annotation
-        if not isinstance(annotation, griffe.ExprSubscript) or str(annotation.left).rsplit(".", 1)[-1] != "Literal":
+            if isinstance(found, griffe.Attribute) and isinstance(found.value, griffe.ExprSubscript):
+                return found.value if str(found.value.left).rsplit(".", 1)[-1] == "Literal" else annotation
+        if isinstance(annotation, griffe.ExprSubscript) and str(annotation.left).rsplit(".", 1)[-1] == "Literal":
+            return annotation
+        return annotation if not isinstance(annotation, griffe.ExprSubscript) else ""
+
+    def _widened_part(self, annotation: griffe.Expr | str) -> str | None:
+        if str(annotation) == "None":
+            return "None"
+        if isinstance(annotation, (griffe.ExprName, griffe.ExprAttribute)) and annotation.canonical_path in _BUILTIN_KINDS:
+            return annotation.canonical_path.rsplit(".", 1)[-1]  # `bool | Literal["auto"]`
+        annotation = self._literal_of(annotation)
+        if not isinstance(annotation, griffe.ExprSubscript):
             return None
         values = annotation.slice.elements if isinstance(annotation.slice, griffe.ExprTuple) else [annotation.slice]
         kinds = {_literal_kind(value) for value in values}
@@ -234,6 +264,19 @@ def _tested_before(name: str, function: griffe.Function, lineno: int) -> bool:
     tested = rf"(?:isinstance\(\s*{spelled}\b|\b{spelled}\s+(?:is|in|not)\b|\b{spelled}\s*(?:==|!=))"  # the name itself, not name[...]
     condition = re.compile(rf"^\s*(?:if|elif|while|assert)\b.*{tested}")
     return any(condition.match(line) for line in lines)
+
+
+_BUILTIN_KINDS = frozenset({"str", "int", "bool", "bytes", "builtins.str", "builtins.int", "builtins.bool", "builtins.bytes"})
+
+
+def _union_parts(annotation: griffe.Expr | str) -> list[griffe.Expr | str]:
+    """The members of ``A | B``, ``Optional[A]`` and ``Union[A, B]``; the annotation alone otherwise."""
+    if isinstance(annotation, griffe.ExprBinOp) and annotation.operator == "|":
+        return [*_union_parts(annotation.left), *_union_parts(annotation.right)]
+    if isinstance(annotation, griffe.ExprSubscript) and str(annotation.left).rsplit(".", 1)[-1] in {"Optional", "Union"}:
+        inner = list(annotation.slice.elements) if isinstance(annotation.slice, griffe.ExprTuple) else [annotation.slice]
+        return [*(part for item in inner for part in _union_parts(item)), *(["None"] if str(annotation.left).endswith("Optional") else [])]
+    return [annotation]
 
 
 def _literal_kind(value: griffe.Expr | str) -> str | None:

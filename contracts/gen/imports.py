@@ -178,7 +178,7 @@ class Imports:
             parts.append(self.add(item.name, canonical))
             if id(item) in chains and canonical == item.name:
                 self._submodule(chains[id(item)])
-            if id(item) not in subscripted and not (id(item) in in_type and _names_type(item)):
+            if id(item) not in subscripted and id(item) not in chains and not (id(item) in in_type and _names_type(item)):
                 parts.append(self.bare_arguments(canonical))  # but a bare `type` inside `type[...]`, which must stay bare
         return "".join(parts)
 

@@ -82,7 +82,7 @@ class PropertyRendering:
         try:
             path = attribute.module.resolve("cached_property")
         except griffe.NameResolutionError:
-            return None
+            path = "functools.cached_property"  # spelled `@functools.cached_property`
         found = descriptor_get(self.loader, self.imports.follow(path), self.warnings)
         if found is None or found[2].path in PROPERTY_DECORATORS:
             return None

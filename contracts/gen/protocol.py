@@ -151,10 +151,11 @@ class ProtocolWriter(AttributeRendering):
             self.warnings.append(f"{name}: returns a class bound to the type of self; no protocol form holds, left out")
             self.weakened.append(f"{name} (left out: self-type in a bounded argument)")
             return []
-        if any(bounded_self(o, self.loader) for o in kept):
+        spelled = {path for o in kept for path in bounded_self(o, self.loader)}
+        if spelled:
             self.warnings.append(f"{name}: returns Self as the argument of a class bounded by this one; written as Any")
             self.weakened.append(f"{name} (Self as Any in a bounded argument)")
-            self._subst = {**self._subst, **{path: ("Any", {}) for path in ("typing.Self", "typing_extensions.Self")}}
+            self._subst = {**self._subst, **{path: ("Any", {}) for path in spelled}}
         if obj.overloads:
             overloads = [o for o in kept if self_applies(o, self.bases, self.loader, self.imports)] or kept
             if len(overloads) == 1:
@@ -234,7 +235,7 @@ class ProtocolWriter(AttributeRendering):
         else:
             returns = self._expr(func.returns, replace=self_names, use="out")
         prefix = "async def" if is_async and not generator else "def"
-        lines.append(f"    {prefix} {name}({params}) -> {returns}: ...")
+        lines.append(f"    {prefix} {name}({params}) -> {returns}: ...{_overlap_ignores(func) if decorators else ''}")
         return lines
 
     def _parameters(self, func: griffe.Function, label: str, *, skip_annotation_of_first: bool) -> str:
@@ -289,3 +290,12 @@ class ProtocolWriter(AttributeRendering):
         if klass.path not in self._facts:
             self._facts[klass.path] = facts_of_class(klass)
         return self._facts[klass.path]
+
+
+def _overlap_ignores(func: griffe.Function) -> str:
+    """The overlap the source acknowledges on an overload (``# type: ignore[overload-overlap]``, as typeshed
+    and numpy write it), acknowledged the same way on the protocol's copy."""
+    text = "\n".join(func.lines) if func.lineno and func.endlineno else ""
+    found = ["type: ignore[overload-overlap]"] if "overload-overlap" in text else []
+    found += ["pyright: ignore[reportOverlappingOverload]"] if "reportOverlappingOverload" in text else []
+    return "".join(f"  # {comment}" for comment in found)

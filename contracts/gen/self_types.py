@@ -66,10 +66,15 @@ def self_in_bounded_argument(func: griffe.Function, loader: ModuleLoader) -> boo
     return bool(names) and any(argument.name in names for argument, _, _ in _generic_arguments(func.returns))
 
 
-def bounded_self(func: griffe.Function, loader: ModuleLoader) -> bool:
-    """``Self`` passed to a class whose type parameter is bounded by the real class (``def acquire(self)
-    -> Proxy[Self]``): the protocol is not within that bound, so ``Self`` cannot stay (Any can)."""
-    return any(a.canonical_path in _SELF and _bounded(loader, head, index) for a, head, index in _generic_arguments(func.returns))
+def bounded_self(func: griffe.Function, loader: ModuleLoader) -> set[str]:
+    """The paths ``Self`` is spelled by where it is passed to a class whose type parameter is bounded by the
+    real class (``def acquire(self) -> Proxy[Self]``): the protocol is not within that bound, so ``Self``
+    cannot stay there (Any can). Empty when it is not."""
+    return {
+        a.canonical_path
+        for a, head, index in _generic_arguments(func.returns)
+        if loader.final_path(a.canonical_path) in _SELF and _bounded(loader, head, index)  # also through a re-export
+    }
 
 
 def _generic_arguments(returns: griffe.Expr | str | None) -> list[tuple[griffe.ExprName, str, int]]:
