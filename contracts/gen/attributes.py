@@ -8,6 +8,7 @@ import re
 
 import griffe
 
+from contracts.gen import scan
 from contracts.gen.bases import Base, Subst, method_type_vars
 from contracts.gen.kinds import ENUM_BASES, descriptor_get, descriptor_subst, final_of, is_member_value, literal_of, optional, read_only_fields
 from contracts.gen.properties import PropertyRendering
@@ -212,12 +213,31 @@ class AttributeRendering(PropertyRendering):
     def _literal_of(self, annotation: griffe.Expr | str) -> griffe.Expr | str:
         """The ``Literal[...]`` a name is bound to (``AlignMethod = Literal[...]``), or the annotation itself."""
         if isinstance(annotation, (griffe.ExprName, griffe.ExprAttribute)) and "." in annotation.canonical_path:
-            found = self.loader.resolve(self.imports.follow(annotation.canonical_path))
+            path = self._literal_alias(annotation.canonical_path)
+            if path is None:
+                return annotation
+            found = self.loader.resolve(path)
             if isinstance(found, griffe.Attribute) and isinstance(found.value, griffe.ExprSubscript):
                 return found.value if str(found.value.left).rsplit(".", 1)[-1] == "Literal" else annotation
         if isinstance(annotation, griffe.ExprSubscript) and str(annotation.left).rsplit(".", 1)[-1] == "Literal":
             return annotation
         return annotation if not isinstance(annotation, griffe.ExprSubscript) else ""
+
+    def _literal_alias(self, path: str) -> str | None:
+        """Where ``path`` is assigned a ``Literal[...]``, following explicit imports through module text;
+        None when the text shows no such assignment (no module is visited to find out)."""
+        for _ in range(_ALIAS_HOPS):
+            module, _, name = path.rpartition(".")
+            source = self.loader.text(module) if module else None
+            if source is None:
+                return None
+            if re.search(rf"^{re.escape(name)}[ \t]*(?::[^=\n]*)?=[ \t]*(?:\w+\.)*Literal\[", source[0], re.M):
+                return path
+            bound = scan.binding(source[0], name, module, source[1])
+            if bound is None or bound.source is None:
+                return None
+            path = bound.source
+        return None
 
     def _widened_part(self, annotation: griffe.Expr | str) -> str | None:
         if str(annotation) == "None":
@@ -266,6 +286,7 @@ def _tested_before(name: str, function: griffe.Function, lineno: int) -> bool:
     return any(condition.match(line) for line in lines)
 
 
+_ALIAS_HOPS = 4  # re-exports followed to find a Literal alias
 _BUILTIN_KINDS = frozenset({"str", "int", "bool", "bytes", "builtins.str", "builtins.int", "builtins.bool", "builtins.bytes"})
 
 
