@@ -74,7 +74,7 @@ class ProtocolWriter(AttributeRendering):
         self.missing: list[str] = []
         self._facts: dict[str, ClassFacts] = {}
         self._subst: Subst = {}
-        self.variance = Variance(loader)
+        self.variance = Variance(loader, {path.rpartition(".")[2] for path in type_params(cls, loader)})
         self.uses: Uses = {}  # where each name stands (for the variance of the protocol's type parameters)
         self._scope: griffe.Object | None = None  # where the names of a quoted annotation resolve
         self._inferred_names: set[str] = set()

@@ -6,6 +6,7 @@ mypy then requires the protocol's type parameter to be declared with exactly tha
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 
 import griffe
 
@@ -43,16 +44,27 @@ _TRANSPARENT = frozenset("Union Optional ClassVar Final Required NotRequired Rea
 class Variance:
     """Computes ``Uses`` of annotations; the variance of each generic it meets is read once."""
 
-    def __init__(self, loader: ModuleLoader) -> None:
+    def __init__(self, loader: ModuleLoader, wanted: AbstractSet[str]) -> None:
         self.loader = loader
+        self.wanted = wanted  # the names whose variance is asked for (the class's type parameters, as spelled)
         self._of: dict[str, tuple[int, ...] | None] = {}
 
     def uses(self, expr: griffe.Expr | str, sign: int, subst: Subst) -> Uses:
         """The signs each name in ``expr`` stands in, ``expr`` itself standing in ``sign``; names that
         ``subst`` replaces (inherited type parameters) count where their arguments' names stand."""
         found: Uses = {}
-        self._walk(expr, sign, subst, found)
+        if self._mentions(expr, subst):  # the variance of a generic is read only where it can matter
+            self._walk(expr, sign, subst, found)
         return found
+
+    def _mentions(self, expr: griffe.Expr | str, subst: Subst) -> bool:
+        """Whether a wanted name stands in ``expr``, itself or through ``subst``."""
+        for item in expr.iterate(flat=True) if isinstance(expr, griffe.Expr) and self.wanted else ():
+            if isinstance(item, griffe.ExprName):
+                value = subst.get(item.canonical_path) if subst else None
+                if item.name in self.wanted if value is None else self._mentions(value[0], value[1]):
+                    return True
+        return False
 
     def _walk(self, expr: griffe.Expr | str | None, sign: int, subst: Subst, found: Uses) -> None:
         if expr is None or isinstance(expr, str):
@@ -90,7 +102,7 @@ class Variance:
             self._walk(args[0], -sign, subst, found)  # the parameters: flipped
             self._walk(args[1], sign, subst, found)
             return
-        variances = self.of(head, len(args))
+        variances = self.of(head, len(args)) if any(self._mentions(arg, subst) for arg in args) else None
         for index, arg in enumerate(args):
             variance = variances[index] if variances is not None and index < len(variances) else INVARIANT
             self._walk(arg, sign * variance, subst, found)
