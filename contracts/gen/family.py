@@ -166,6 +166,7 @@ def render_family(family: list[Node], loader: ModuleLoader, *, target_spec: str,
         rendered.weakened += [f"{node.cls.name}.{where}" for where in node.writer.weakened]
         warnings += node.writer.warnings
     rendered.weakened += [f"{name} (Any: an untyped package)" for name in sorted(imports.untyped)]
+    rendered.weakened += [f"{name} (Any: cannot be resolved)" for name in sorted(imports.unresolved)]
     rendered.warnings = list(dict.fromkeys(warnings))
     return rendered
 

@@ -148,7 +148,9 @@ class Imports:
         nodes = _nodes(expr)
         found = [node for node in nodes if isinstance(node, griffe.ExprSubscript)]
         subscripted = {id(node.left) for node in found}
-        chains = {id(node.first): str(node) for node in nodes if isinstance(node, griffe.ExprAttribute) and isinstance(node.first, griffe.ExprName)}
+        attributes = [node for node in nodes if isinstance(node, griffe.ExprAttribute) and isinstance(node.first, griffe.ExprName)]
+        chains = {id(node.first): str(node) for node in attributes}
+        subscripted |= {id(node.first) for node in attributes if id(node) in subscripted}  # `a.B[...]`: its head too
         in_type = {id(name) for node in found if _names_type(node.left) for name in _expr_names(node.slice)}
         parts: list[str] = []
         dropped = False  # the rest of a dotted name already written as Any
@@ -174,7 +176,11 @@ class Imports:
                 dropped = True
                 continue
             if "." not in canonical and canonical not in _BUILTIN_NAMES and self.loader.locate(canonical) is None and not _is_module(canonical):
-                self.unresolved.add(canonical)
+                self.unresolved.add(chains.get(id(item), canonical))
+                if id(item) not in subscripted:  # nothing to import it from (`jinja2.Environment`, jinja2 absent): Any
+                    parts.append(self.add("Any", "typing.Any"))
+                    dropped = id(item) in chains
+                    continue
             parts.append(self.add(item.name, canonical))
             if id(item) in chains and canonical == item.name:
                 self._submodule(chains[id(item)])
@@ -246,7 +252,7 @@ class Imports:
             if canonical.startswith("<here>."):
                 continue
             if "." not in canonical:
-                if canonical in self.unresolved:
+                if canonical in self.unresolved or any(name.startswith(canonical + ".") for name in self.unresolved):
                     continue
                 whole = sorted(sub for sub in self.submodules if sub.startswith(canonical + ".")) if local == canonical else []
                 plain += [f"import {sub}" for sub in whole] or [f"import {canonical}" + (f" as {local}" if local != canonical else "")]

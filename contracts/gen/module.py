@@ -48,6 +48,7 @@ def generate(
     block = class_block(cls, writer, members, protocol_name=protocol_name, target_spec=target_spec)
     text = module_text([block], writer.imports, writer.warnings, target_spec=target_spec, regenerate=regenerate, summary=block.summary)
     weakened = writer.weakened + [f"{name} (Any: an untyped package)" for name in sorted(writer.imports.untyped)]
+    weakened += [f"{name} (Any: cannot be resolved)" for name in sorted(writer.imports.unresolved)]
     return Rendered(text, block.members, writer.annotations, writer.missing, writer.warnings, weakened)
 
 
@@ -135,7 +136,7 @@ def module_text(
     for block in blocks:
         lines += ["", *block.head, *([""] if block.body else []), *block.body, ""]
     for name in sorted(imports.unresolved):
-        warnings.append(f"the name {name!r} in an annotation cannot be resolved; it is left as written")
+        warnings.append(f"the name {name!r} in an annotation cannot be resolved (not installed, or not found statically); written as Any")
     for name in sorted(imports.untyped):
         warnings.append(f"{name} comes from a package with no type information (no py.typed, no stubs); written as Any")
     return "\n".join(lines[:-1]) + "\n"

@@ -270,6 +270,20 @@ def test_a_name_from_an_installed_package_without_types_is_any_and_said(gen: Gen
     assert "1 weakened: plainpkg.Lexer (Any: an untyped package)" in run.err
 
 
+def test_a_name_from_a_module_that_is_not_installed_is_any_and_said(gen: GenRunner, tmp_path: Path) -> None:
+    source = tmp_path / "templating.py"  # starlette's Jinja2Templates names jinja2, an optional dependency
+    source.write_text(
+        "from __future__ import annotations\n\nimport absentpkg\n\n\nclass Templates:\n"
+        "    def environment(self) -> absentpkg.Environment: ...\n    def name(self) -> str: ...\n",
+        encoding="utf-8",
+    )
+    run = gen(f"{source}:Templates")
+    assert run.code == 0, run.err
+    assert "    def environment(self) -> Any: ..." in run.out and "absentpkg" not in run.out.split('"""', 2)[-1]
+    assert "the name 'absentpkg.Environment' in an annotation cannot be resolved (not installed, or not found statically)" in run.err
+    assert "1 weakened: absentpkg.Environment (Any: cannot be resolved)" in run.err
+
+
 def test_overloads_that_collapse_to_one_leave_no_overload_import(gen: GenRunner) -> None:
     run = gen(f"{UNSEEN}:Commands")
     assert run.code == 0, run.err
