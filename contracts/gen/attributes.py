@@ -204,29 +204,24 @@ class AttributeRendering(PropertyRendering):
         """``str`` for ``Literal["a", "b"]`` (or a name bound to it), ``str | None`` for it in an Optional or
         a union, as pyright widens an unannotated attribute assigned one; None when there is no Literal."""
         parts = _union_parts(annotation)
-        widened = [self._widened_part(part) for part in parts]
-        literal = any(isinstance(self._literal_of(part), griffe.ExprSubscript) for part in parts)
-        if not literal or None in widened:
+        literals = [self._literal_of(part) for part in parts]
+        widened = [_widened(part, literal) for part, literal in zip(parts, literals, strict=True)]
+        if not any(literals) or None in widened:
             return None  # no Literal, or one beside a type that is not a plain builtin
         return " | ".join(self.imports.add(kind, f"builtins.{kind}") if kind != "None" else kind for kind in dict.fromkeys(widened) if kind)
 
-    def _literal_of(self, annotation: griffe.Expr | str) -> griffe.Expr | str:
-        """The ``Literal[...]`` a name is bound to (``AlignMethod = Literal[...]``), or the annotation itself."""
+    def _literal_of(self, annotation: griffe.Expr | str) -> griffe.ExprSubscript | None:
+        """The ``Literal[...]`` an annotation is, or that a name is bound to (``AlignMethod = Literal[...]``)."""
         if isinstance(annotation, (griffe.ExprName, griffe.ExprAttribute)) and "." in annotation.canonical_path:
             path = self._literal_alias(annotation.canonical_path)
-            if path is None:
-                return annotation
-            found = self.loader.resolve(path)
-            if isinstance(found, griffe.Attribute) and isinstance(found.value, griffe.ExprSubscript):
-                return found.value if str(found.value.left).rsplit(".", 1)[-1] == "Literal" else annotation
-        if isinstance(annotation, griffe.ExprSubscript) and str(annotation.left).rsplit(".", 1)[-1] == "Literal":
-            return annotation
-        return annotation if not isinstance(annotation, griffe.ExprSubscript) else ""
+            found = self.loader.resolve(path) if path is not None else None
+            annotation = found.value if isinstance(found, griffe.Attribute) and found.value is not None else annotation
+        return annotation if isinstance(annotation, griffe.ExprSubscript) and _is_literal(annotation) else None
 
     def _literal_alias(self, path: str) -> str | None:
         """Where ``path`` is assigned a ``Literal[...]``, following explicit imports through module text;
         None when the text shows no such assignment (no module is visited to find out)."""
-        for _ in range(_ALIAS_HOPS):
+        for _ in range(_LITERAL_HOPS):
             module, _, name = path.rpartition(".")
             source = self.loader.text(module) if module else None
             if source is None:
@@ -238,18 +233,6 @@ class AttributeRendering(PropertyRendering):
                 return None
             path = bound.source
         return None
-
-    def _widened_part(self, annotation: griffe.Expr | str) -> str | None:
-        if str(annotation) == "None":
-            return "None"
-        if isinstance(annotation, (griffe.ExprName, griffe.ExprAttribute)) and annotation.canonical_path in _BUILTIN_KINDS:
-            return annotation.canonical_path.rsplit(".", 1)[-1]  # `bool | Literal["auto"]`
-        annotation = self._literal_of(annotation)
-        if not isinstance(annotation, griffe.ExprSubscript):
-            return None
-        values = annotation.slice.elements if isinstance(annotation.slice, griffe.ExprTuple) else [annotation.slice]
-        kinds = {_literal_kind(value) for value in values}
-        return kinds.pop() if len(kinds) == 1 and None not in kinds else None
 
     def _is_callable(self, annotation: griffe.Expr | str) -> bool:
         """``Callable[...]``, or a name that a type alias binds to one."""
@@ -275,6 +258,24 @@ class AttributeRendering(PropertyRendering):
         return None
 
 
+def _is_literal(annotation: griffe.Expr | str) -> bool:
+    return isinstance(annotation, griffe.ExprSubscript) and str(annotation.left).rsplit(".", 1)[-1] == "Literal"
+
+
+def _widened(annotation: griffe.Expr | str, literal: griffe.ExprSubscript | None) -> str | None:
+    """What pyright widens one member of a union to: a Literal's builtin type, a plain builtin or None as
+    they are; None for anything else."""
+    if str(annotation) == "None":
+        return "None"
+    if isinstance(annotation, (griffe.ExprName, griffe.ExprAttribute)) and annotation.canonical_path in _BUILTIN_KINDS:
+        return annotation.canonical_path.rsplit(".", 1)[-1]  # `bool | Literal["auto"]`
+    if literal is None:
+        return None
+    values = literal.slice.elements if isinstance(literal.slice, griffe.ExprTuple) else [literal.slice]
+    kinds = {_literal_kind(value) for value in values}
+    return kinds.pop() if len(kinds) == 1 and None not in kinds else None
+
+
 def _tested_before(name: str, function: griffe.Function, lineno: int) -> bool:
     """Whether a condition (``if``, ``elif``, ``while``, ``assert``) tests ``name`` itself (``is``, ``in``,
     ``==``, ``isinstance``) before line ``lineno`` of the function: it may be narrowed where it is assigned."""
@@ -286,7 +287,7 @@ def _tested_before(name: str, function: griffe.Function, lineno: int) -> bool:
     return any(condition.match(line) for line in lines)
 
 
-_ALIAS_HOPS = 4  # re-exports followed to find a Literal alias
+_LITERAL_HOPS = 4  # re-exports followed to find a Literal alias
 _BUILTIN_KINDS = frozenset({"str", "int", "bool", "bytes", "builtins.str", "builtins.int", "builtins.bool", "builtins.bytes"})
 
 
