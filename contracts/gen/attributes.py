@@ -9,7 +9,7 @@ import re
 import griffe
 
 from contracts.gen import scan
-from contracts.gen.bases import Base, Subst, method_type_vars
+from contracts.gen.bases import Base, Subst, owned_type_params, type_vars_in
 from contracts.gen.kinds import ENUM_BASES, descriptor_get, descriptor_subst, final_of, is_member_value, literal_of, optional, read_only_fields
 from contracts.gen.properties import PropertyRendering
 from contracts.gen.source import class_function
@@ -26,9 +26,20 @@ class AttributeRendering(PropertyRendering):
     _subst: Subst
     _inferred_names: set[str]
     _inferred_read_only: bool  # the inferred type holds for both checkers only if read-only
+    _owned: dict[str, frozenset[str]]  # class path -> its type parameters and its bases' (see method_type_vars)
 
     def _function_member(self, name: str, obj: griffe.Function) -> list[str]:
         raise NotImplementedError
+
+    def method_type_vars(self, annotation: griffe.Expr | str, owner: griffe.Object | None) -> set[str]:
+        """The type variables in ``annotation`` (of a member of class ``owner``) that belong to the member
+        alone: neither a type parameter of the class nor of its bases."""
+        found = type_vars_in(annotation, self.loader)
+        if not found or not isinstance(owner, griffe.Class):
+            return found
+        if owner.path not in self._owned:
+            self._owned[owner.path] = owned_type_params(owner, self.loader)
+        return found - self._owned[owner.path]
 
     def _attribute(self, name: str, obj: griffe.Attribute, base: Base) -> list[str]:
         head = obj.annotation.left if isinstance(obj.annotation, griffe.ExprSubscript) else obj.annotation
@@ -131,7 +142,7 @@ class AttributeRendering(PropertyRendering):
         """The type of ``self.<name> = <param>``: a ``*args`` parameter gives a tuple, ``**kwargs`` a dict.
         A type variable of the method itself (``P.args``, a method's ``T``) means nothing outside it: Any."""
         assert param.annotation is not None
-        if method_type_vars(param.annotation, function.parent, self.loader):
+        if self.method_type_vars(param.annotation, function.parent):
             self.warnings.append(f"{name}: typed with a type variable of {function.name}() only; written as Any")
             self.weakened.append(f"{name} (Any: a type variable of {function.name}())")
             return self.imports.add("Any", "typing.Any")
@@ -176,7 +187,7 @@ class AttributeRendering(PropertyRendering):
         signature of such an alias that uses a type variable of the method's own, so those are Any."""
         signatures = target.overloads or [target]
         annotations = [a for f in signatures for a in [f.returns, *(p.annotation for p in f.parameters)] if a is not None]
-        own = {v for a in annotations for v in method_type_vars(a, target.parent, self.loader)}
+        own = {v for a in annotations for v in self.method_type_vars(a, target.parent)}
         if not own:
             return self._function_member(name, target)
         self.warnings.append(f"{name}: an alias of {target.name}() with type variables of its own; they are written as Any")

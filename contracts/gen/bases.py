@@ -84,20 +84,20 @@ def type_params(cls: griffe.Class, loader: ModuleLoader) -> list[str]:
     return found
 
 
-def method_type_vars(annotation: griffe.Expr | str, owner: griffe.Object | None, loader: ModuleLoader) -> set[str]:
-    """The type variables in ``annotation`` (of a member of class ``owner``) that belong to the member
-    alone: neither a type parameter of the class nor of its bases."""
+def type_vars_in(annotation: griffe.Expr | str, loader: ModuleLoader) -> set[str]:
+    """The paths of the type variables an annotation names."""
     if isinstance(annotation, str):
         return set()
-    found = {
+    return {
         item.canonical_path
         for item in annotation.iterate(flat=True)
         if isinstance(item, griffe.ExprName) and "." in item.canonical_path and is_type_param(loader, item.canonical_path)
     }
-    if not found or not isinstance(owner, griffe.Class):
-        return found
-    owned = {param for base in linearize(owner, loader, []) for param in type_params(base.cls, loader)}
-    return found - owned
+
+
+def owned_type_params(owner: griffe.Class, loader: ModuleLoader) -> frozenset[str]:
+    """The type parameters of a class and of its bases: those its members' annotations may use freely."""
+    return frozenset(param for base in linearize(owner, loader, []) for param in type_params(base.cls, loader))
 
 
 def direct_bases(cls: griffe.Class, subst: Subst, loader: ModuleLoader, warnings: list[str]) -> list[Base]:
@@ -106,7 +106,7 @@ def direct_bases(cls: griffe.Class, subst: Subst, loader: ModuleLoader, warnings
         path = base_path(expr)
         if path in _NOT_BASES:
             continue
-        resolved = _class_at(loader, path)
+        resolved = class_at(loader, path)
         if resolved is None:
             warnings.append(f"base class {path} cannot be found; its members are left out")
             continue
@@ -122,7 +122,7 @@ def direct_bases(cls: griffe.Class, subst: Subst, loader: ModuleLoader, warnings
     return out
 
 
-def _class_at(loader: ModuleLoader, path: str) -> griffe.Class | None:
+def class_at(loader: ModuleLoader, path: str) -> griffe.Class | None:
     """The class at ``path``, through names assigned a class (``AsyncACLCommands = ACLCommands``)."""
     found = loader.resolve(path)
     for _ in range(_ALIAS_HOPS):

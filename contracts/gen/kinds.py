@@ -10,7 +10,7 @@ import re
 import griffe
 
 from contracts.gen import scan
-from contracts.gen.bases import Base, Subst, base_path, direct_bases
+from contracts.gen.bases import Base, Subst, base_path, class_at, direct_bases
 from contracts.gen.loading import ModuleLoader
 from contracts.gen.source import literal_type
 
@@ -56,10 +56,8 @@ def descriptor_get(loader: ModuleLoader, path: str, warnings: list[str]) -> tupl
         return None
     if not _may_be_descriptor(loader, path, 4):
         return None
-    found = loader.resolve(path)
-    if isinstance(found, griffe.Attribute) and isinstance(found.value, griffe.ExprName):
-        found = loader.resolve(base_path(found.value))  # `reify = reify_py`, `if TYPE_CHECKING: ro_property = property`
-    if not isinstance(found, griffe.Class):
+    found = class_at(loader, path)  # also `reify = reify_py`, `if TYPE_CHECKING: ro_property = property`
+    if found is None:
         return None
     for owner in [found, *(b.cls for b in direct_bases(found, {}, loader, warnings))]:
         getter = owner.members.get("__get__")

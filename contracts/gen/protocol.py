@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import griffe
 
-from contracts.gen.bases import Base, Subst, linearize, method_type_vars, type_params
+from contracts.gen.bases import Base, Subst, linearize, type_params
 from contracts.gen.bases import members as class_members
 from contracts.gen.imports import Imports
 from contracts.gen.attributes import VAR_KINDS, AttributeRendering
@@ -79,6 +79,7 @@ class ProtocolWriter(AttributeRendering):
         self._scope: griffe.Object | None = None  # where the names of a quoted annotation resolve
         self._inferred_names: set[str] = set()
         self._inferred_read_only = False  # the inferred type holds for both checkers only if read-only
+        self._owned: dict[str, frozenset[str]] = {}
 
     # ----- members ----------------------------------------------------------------------------------
 
@@ -127,7 +128,7 @@ class ProtocolWriter(AttributeRendering):
     def _own_type_vars_as_any(self, name: str, annotation: griffe.Expr | str | None, owner: griffe.Object | None) -> None:
         """A property typed with a type variable of its own (``-> Mapping[T, Callable[[], T]]``) cannot be
         matched, the variable meaning nothing outside the getter: it is written as Any."""
-        own = method_type_vars(annotation, owner, self.loader) if annotation is not None else set()
+        own = self.method_type_vars(annotation, owner) if annotation is not None else set()
         if own:
             self.warnings.append(f"{name}: a property typed with a type variable of its own; it is written as Any")
             self.weakened.append(f"{name} (its own type variables as Any)")
@@ -206,7 +207,7 @@ class ProtocolWriter(AttributeRendering):
             return {}  # a TypeVarTuple takes any number of arguments: no place-by-place match
         mapping: Subst = {}
         for param, argument in zip(params, arguments, strict=True):
-            if isinstance(argument, griffe.ExprName) and method_type_vars(argument, owner.cls, self.loader):
+            if isinstance(argument, griffe.ExprName) and self.method_type_vars(argument, owner.cls):
                 mapping[argument.canonical_path] = owner.subst.get(param) or (griffe.ExprName(param.rpartition(".")[2], parent=owner.cls), {})
         return mapping
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import griffe
 
+from contracts.gen.bases import class_at
 from contracts.gen.loading import ModuleLoader, SourceError
 
 
@@ -91,9 +92,8 @@ def load_class(target: Target, *, focus: bool = True) -> tuple[griffe.Class, Mod
         if obj is None:
             where = found.target_path if isinstance(found, griffe.Alias) else "another module"
             raise GenerationError(f"{target.spec}: defined in {where}, which cannot be read statically")
-        if isinstance(obj, griffe.Attribute) and isinstance(obj.value, (griffe.ExprName, griffe.ExprAttribute)):
-            named = loader.resolve(obj.value.canonical_path)  # `FileLock = UnixFileLock`, `Decoder = json.JSONDecoder`
-            obj = named if isinstance(named, griffe.Class) else obj
+        if isinstance(obj, griffe.Attribute):
+            obj = class_at(loader, obj.path) or obj  # `FileLock = UnixFileLock`, `Decoder = json.JSONDecoder`
     except SourceError as exc:
         raise GenerationError(str(exc)) from None
     if not isinstance(obj, griffe.Class):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.contract.conftest import ROOT, GenRunner, MypyRunner
+from tests.contract.conftest import ROOT, GenRunner, MypyRunner, Run
 
 DEFECTS = "tests/contract/samples/defects.py"
 UNSEEN, UNSEEN_MODULE = "tests/contract/samples/unseen.py", "tests.contract.samples.unseen"
@@ -240,7 +240,20 @@ def test_protocol_text(target: str, real: str, args: str, present: list[str], ab
     for line in present:
         assert line in run.out
     for text in absent:
-        assert text not in run.out.split('"""', 2)[-1]  # the class body and imports, not the header
+        assert text not in _body(run)  # the class body and imports, not the header
+
+
+def _body(run: Run) -> str:
+    """The protocol's imports and class body, without the header that names the target."""
+    return run.out.split('"""', 2)[-1]
+
+
+def _generated(gen: GenRunner, path: Path, cls: str, source: str) -> Run:
+    """The protocol of class ``cls`` once the file at ``path`` holds ``source``."""
+    path.write_text(source, encoding="utf-8")
+    run = gen(f"{path}:{cls}")
+    assert run.code == 0, run.err
+    return run
 
 
 def test_weakened_members_are_reported_on_stderr(gen: GenRunner) -> None:
@@ -257,29 +270,27 @@ def test_a_name_from_an_installed_package_without_types_is_any_and_said(gen: Gen
         (site / package / "__init__.py").write_text("class Lexer:\n    pass\n", encoding="utf-8")
         if marker:
             (site / package / "py.typed").write_text("", encoding="utf-8")
-    source = site / "typedpkg" / "core.py"
-    source.write_text(
+    run = _generated(
+        gen,
+        site / "typedpkg" / "core.py",
+        "Highlighter",
         "import plainpkg\nimport typedpkg\n\n\nclass Highlighter:\n"
         "    def plain(self) -> plainpkg.Lexer: ...\n    def typed(self) -> typedpkg.Lexer: ...\n",
-        encoding="utf-8",
     )
-    run = gen(f"{source}:Highlighter")
-    assert run.code == 0, run.err
     assert "    def plain(self) -> Any: ..." in run.out and "    def typed(self) -> typedpkg.Lexer: ..." in run.out
     assert "plainpkg.Lexer comes from a package with no type information (no py.typed, no stubs); written as Any" in run.err
     assert "1 weakened: plainpkg.Lexer (Any: an untyped package)" in run.err
 
 
 def test_a_name_from_a_module_that_is_not_installed_is_any_and_said(gen: GenRunner, tmp_path: Path) -> None:
-    source = tmp_path / "templating.py"  # starlette's Jinja2Templates names jinja2, an optional dependency
-    source.write_text(
+    run = _generated(  # starlette's Jinja2Templates names jinja2, an optional dependency
+        gen,
+        tmp_path / "templating.py",
+        "Templates",
         "from __future__ import annotations\n\nimport absentpkg\n\n\nclass Templates:\n"
         "    def environment(self) -> absentpkg.Environment: ...\n    def name(self) -> str: ...\n",
-        encoding="utf-8",
     )
-    run = gen(f"{source}:Templates")
-    assert run.code == 0, run.err
-    assert "    def environment(self) -> Any: ..." in run.out and "absentpkg" not in run.out.split('"""', 2)[-1]
+    assert "    def environment(self) -> Any: ..." in run.out and "absentpkg" not in _body(run)
     assert "the name 'absentpkg.Environment' in an annotation cannot be resolved (not installed, or not found statically)" in run.err
     assert "1 weakened: absentpkg.Environment (Any: cannot be resolved)" in run.err
 
@@ -288,7 +299,7 @@ def test_overloads_that_collapse_to_one_leave_no_overload_import(gen: GenRunner)
     run = gen(f"{UNSEEN}:Commands")
     assert run.code == 0, run.err
     assert "    def ping(self) -> bool: ..." in run.out
-    assert "overload" not in run.out.split('"""', 2)[-1]
+    assert "overload" not in _body(run)
 
 
 def test_a_method_type_variable_in_an_attribute_is_weakened_and_said(gen: GenRunner) -> None:
