@@ -6,9 +6,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test install gates pytest bench clean
 
-$(STAMP): pyproject.toml
+TOOL := packages/protodoubles
+
+# The tool first, from this checkout: byok-contracts depends on it by name.
+$(STAMP): pyproject.toml $(TOOL)/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,corpus]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '$(TOOL)[pytest]' -e '.[dev,corpus]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -31,7 +34,7 @@ pytest: install
 test: gates pytest
 
 bench: install
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '$(TOOL)[pytest]' -e '.[dev,bench]'
 	$(PY) benchmarks/run.py
 
 clean:
@@ -43,6 +46,6 @@ MUTATION_JOBS ?= 2
 MUTANTS ?=
 .PHONY: mutation
 mutation: install
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,mutation]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '$(TOOL)[pytest]' -e '.[dev,mutation]'
 	-$(VENV)/bin/mutmut run --max-children $(MUTATION_JOBS) $(MUTANTS)
 	$(PY) tools/mutation_score.py

@@ -52,8 +52,8 @@ def compare_with_stubgen(rounds: int = 5) -> list[dict[str, object]]:
 
 def scaling(rounds: int = 5) -> list[dict[str, object]]:
     """In-process generation time by number of methods (interpreter start and imports excluded)."""
-    from contracts.gen.module import generate
-    from contracts.gen.target import load_class, parse_target
+    from protodoubles._internal.gen.render.module import generate
+    from protodoubles._internal.gen.load.target import load_class, parse_target
 
     rows: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory() as tmp:

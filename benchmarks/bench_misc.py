@@ -8,7 +8,7 @@ from functools import partial
 
 from benchmarks.common import PYTHON, interleaved, wall
 
-MODULES = ("byok", "contracts.byok_protocol", "contracts.doubles", "openai", "anthropic", "litellm")
+MODULES = ("byok", "contracts.byok_protocol", "protodoubles._internal.doubles.double", "openai", "anthropic", "litellm")
 
 
 def import_times(rounds: int = 7) -> dict[str, float]:

@@ -1,5 +1,5 @@
-"""Generated protocols, typed test doubles and runtime conformance checks.
+"""This project's generated protocols (``python tools/gen_protocol.py`` writes them; see [tool.gen_protocol]).
 
-Importing this package loads nothing heavy: the generator (``contracts.gen``), the doubles and the
-conformance check are imported from their own modules.
+The tool that generates them and builds doubles from them is the ``protodoubles`` distribution
+(``packages/protodoubles``); nothing here is hand-written but this file.
 """

@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "packages" / "protodoubles" / "src"))  # the tool from this checkout
 
-from contracts.gen.process import run  # noqa: E402  # the path above must be set first
+from protodoubles._internal.gen.process import run  # noqa: E402  # the path above must be set first
 
 if __name__ == "__main__":
     run()

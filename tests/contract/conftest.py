@@ -9,7 +9,7 @@ from typing import Protocol
 import pytest
 from mypy import api as mypy_api
 
-from contracts.gen.cli import main as gen_main
+from protodoubles._internal.gen.cli import main as gen_main
 
 ROOT = Path(__file__).resolve().parents[2]
 collect_ignore = ["bad_cases"]  # deliberately bad samples, fed to the gates by the contract tests

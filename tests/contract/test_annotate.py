@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from mypy import api as mypy_api
 
-from contracts.annotate.cli import main as annotate_main
+from protodoubles._internal.annotate.cli import main as annotate_main
 from tests.contract.conftest import ROOT
 
 SUITE = ROOT / "tests" / "contract" / "bad_cases" / "untyped_suite"

@@ -7,7 +7,7 @@ from typing import Protocol
 
 import pytest
 
-from contracts.conformance import ConformanceError, assert_conforms, conformance_problems
+from protodoubles import ConformanceError, assert_conforms, conformance_problems
 
 
 class Shape(Protocol):

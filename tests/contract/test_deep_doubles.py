@@ -7,8 +7,8 @@ from typing import Literal, Protocol, overload
 
 import pytest
 
-from contracts.doubles import Call, DoubleNotConfiguredError, double, mock_of, set_value, when
-from contracts.misuse import DoubleSignatureError, expect_misuse
+from protodoubles import Call, DoubleNotConfiguredError, double, mock_of, set_value, when
+from protodoubles import DoubleSignatureError, expect_misuse
 
 
 class Leaf(Protocol):

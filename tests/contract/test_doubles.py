@@ -7,8 +7,8 @@ import pytest
 from byok.adapters.base import ChatRequest, Completion, Delta
 from contracts.adapter_protocol import ProviderAdapterProtocol
 from contracts.byok_protocol import BYOKProtocol
-from contracts.doubles import DoubleNotConfiguredError, double, mock_of, set_value
-from contracts.misuse import DoubleAttributeError, DoubleAwaitError, DoubleSignatureError, expect_misuse
+from protodoubles import DoubleNotConfiguredError, double, mock_of, set_value
+from protodoubles import DoubleAttributeError, DoubleAwaitError, DoubleSignatureError, expect_misuse
 
 REQUEST = ChatRequest("gpt-4o-mini", ({"role": "user", "content": "hi"},))
 

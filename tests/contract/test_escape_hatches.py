@@ -109,7 +109,7 @@ def test_a_swallowed_misuse_still_fails_the_test(case: str, tmp_path: Path) -> N
 
 def test_without_the_plugin_a_swallowed_misuse_passes(tmp_path: Path) -> None:
     """The control: what the plugin adds (the BaseException alone cannot stop gather's return_exceptions)."""
-    (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\naddopts = -p no:contracts\n")
+    (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\naddopts = -p no:protodoubles\n")
     (tmp_path / "test_case.py").write_text((BAD / "hatch_gather_return_exceptions.py").read_text())
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "test_case.py"],

@@ -13,7 +13,7 @@ from byok import ChatResult, Message
 from byok.adapters.base import ChatRequest, Completion, Delta
 from contracts.adapter_protocol import ProviderAdapterProtocol
 from contracts.byok_protocol import BYOKProtocol
-from contracts.doubles import double, mock_of
+from protodoubles import double, mock_of
 
 HELLO: list[Message] = [{"role": "user", "content": "hi"}]
 REQUEST = ChatRequest("m", tuple(HELLO))

@@ -311,7 +311,7 @@ def test_a_method_type_variable_in_an_attribute_is_weakened_and_said(gen: GenRun
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every case's protocol and an acceptance check, in one folder (written once for the module)."""
-    from contracts.gen.cli import main
+    from protodoubles._internal.gen.cli import main
 
     folder = tmp_path_factory.mktemp("defects")
     lines: list[str] = []

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from contracts.gen.family import parse_follow
-from contracts.gen.target import GenerationError
+from protodoubles._internal.gen.render.family import parse_follow
+from protodoubles._internal.gen.load.target import GenerationError
 from tests.contract.conftest import ROOT, GenRunner, MypyRunner
 from tests.corpus.checkers import run_pyright
 

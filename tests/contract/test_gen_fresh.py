@@ -1,5 +1,5 @@
 """``--check`` skips a target whose output, sources, generator and search path are all as they were when
-it was last written or found fresh (contracts.gen.fresh), and only then."""
+it was last written or found fresh (protodoubles._internal.gen.check.fresh), and only then."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from contracts.gen import fresh
+from protodoubles._internal.gen.check import fresh
 from tests.contract.conftest import GenRunner
 
 SOURCE = "class Client:\n    def ask(self, prompt: str) -> str:\n        return prompt\n"
@@ -29,7 +29,7 @@ def _no_render(*args: object) -> None:
 
 
 def test_a_recorded_fresh_target_is_not_generated_again(project: Path, gen: GenRunner, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("contracts.gen.cli.render", _no_render)
+    monkeypatch.setattr("protodoubles._internal.gen.cli.render", _no_render)
     run = gen("--check", cwd=project)
     assert (run.code, run.out.strip()) == (0, "gen_protocol: 1 protocol(s) fresh")
 

@@ -1,4 +1,4 @@
-"""Which file the generator reads for a module (contracts.gen.loading.ModuleLoader.locate): the one a type
+"""Which file the generator reads for a module (protodoubles._internal.gen.load.loading.ModuleLoader.locate): the one a type
 checker reads, found from each search folder's listing."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from contracts.gen.loading import ModuleLoader
+from protodoubles._internal.gen.load.loading import ModuleLoader
 
 
 def _tree(root: Path, files: list[str]) -> Path:

@@ -1,4 +1,4 @@
-"""The generator as a process (contracts.gen.process): it leaves without tearing down, so what must
+"""The generator as a process (protodoubles._internal.gen.process): it leaves without tearing down, so what must
 hold is that nothing it prints is lost, its exit status is kept, and an unwritable stdout is one line."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from contracts.gen import process
+from protodoubles._internal.gen import process
 from tests.contract.conftest import ROOT, GenRunner
 
 GENERATOR = ROOT / "tools" / "gen_protocol.py"
@@ -123,6 +123,6 @@ def test_a_failed_write_is_kept_and_said_after_a_good_run_only(capsys: pytest.Ca
 
 
 def test_the_process_runs_with_the_collector_thresholds_raised() -> None:
-    code = "import gc; from contracts.gen import process; process.os._exit = lambda c: print(gc.get_threshold(), c); process.run(['no.such.module:Thing'])"
+    code = "import gc; from protodoubles._internal.gen import process; process.os._exit = lambda c: print(gc.get_threshold(), c); process.run(['no.such.module:Thing'])"
     shown = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
     assert shown.stdout.splitlines()[-1] == f"{process.GC_THRESHOLDS} 2"

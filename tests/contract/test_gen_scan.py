@@ -1,4 +1,4 @@
-"""contracts.gen.scan.binding answers from a per-text index: the same answers as searching the text for
+"""protodoubles._internal.gen.load.scan.binding answers from a per-text index: the same answers as searching the text for
 each name, on hand-written edge cases and on the SDK modules the generator reads."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from contracts.gen import scan
+from protodoubles._internal.gen.load import scan
 
 EDGES = """\
 from .a import (Foo, Qux as Qux,

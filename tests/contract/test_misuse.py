@@ -6,8 +6,8 @@ import pytest
 
 from byok.adapters.base import ChatRequest
 from contracts.adapter_protocol import ProviderAdapterProtocol
-from contracts.doubles import DoubleNotConfiguredError, double
-from contracts.misuse import DoubleMisuseError, expect_misuse, recorded
+from protodoubles import DoubleNotConfiguredError, double
+from protodoubles._internal.doubles.misuse import DoubleMisuseError, expect_misuse, recorded
 
 REQUEST = ChatRequest("m", ({"role": "user", "content": "hi"},))
 

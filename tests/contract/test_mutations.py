@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from contracts.byok_protocol import BYOKProtocol
-from contracts.conformance import conformance_problems
+from protodoubles import conformance_problems
 from tests.contract.conftest import ROOT, GenRunner
 
 MUTANTS = {

@@ -82,7 +82,7 @@ def test_other_repositories_get_both_checks_as_hooks() -> None:
     manifest = ROOT / ".pre-commit-hooks.yaml"
     done = subprocess.run([sys.executable, "-m", "pre_commit", "validate-manifest", str(manifest)], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
-    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    scripts = tomllib.loads((ROOT / "packages" / "protodoubles" / "pyproject.toml").read_text())["project"]["scripts"]
     entries = re.findall(r"^  entry: (\S+) (.*)$", manifest.read_text(), flags=re.MULTILINE)
     assert entries == [("gen-protocol", "--check"), ("annotate-fixtures", "--check")]
     assert all(script in scripts for script, _ in entries)

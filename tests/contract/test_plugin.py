@@ -51,7 +51,7 @@ def test_a_stale_protocol_fails_the_session_with_its_drift_lines(project: Path) 
     assert "passed" not in report
 
 
-@pytest.mark.parametrize("switch", [("--no-protocol-check",), ("-p", "no:contracts")])
+@pytest.mark.parametrize("switch", [("--no-protocol-check",), ("-p", "no:protodoubles")])
 def test_the_check_can_be_turned_off(switch: tuple[str, ...], project: Path) -> None:
     (project / "store.py").write_text(CLASS.replace("key: str", "key: str, *, fresh: bool = False"))
     code, report = pytest_in(project, *switch)

@@ -23,7 +23,7 @@ HEADER = """\
 from unittest.mock import ANY
 
 from contracts.anthropic_client_protocol import AnthropicClientProtocol
-from contracts.doubles import double, mock_of, when
+from protodoubles import double, mock_of, when
 from contracts.openai_client_protocol import OpenAIClientProtocol
 from tests.sdk_payloads import MODEL, anthropic_message, anthropic_stream, openai_completion, openai_stream
 

@@ -11,7 +11,7 @@ from byok.adapters.base import ProviderAdapter
 from byok.adapters.openai_wire import OpenAIWireAdapter
 from contracts.adapter_protocol import ProviderAdapterProtocol
 from contracts.byok_protocol import BYOKProtocol
-from contracts.conformance import assert_conforms
+from protodoubles import assert_conforms
 
 
 def statically(handler: BYOKHandler, openai: OpenAIWireAdapter, anthropic: AnthropicWireAdapter) -> None:

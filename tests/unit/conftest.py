@@ -12,7 +12,7 @@ from byok.errors import ProviderError
 from byok.types import Usage
 from contracts.adapter_protocol import ProviderAdapterProtocol
 from contracts.byok_protocol import BYOKProtocol
-from contracts.doubles import double, mock_of
+from protodoubles import double, mock_of
 
 Adapters = dict[str, ProviderAdapterProtocol]
 

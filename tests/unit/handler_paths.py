@@ -8,7 +8,7 @@ from byok.adapters.base import ChatRequest
 from byok.catalog import ModelCatalog
 from byok.types import ModelInfo
 from contracts.byok_protocol import BYOKProtocol
-from contracts.doubles import mock_of
+from protodoubles import mock_of
 from tests.unit.conftest import Adapters
 
 

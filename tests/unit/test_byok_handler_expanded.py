@@ -34,7 +34,7 @@ from byok.catalog import ModelCatalog
 from byok.errors import ProviderError
 from byok.routing import DEFAULT_MAX_OUTPUT_TOKENS, REQUIRED_TIER, estimate_message_tokens, estimate_tokens
 from contracts.byok_protocol import BYOKProtocol
-from contracts.doubles import mock_of
+from protodoubles import mock_of
 from tests.unit.conftest import Adapters, HandlerMaker, fails, replies, streams
 
 CATALOG = ModelCatalog.default()

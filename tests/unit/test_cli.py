@@ -24,7 +24,7 @@ from byok import (
 )
 from byok.cli import main
 from contracts.byok_protocol import BYOKProtocol
-from contracts.doubles import double, mock_of
+from protodoubles import double, mock_of
 
 
 def run(handler: BYOKProtocol, *argv: str) -> tuple[int, str, str]:

@@ -20,7 +20,7 @@ from byok.adapters.base import ChatRequest, Completion, Delta
 from byok.attempts import MIN_OUTPUT_TOKENS
 from byok.routing import DEFAULT_MAX_OUTPUT_TOKENS, bound_message_tokens, estimate_message_tokens
 from contracts.byok_protocol import BYOKProtocol
-from contracts.doubles import mock_of
+from protodoubles import mock_of
 from tests.unit.conftest import Adapters, HandlerMaker, fails, replies, streams
 from tests.unit.handler_paths import CATALOG, HI, asked, collect, skip_catalog
 

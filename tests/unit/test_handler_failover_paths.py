@@ -17,7 +17,7 @@ from byok import (
 )
 from byok.adapters.base import ChatRequest, Completion, Delta
 from byok.types import QueryComplexity
-from contracts.doubles import mock_of
+from protodoubles import mock_of
 from tests.unit.conftest import Adapters, HandlerMaker, fails, replies, streams
 from tests.unit.handler_paths import HI, collect
 

@@ -15,7 +15,7 @@ from byok import (
 from byok.catalog import ModelCatalog
 from byok.types import ModelInfo, QueryComplexity
 from contracts.byok_protocol import BYOKProtocol
-from contracts.doubles import mock_of
+from protodoubles import mock_of
 from tests.unit.conftest import Adapters, fails, replies, streams
 from tests.unit.handler_paths import CATALOG, HI, asked, collect, skip_catalog
 

@@ -19,8 +19,8 @@ from byok.adapters.openai_wire import OpenAIWireAdapter
 from byok.errors import ProviderError
 from byok.types import Usage
 from contracts.anthropic_client_protocol import AnthropicClientProtocol, AsyncMessagesProtocol
-from contracts.doubles import DoubleNotConfiguredError, double, mock_of, when
-from contracts.misuse import DoubleAttributeError, DoubleSignatureError, expect_misuse
+from protodoubles import DoubleNotConfiguredError, double, mock_of, when
+from protodoubles import DoubleAttributeError, DoubleSignatureError, expect_misuse
 from contracts.openai_client_protocol import AsyncChatProtocol, AsyncCompletionsProtocol, OpenAIClientProtocol
 from tests.sdk_payloads import MODEL, anthropic_message, anthropic_stream, openai_completion, openai_stream
 

@@ -11,7 +11,7 @@ import pytest
 from byok import BYOKHandler, InvalidRequestError, Message
 from byok.budget import Budget
 from contracts.byok_protocol import BYOKProtocol
-from contracts.doubles import mock_of
+from protodoubles import mock_of
 from tests.unit.conftest import Adapters, HandlerMaker, replies
 
 BAD_SETTINGS: list[tuple[dict[str, object], str]] = [

@@ -1,7 +1,7 @@
 from typing import Any, cast
 
 from contracts.adapter_protocol import ProviderAdapterProtocol
-from contracts.doubles import double
+from protodoubles import double
 
 
 def test_cast_to_any_bypasses_mock_of() -> None:

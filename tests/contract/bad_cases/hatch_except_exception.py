@@ -1,6 +1,6 @@
 from byok.adapters.base import ChatRequest
 from contracts.adapter_protocol import ProviderAdapterProtocol
-from contracts.doubles import double
+from protodoubles import double
 
 
 async def test_except_exception_swallows_the_double_error() -> None:

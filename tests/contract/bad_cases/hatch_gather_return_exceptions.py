@@ -2,7 +2,7 @@ import asyncio
 
 from byok.adapters.base import ChatRequest
 from contracts.adapter_protocol import ProviderAdapterProtocol
-from contracts.doubles import double
+from protodoubles import double
 
 
 async def test_gather_swallows_the_double_error() -> None:

@@ -2,7 +2,7 @@ import pytest
 
 from byok.adapters.base import ChatRequest
 from contracts.adapter_protocol import ProviderAdapterProtocol
-from contracts.doubles import double
+from protodoubles import double
 
 
 async def test_a_broad_raises_swallows_the_double_error() -> None:

@@ -1,5 +1,5 @@
 from contracts.adapter_protocol import ProviderAdapterProtocol
-from contracts.doubles import double
+from protodoubles import double
 
 
 def test_base_exception_swallows_an_unknown_attribute() -> None:

@@ -2,7 +2,7 @@ import pytest
 
 from byok.adapters.base import ChatRequest
 from contracts.adapter_protocol import ProviderAdapterProtocol
-from contracts.doubles import double
+from protodoubles import double
 
 
 @pytest.mark.xfail(reason="flaky")

@@ -3,7 +3,7 @@ import pytest
 from byok import BYOKHandler
 from contracts.adapter_protocol import ProviderAdapterProtocol
 from contracts.byok_protocol import BYOKProtocol
-from contracts.doubles import double
+from protodoubles import double
 
 
 def make_adapter(provider_id) -> ProviderAdapterProtocol:

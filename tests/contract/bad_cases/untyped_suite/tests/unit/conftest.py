@@ -1,7 +1,7 @@
 import pytest
 
 from byok.adapters.base import Completion
-from contracts.doubles import mock_of
+from protodoubles import mock_of
 
 
 @pytest.fixture

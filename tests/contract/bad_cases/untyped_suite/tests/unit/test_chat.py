@@ -2,7 +2,7 @@
 import pytest
 
 from byok import Message
-from contracts.doubles import mock_of
+from protodoubles import mock_of
 
 HELLO: list[Message] = [{"role": "user", "content": "hi"}]
 

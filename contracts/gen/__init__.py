@@ -1,1 +1,0 @@
-"""The static Protocol generator behind ``tools/gen_protocol.py``: griffe reads the source, nothing is imported."""

@@ -1,0 +1,50 @@
+"""protodoubles: typed test doubles from generated protocols, so that a test cannot drift from the class it stands in for.
+
+- ``gen-protocol`` (and :func:`generate`, :func:`check`) writes a ``typing.Protocol`` from a class, statically.
+- :func:`double` gives an object a type checker sees as the protocol and that, at run time, refuses what
+  the protocol does not allow; :func:`mock_of`, :func:`when` and :func:`set_value` configure it.
+- :func:`assert_conforms` checks at run time that a class has the shape a protocol declares.
+- ``annotate-fixtures`` types a suite's fixture parameters; the pytest plugin ``protodoubles`` fails a
+  session on a stale protocol and a test on a misused double.
+
+Everything importable from here is the public API; ``protodoubles._internal`` may change in any release.
+"""
+
+from __future__ import annotations
+
+from protodoubles._internal.conformance import ConformanceError, assert_conforms, conformance_problems
+from protodoubles._internal.doubles.deep import Stub, when
+from protodoubles._internal.doubles.double import AsyncHandle, Call, Handle, StreamHandle, double, mock_of, set_value
+from protodoubles._internal.doubles.misuse import (
+    DoubleAttributeError,
+    DoubleAwaitError,
+    DoubleMisuseError,
+    DoubleNotConfiguredError,
+    DoubleSignatureError,
+    expect_misuse,
+)
+from protodoubles._internal.gen.load.target import GenerationError
+from protodoubles._internal.version import __version__
+
+__all__ = [
+    "AsyncHandle",
+    "Call",
+    "ConformanceError",
+    "DoubleAttributeError",
+    "DoubleAwaitError",
+    "DoubleMisuseError",
+    "DoubleNotConfiguredError",
+    "DoubleSignatureError",
+    "GenerationError",
+    "Handle",
+    "StreamHandle",
+    "Stub",
+    "__version__",
+    "assert_conforms",
+    "conformance_problems",
+    "double",
+    "expect_misuse",
+    "mock_of",
+    "set_value",
+    "when",
+]

@@ -1,0 +1,130 @@
+"""Command line of the fixture annotator (``annotate-fixtures``, ``python tools/annotate_tests.py``)."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from protodoubles._internal.annotate.plan import Plan, Planner
+from protodoubles._internal.annotate.reader import AnnotateError, Library, is_test_file
+from protodoubles._internal.annotate.resolve import Resolver
+
+EXIT_OK, EXIT_PENDING, EXIT_BAD_INPUT = 0, 1, 2
+_ROOT_MARKERS = ("pyproject.toml", "pytest.ini", "tox.ini", "setup.cfg")
+_NORECURSE = frozenset({"_darcs", "build", "CVS", "dist", "node_modules", "venv", "{arch}", "__pycache__"})
+
+DESCRIPTION = """\
+Give every fixture parameter of your tests (and of your fixtures) the type of the fixture it resolves to,
+resolved as pytest does: the test's class, its module, the conftest.py files up to the root, then pytest's
+built-in fixtures. Tests also get `-> None`. Only annotations and the imports they need are added, so mypy
+checks test bodies against your types (an unannotated parameter is Any, and Any hides every drift).
+
+Folders listed under [tool.annotate_fixtures] exclude = [...] in pyproject.toml are skipped.
+"""
+
+EPILOG = """\
+exit status:
+  0  written (or, with --check/--diff, nothing to change)
+  1  --check or --diff: some annotation is missing (listed, or shown as a diff)
+  2  bad input: a missing path, a syntax error, a fixture cycle; nothing is written
+"""
+
+
+def find_root(start: Path) -> Path:
+    for folder in [start, *start.parents]:
+        if any((folder / marker).is_file() for marker in _ROOT_MARKERS):
+            return folder
+    return start
+
+
+def excluded(root: Path) -> list[Path]:
+    import tomllib
+
+    path = root / "pyproject.toml"
+    if not path.is_file():
+        return []
+    try:
+        config = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("annotate_fixtures", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise AnnotateError(f"{path}: {exc}") from None
+    return [(root / folder).resolve() for folder in config.get("exclude", [])]
+
+
+def collect(paths: Sequence[str], skip: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for given in paths:
+        path = Path(given).resolve()
+        if not path.exists():
+            raise AnnotateError(f"{given}: no such file or directory")
+        candidates = [path] if path.is_file() else sorted(path.rglob("*.py"))
+        for file in candidates:
+            if any(folder == file or folder in file.parents for folder in skip) or _ignored_folder(file, path):
+                continue
+            if file.name == "conftest.py" or is_test_file(file) or file == path:
+                files.append(file)
+    return list(dict.fromkeys(files))
+
+
+def _ignored_folder(file: Path, given: Path) -> bool:
+    """Folders pytest does not recurse into by default (norecursedirs), and virtual environments."""
+    for folder in file.parents:
+        if folder == given or given not in folder.parents:
+            break
+        name = folder.name
+        if name.startswith(".") or name in _NORECURSE or name.endswith(".egg") or (folder / "pyvenv.cfg").is_file():
+            return True
+    return False
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="annotate-fixtures", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("paths", nargs="*", default=["."], help="test files or folders (default: .)")
+    parser.add_argument("--check", action="store_true", help="write nothing; list what would change and exit 1 if anything would")
+    parser.add_argument("--diff", action="store_true", help="write nothing; print the changes as a unified diff, exit 1 if any")
+    args = parser.parse_args(argv)
+    try:
+        first = Path(args.paths[0]).resolve()
+        root = find_root(first if first.is_dir() else first.parent)
+        files = collect(args.paths, excluded(root))
+        resolver = Resolver(root, Library(root))
+        planner = Planner(resolver)
+        plans = [planner.plan(resolver.source(file)) for file in files]  # everything is planned before anything is written
+        changed = [(plan, plan.render()) for plan in plans if plan.edits]
+        for plan in plans:
+            for report in plan.reports:
+                print(f"annotate-fixtures: {_relative(report, root)}", file=sys.stderr)
+        if args.check or args.diff:
+            for plan, text in changed:
+                if args.diff:
+                    shown = _relative(str(plan.source.path), root)
+                    sys.stdout.writelines(difflib.unified_diff(plan.source.text.splitlines(True), text.splitlines(True), f"a/{shown}", f"b/{shown}"))
+                else:
+                    for edit in sorted(plan.edits, key=lambda e: (e.line, e.column)):
+                        print(_relative(edit.what, root))
+            count = sum(len(plan.edits) for plan, _ in changed)
+            print(f"annotate-fixtures: {count} annotation(s) missing in {len(changed)} file(s)" if changed else "annotate-fixtures: every fixture parameter is annotated", file=sys.stderr)
+            return EXIT_PENDING if changed else EXIT_OK
+        from protodoubles._internal.gen.cli import write_atomically
+        from protodoubles._internal.gen.load.target import GenerationError
+
+        for plan, text in changed:
+            try:
+                write_atomically(plan.source.path, text)
+            except GenerationError as exc:
+                raise AnnotateError(str(exc)) from None
+            print(f"annotated {_relative(str(plan.source.path), root)}: {len(plan.edits)} annotation(s)")
+    except AnnotateError as exc:
+        print(f"annotate-fixtures: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+def _relative(text: str, root: Path) -> str:
+    return text.replace(f"{root}/", "")
+
+
