@@ -14,16 +14,16 @@ import platform
 import re
 import sys
 import tempfile
-from importlib import metadata
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import ROOT, table  # noqa: E402  # the path above must be set first
-from tests.corpus.checkers import Diagnostic  # noqa: E402
-from tests.corpus.harness import CorpusRun, TargetResult, run_corpus  # noqa: E402
-from tests.corpus.targets import TARGETS, Target  # noqa: E402
+from benchmarks.common import ROOT, table  # the path above must be set first
+from tests.corpus.checkers import Diagnostic
+from tests.corpus.harness import CorpusRun, TargetResult, run_corpus
+from tests.corpus.targets import TARGETS, Target
 
 OUTPUT = ROOT / "benchmarks" / "CORPUS.md"
 MYPY_CACHE = ROOT / ".mypy_cache" / "corpus"
@@ -59,7 +59,7 @@ def summary(run: CorpusRun) -> str:
 
 
 def render(run: CorpusRun) -> list[str]:
-    lines = [
+    return [
         "# Corpus: does each class satisfy its own generated protocol?",
         "",
         f"Written by `python benchmarks/bench_corpus.py` (also part of `benchmarks/run.py`) on "
@@ -83,7 +83,6 @@ def render(run: CorpusRun) -> list[str]:
         "",
         *details(run),
     ]
-    return lines
 
 
 def details(run: CorpusRun) -> list[str]:

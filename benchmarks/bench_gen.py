@@ -52,8 +52,8 @@ def compare_with_stubgen(rounds: int = 5) -> list[dict[str, object]]:
 
 def scaling(rounds: int = 5) -> list[dict[str, object]]:
     """In-process generation time by number of methods (interpreter start and imports excluded)."""
-    from protodoubles._internal.gen.render.module import generate
     from protodoubles._internal.gen.load.target import load_class, parse_target
+    from protodoubles._internal.gen.render.module import generate
 
     rows: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -72,14 +72,13 @@ def scaling(rounds: int = 5) -> list[dict[str, object]]:
 
 def check_time(rounds: int = 7) -> dict[str, float]:
     """`gen_protocol --check` on this project, whole-process, against a bare interpreter start."""
-    times = interleaved(
+    return interleaved(
         {
             "check": lambda: wall([PYTHON, "tools/gen_protocol.py", "--check"]),
             "python -c pass": lambda: wall([PYTHON, "-c", "pass"]),
         },
         rounds,
     )
-    return times
 
 
 # Classes of large installed packages, each against `stubgen -m` on the module that defines the class.
@@ -92,7 +91,7 @@ PACKAGE_CLASSES = {
 def _installed(module: str) -> bool:
     import importlib.util
 
-    return importlib.util.find_spec(module.split(".")[0]) is not None
+    return importlib.util.find_spec(module.split(".", maxsplit=1)[0]) is not None
 
 
 def compare_package_classes(rounds: int = 5) -> list[dict[str, object]]:

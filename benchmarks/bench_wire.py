@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import openai
@@ -165,10 +165,8 @@ async def run(rounds: int = 5, count: int = 100) -> dict[str, dict[str, float]]:
             return await failing.generate_response(MESSAGES, provider_id="openai")
 
         async def raw_refused() -> object:
-            try:
+            with suppress(openai.APIConnectionError):
                 await refused.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": "ping"}])
-            except openai.APIConnectionError:
-                pass
             return None
 
         _, failover = await _interleave(

@@ -16,11 +16,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import bench_gen, bench_misc, bench_wire  # noqa: E402  # the path above must be set first
-from benchmarks import bench_corpus  # noqa: E402
-from benchmarks import bench_gates  # noqa: E402  # the path above must be set first
-from benchmarks import bench_family  # noqa: E402
-from benchmarks.common import ROOT, table  # noqa: E402
+from benchmarks import (  # the path above must be set first
+    bench_corpus,
+    bench_family,
+    bench_gates,  # the path above must be set first
+    bench_gen,
+    bench_misc,
+    bench_wire,
+)
+from benchmarks.common import ROOT, table
 
 TARGETS = {
     "handler per call vs raw SDK": "<= 1.15x",

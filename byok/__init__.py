@@ -16,8 +16,8 @@ from byok.types import ChatResult, Message, ModelInfo, QueryComplexity, Route, R
 __all__ = [
     "AllProvidersFailedError",
     "Attempt",
-    "BYOKHandler",
     "BYOKError",
+    "BYOKHandler",
     "BudgetExceededError",
     "ChatResult",
     "InvalidRequestError",

@@ -24,7 +24,6 @@ from byok.routing import (
 from byok.types import Message, ModelInfo, QueryComplexity, Route, Usage
 from byok.validation import validate_messages, validate_options
 
-
 _log = logging.getLogger("byok")
 
 MIN_OUTPUT_TOKENS = 256  # with max_tokens unset, a request whose budget left allows fewer is refused

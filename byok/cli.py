@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import errno
 import os
 import sys
@@ -137,7 +138,7 @@ def _offline_handler() -> BYOKProtocol:
     """A handler that ranks every provider as if each had a key; it is only asked to route, never to send."""
     from byok.handler import BYOKHandler
 
-    return BYOKHandler(api_keys={p: "offline-routing-only" for p in PROVIDERS})
+    return BYOKHandler(api_keys=dict.fromkeys(PROVIDERS, "offline-routing-only"))
 
 
 def main(
@@ -208,10 +209,8 @@ def _main(
 
 def _say(err: TextIO, line: str) -> None:
     """One line on stderr; a stderr that cannot be written is ignored."""
-    try:
+    with contextlib.suppress(OSError, ValueError):
         print(line, file=err, flush=True)
-    except (OSError, ValueError):
-        pass
 
 
 def _silence_stdout() -> None:

@@ -10,6 +10,7 @@ from byok.adapters.base import ProviderAdapter
 from byok.attempts import Plan, Step, begin, charge, no_provider_message, plan_request
 from byok.budget import Budget
 from byok.catalog import ModelCatalog
+from byok.deadline import Deadline, within
 from byok.errors import (
     AllProvidersFailedError,
     Attempt,
@@ -18,13 +19,11 @@ from byok.errors import (
     ProviderError,
     StreamInterruptedError,
 )
-from byok.deadline import Deadline, within
 from byok.health import HealthTracker
 from byok.providers import PROVIDERS, base_url_for, check_base_url, checked_keys, keys_from_env
 from byok.routing import DEFAULT_OUTPUT_TOKENS, analyze_query_complexity, estimate_tokens, rank_routes, truncate_text
 from byok.types import ChatResult, Message, ModelInfo, QueryComplexity, Route, RoutingInfo, StreamChunk
 from byok.validation import positive_int, positive_number
-
 
 DEFAULT_TIMEOUT_S = 120.0
 DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024  # a whole reply, after decompression
@@ -40,8 +39,19 @@ class BYOKHandler:
 
     # Writing any other attribute fails at run time (a test cannot bolt state onto the real handler).
     __slots__ = (
-        "_keys", "_base_urls", "_clients", "_owned", "_available", "_routes", "_routes_of",
-        "timeout_s", "idle_timeout_s", "max_response_bytes", "catalog", "budget", "health",
+        "_available",
+        "_base_urls",
+        "_clients",
+        "_keys",
+        "_owned",
+        "_routes",
+        "_routes_of",
+        "budget",
+        "catalog",
+        "health",
+        "idle_timeout_s",
+        "max_response_bytes",
+        "timeout_s",
     )
 
     idle_timeout_s: float | None

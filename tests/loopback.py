@@ -172,11 +172,10 @@ class _WireHandler(BaseHTTPRequestHandler):
         usage = None if reply.no_usage else (reply.usage or (prompt_chars, len(text)))
         self.raw = reply
         if body.get("stream"):
-            self._stream(wire, body, text, finish, usage, reply.cut_after_chunks)
-        elif wire == "openai":
-            self._openai_json(body, text, usage)
-        else:
-            self._anthropic_json(body, text, finish, usage)
+            return self._stream(wire, body, text, finish, usage, reply.cut_after_chunks)
+        if wire == "openai":
+            return self._openai_json(body, text, usage)
+        return self._anthropic_json(body, text, finish, usage)
 
     # ----- plain JSON replies -------------------------------------------------------------------------
 
@@ -293,9 +292,8 @@ class _WireHandler(BaseHTTPRequestHandler):
         events = openai_events if wire == "openai" else anthropic_events
         sent_text = 0
         raw_usage = self.raw.usage_raw
-        for event, is_text in events(body, text, finish, usage):
-            if raw_usage is not _UNSET:
-                event = with_usage(event, raw_usage)
+        for produced, is_text in events(body, text, finish, usage):
+            event = with_usage(produced, raw_usage) if raw_usage is not _UNSET else produced
             if cut is not None and is_text and sent_text >= cut:
                 self.wfile.flush()
                 self.close_connection = True

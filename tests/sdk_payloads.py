@@ -4,14 +4,14 @@ for the loopback server)."""
 
 from __future__ import annotations
 
-
 import anthropic
 import httpx2
 import openai
 from anthropic.types import Message, RawMessageStreamEvent
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
-from tests.loopback_events import anthropic_events as _anthropic_events, openai_events as _openai_events
+from tests.loopback_events import anthropic_events as _anthropic_events
+from tests.loopback_events import openai_events as _openai_events
 
 MODEL = "test-model"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "packages" / "protodoubles" / "src"))  # the tool from this checkout
 
-from protodoubles._internal.gen.process import run  # noqa: E402  # the path above must be set first
+from protodoubles._internal.gen.process import run  # the path above must be set first
 
 if __name__ == "__main__":
     run()

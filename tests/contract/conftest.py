@@ -8,7 +8,6 @@ from typing import Protocol
 
 import pytest
 from mypy import api as mypy_api
-
 from protodoubles._internal.gen.cli import main as gen_main
 
 ROOT = Path(__file__).resolve().parents[2]

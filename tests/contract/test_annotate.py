@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from mypy import api as mypy_api
-
 from protodoubles._internal.annotate.cli import main as annotate_main
+
 from tests.contract.conftest import ROOT
 
 SUITE = ROOT / "tests" / "contract" / "bad_cases" / "untyped_suite"

@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from typing import Protocol
 
 import pytest
-
 from protodoubles import ConformanceError, assert_conforms, conformance_problems
 
 

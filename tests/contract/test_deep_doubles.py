@@ -6,9 +6,7 @@ from __future__ import annotations
 from typing import Literal, Protocol, overload
 
 import pytest
-
-from protodoubles import Call, DoubleNotConfiguredError, double, mock_of, set_value, when
-from protodoubles import DoubleSignatureError, expect_misuse
+from protodoubles import Call, DoubleNotConfiguredError, DoubleSignatureError, double, expect_misuse, mock_of, set_value, when
 
 
 class Leaf(Protocol):
@@ -70,10 +68,10 @@ def test_overloads_of_a_sync_method() -> None:
 
 def test_when_raises_and_the_latest_stub_wins() -> None:
     leaf = double(Leaf)
-    when(lambda: leaf.size()).returns(1)
-    when(lambda: leaf.size()).returns(2)
+    when(leaf.size).returns(1)
+    when(leaf.size).returns(2)
     assert leaf.size() == 2
-    when(lambda: leaf.size()).raises(ValueError("gone"))
+    when(leaf.size).raises(ValueError("gone"))
     with pytest.raises(ValueError, match="gone"):
         leaf.size()
 

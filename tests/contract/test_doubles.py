@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from protodoubles import (
+    DoubleAttributeError,
+    DoubleAwaitError,
+    DoubleNotConfiguredError,
+    DoubleSignatureError,
+    double,
+    expect_misuse,
+    mock_of,
+    set_value,
+)
 
 from byok.adapters.base import ChatRequest, Completion, Delta
 from contracts.adapter_protocol import ProviderAdapterProtocol
 from contracts.byok_protocol import BYOKProtocol
-from protodoubles import DoubleNotConfiguredError, double, mock_of, set_value
-from protodoubles import DoubleAttributeError, DoubleAwaitError, DoubleSignatureError, expect_misuse
 
 REQUEST = ChatRequest("gpt-4o-mini", ({"role": "user", "content": "hi"},))
 

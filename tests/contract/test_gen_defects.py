@@ -336,5 +336,5 @@ def test_basedpyright_accepts_every_class(generated: Path) -> None:
     if not pyright.is_file():
         pytest.fail("basedpyright is not installed: `make install` installs the corpus extra")
     (generated / "pyrightconfig.json").write_text(json.dumps({"typeCheckingMode": "standard", "extraPaths": [str(ROOT)]}))
-    run = subprocess.run([str(pyright), "--pythonpath", sys.executable, "accept.py"], cwd=generated, capture_output=True, text=True, timeout=300)
+    run = subprocess.run([str(pyright), "--pythonpath", sys.executable, "accept.py"], cwd=generated, capture_output=True, text=True, timeout=300, check=False)
     assert "0 errors" in run.stdout, run.stdout[-3000:]

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
+from protodoubles import GenerationError
 from protodoubles._internal.gen.render.family import parse_follow
-from protodoubles._internal.gen.load.target import GenerationError
+
 from tests.contract.conftest import ROOT, GenRunner, MypyRunner
 from tests.corpus.checkers import run_pyright
 
@@ -128,7 +128,7 @@ def test_follow_in_pyproject_targets(gen: GenRunner, tmp_path: Path) -> None:
     assert gen("--check", cwd=tmp_path).code == 0
     (tmp_path / "pyproject.toml").write_text(config.format(follow="'chat'"))
     run = gen(cwd=tmp_path)
-    assert run.code == 2 and "targets[0].follow must be a list of strings" in run.err
+    assert run.code == 2 and "targets[0].follow must be a list of non-empty strings" in run.err
 
 
 def test_check_covers_families_and_drift_lines_name_the_classes_along_the_path(gen: GenRunner, tmp_path: Path) -> None:

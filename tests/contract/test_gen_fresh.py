@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-
 from protodoubles._internal.gen.check import fresh
+
 from tests.contract.conftest import GenRunner
 
 SOURCE = "class Client:\n    def ask(self, prompt: str) -> str:\n        return prompt\n"
@@ -20,7 +20,7 @@ def project(tmp_path: Path, gen: GenRunner) -> Path:
     (tmp_path / "client.py").write_text(SOURCE)
     (tmp_path / "pyproject.toml").write_text(CONFIG)
     assert gen(cwd=tmp_path).code == 0
-    assert (tmp_path / fresh.FILE).is_file()
+    assert (tmp_path / fresh.CACHE / fresh.FILE).is_file()
     return tmp_path
 
 
@@ -63,7 +63,7 @@ def test_a_changed_generator_or_search_path_forgets_the_record(project: Path, mo
 
 
 def test_an_unreadable_record_is_ignored(project: Path, gen: GenRunner) -> None:
-    (project / fresh.FILE).write_text("{not json")
+    (project / fresh.CACHE / fresh.FILE).write_text("{not json")
     assert not fresh.known_fresh(project, "anything")
     assert gen("--check", cwd=project).code == 0
 

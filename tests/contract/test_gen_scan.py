@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from protodoubles._internal.gen.load import scan
 
 EDGES = """\

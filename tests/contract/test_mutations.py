@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from protodoubles import conformance_problems
 
 from contracts.byok_protocol import BYOKProtocol
-from protodoubles import conformance_problems
 from tests.contract.conftest import ROOT, GenRunner
 
 MUTANTS = {
@@ -72,6 +72,7 @@ def project(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "byok", tmp_path / "byok", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "contracts" / "byok_protocol.py", tmp_path / "byok_protocol.py")
     (tmp_path / "pyproject.toml").write_text(
+        '[tool.gen_protocol]\ncommand = "python tools/gen_protocol.py"\n\n'
         '[[tool.gen_protocol.targets]]\nsource = "byok.handler:BYOKHandler"\noutput = "byok_protocol.py"\nname = "BYOKProtocol"\n'
     )
     return tmp_path

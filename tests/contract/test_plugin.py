@@ -46,7 +46,7 @@ def test_a_stale_protocol_fails_the_session_with_its_drift_lines(project: Path) 
     code, report = pytest_in(project)
     assert code == 1, report
     assert "stale generated protocol(s):" in report
-    assert "store_protocol.py: stale; regenerate with: python tools/gen_protocol.py" in report
+    assert "store_protocol.py: stale; regenerate with: gen-protocol" in report
     assert "  - StoreProtocol.fetch(fresh): optional parameter added" in report, report
     assert "passed" not in report
 

@@ -12,8 +12,6 @@ import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 
-import pytest
-
 from tests.contract.conftest import ROOT, MypyRunner
 from tests.corpus.checkers import run_pyright
 

@@ -4,6 +4,7 @@ gate: `mypy tests/`) and at run time (`assert_conforms`)."""
 from __future__ import annotations
 
 import pytest
+from protodoubles import assert_conforms
 
 from byok import BYOKHandler
 from byok.adapters.anthropic_wire import AnthropicWireAdapter
@@ -11,7 +12,6 @@ from byok.adapters.base import ProviderAdapter
 from byok.adapters.openai_wire import OpenAIWireAdapter
 from contracts.adapter_protocol import ProviderAdapterProtocol
 from contracts.byok_protocol import BYOKProtocol
-from protodoubles import assert_conforms
 
 
 def statically(handler: BYOKHandler, openai: OpenAIWireAdapter, anthropic: AnthropicWireAdapter) -> None:

@@ -38,7 +38,7 @@ def _shared_run(name: str, targets: list[Target], tmp_path_factory: pytest.TempP
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes; the others wait for the first run
         saved = shared / f"{name}.pickle"
         if saved.is_file():
-            loaded = pickle.loads(saved.read_bytes())  # written by a worker of this same session
+            loaded = pickle.loads(saved.read_bytes())  # noqa: S301  # written by a worker of this same session, never input
             assert isinstance(loaded, CorpusRun)
             return loaded
         run = run_corpus(targets, shared / name, cache_dir=cache)

@@ -66,7 +66,7 @@ def _names_in(tree: ast.AST) -> set[str]:
 def _annotations(module: ast.Module) -> list[ast.expr]:
     found: list[ast.expr] = []
     for node in ast.walk(module):
-        if isinstance(node, ast.AnnAssign):
+        if isinstance(node, ast.AnnAssign):  # noqa: SIM114  # the arms narrow node to different types for mypy
             found.append(node.annotation)
         elif isinstance(node, ast.arg) and node.annotation is not None:
             found.append(node.annotation)

@@ -22,7 +22,7 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 
 def byok(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "byok", *args], env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, "-m", "byok", *args], env=env, capture_output=True, text=True, timeout=60, check=False)
 
 
 def test_chat_streams_a_reply_from_the_loopback_server(server: LoopbackServer) -> None:
@@ -71,7 +71,7 @@ def test_a_prompt_over_128_kib_comes_through_stdin_and_file(server: LoopbackServ
     prompt = "long prompt " * 20_000  # 240 KB: over the 128 KiB limit of one argv string
     piped = subprocess.run(
         [sys.executable, "-m", "byok", "chat", "--no-stream"], input=prompt, env=openai_env(server),
-        capture_output=True, text=True, timeout=60,
+        capture_output=True, text=True, timeout=60, check=False,
     )
     (tmp_path / "prompt.txt").write_text(prompt, encoding="utf-8")
     filed = byok("chat", "--no-stream", "--file", str(tmp_path / "prompt.txt"), env=openai_env(server))
@@ -112,7 +112,7 @@ def test_a_full_disk_is_one_line_and_a_closed_stdout_sends_nothing(server: Loopb
     with open("/dev/full", "w") as full:
         done = subprocess.run(
             [sys.executable, "-m", "byok", "chat", "hi"], env=openai_env(server), stdout=full, stderr=subprocess.PIPE,
-            text=True, timeout=60,
+            text=True, timeout=60, check=False,
         )
     assert done.returncode == 1
     assert done.stderr.startswith("byok: error: cannot write the output: No space left on device")
@@ -120,7 +120,7 @@ def test_a_full_disk_is_one_line_and_a_closed_stdout_sends_nothing(server: Loopb
     sent = len(server.requests("openai"))
     closed = subprocess.run(
         ["sh", "-c", f'exec "{sys.executable}" -m byok chat hi >&-'], env=openai_env(server),
-        capture_output=True, text=True, timeout=60,
+        capture_output=True, text=True, timeout=60, check=False,
     )
     assert (closed.returncode, closed.stderr) == (1, "")
     assert len(server.requests("openai")) == sent  # nothing was sent for a reply that could not be shown

@@ -76,7 +76,7 @@ async def test_all_failing_lists_every_attempt_in_order(server: LoopbackServer, 
     with pytest.raises(AllProvidersFailedError) as caught:
         await handler.generate_response(ASK, provider_id="openai")
     attempts = caught.value.attempts
-    assert [a.provider_id for a in attempts][0] == "openai"
+    assert next(a.provider_id for a in attempts) == "openai"
     assert sorted((a.provider_id, a.status) for a in attempts) == [("anthropic", 429), ("deepseek", 503), ("openai", 500)]
     assert all(key not in str(caught.value) for key in KEYS.values())
 

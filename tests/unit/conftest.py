@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 import pytest
+from protodoubles import double, mock_of
 
 from byok import BYOKHandler
 from byok.adapters.base import Completion, Delta
@@ -12,7 +13,6 @@ from byok.errors import ProviderError
 from byok.types import Usage
 from contracts.adapter_protocol import ProviderAdapterProtocol
 from contracts.byok_protocol import BYOKProtocol
-from protodoubles import double, mock_of
 
 Adapters = dict[str, ProviderAdapterProtocol]
 
@@ -28,11 +28,14 @@ def adapter(provider_id: str) -> ProviderAdapterProtocol:
     return made
 
 
-def replies(made: ProviderAdapterProtocol, text: str, usage: Usage | None = Usage(10, 5)) -> None:
+DEFAULT_USAGE = Usage(10, 5)
+
+
+def replies(made: ProviderAdapterProtocol, text: str, usage: Usage | None = DEFAULT_USAGE) -> None:
     mock_of(made.complete).returns(Completion(text, "stop", usage))
 
 
-def streams(made: ProviderAdapterProtocol, *pieces: str, usage: Usage | None = Usage(10, 5)) -> None:
+def streams(made: ProviderAdapterProtocol, *pieces: str, usage: Usage | None = DEFAULT_USAGE) -> None:
     mock_of(made.stream).yields(*(Delta(p) for p in pieces), Delta("", "stop", usage))
 
 

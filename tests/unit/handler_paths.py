@@ -3,14 +3,14 @@ adapter double was asked, and a drained stream."""
 
 from __future__ import annotations
 
+from protodoubles import mock_of
+
 from byok import Message, StreamChunk
 from byok.adapters.base import ChatRequest
 from byok.catalog import ModelCatalog
 from byok.types import ModelInfo
 from contracts.byok_protocol import BYOKProtocol
-from protodoubles import mock_of
 from tests.unit.conftest import Adapters
-
 
 CATALOG = ModelCatalog.default()
 HI: list[Message] = [{"role": "user", "content": "hi"}]

@@ -169,10 +169,7 @@ async def test_openai_choice_without_finish_reason_or_content_is_read_as_stop_an
 @pytest.mark.parametrize("stream", [False, True])
 async def test_unusable_usage_is_reported_as_none(usage: object, stream: bool, adapter: Adapter, server: LoopbackServer) -> None:
     server.script(adapter.provider_id, Reply(text="fine", usage_raw=usage))
-    if stream:
-        reported = (await _stream(adapter))[-1].usage
-    else:
-        reported = (await adapter.complete(REQUEST)).usage
+    reported = (await _stream(adapter))[-1].usage if stream else (await adapter.complete(REQUEST)).usage
     assert reported is None
 
 
@@ -238,7 +235,7 @@ async def test_a_stream_cut_before_its_end_is_a_retryable_error(wire: str, serve
 
 async def test_a_client_error_is_not_retryable(adapter: Adapter, server: LoopbackServer) -> None:
     server.script(adapter.provider_id, Reply(status=400, error_message="bad parameter"), Reply(status=404))
-    with pytest.raises(ProviderError, match="HTTP 400: .*bad parameter") as caught:
+    with pytest.raises(ProviderError, match=r"HTTP 400: .*bad parameter") as caught:
         await adapter.complete(REQUEST)
     assert (caught.value.status, caught.value.retryable) == (400, False)
     with pytest.raises(ProviderError) as stream_caught:

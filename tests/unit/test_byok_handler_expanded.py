@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from protodoubles import mock_of
 
 from byok import (
     AllProvidersFailedError,
@@ -34,7 +35,6 @@ from byok.catalog import ModelCatalog
 from byok.errors import ProviderError
 from byok.routing import DEFAULT_MAX_OUTPUT_TOKENS, REQUIRED_TIER, estimate_message_tokens, estimate_tokens
 from contracts.byok_protocol import BYOKProtocol
-from protodoubles import mock_of
 from tests.unit.conftest import Adapters, HandlerMaker, fails, replies, streams
 
 CATALOG = ModelCatalog.default()

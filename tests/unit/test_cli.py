@@ -5,10 +5,11 @@ from __future__ import annotations
 import errno
 import io
 import sys
-from typing import TextIO
 from pathlib import Path
+from typing import TextIO
 
 import pytest
+from protodoubles import double, mock_of
 
 from byok import (
     AllProvidersFailedError,
@@ -24,7 +25,6 @@ from byok import (
 )
 from byok.cli import main
 from contracts.byok_protocol import BYOKProtocol
-from protodoubles import double, mock_of
 
 
 def run(handler: BYOKProtocol, *argv: str) -> tuple[int, str, str]:

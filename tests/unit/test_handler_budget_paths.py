@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
+from protodoubles import mock_of
 
 from byok import (
     AllProvidersFailedError,
@@ -20,7 +21,6 @@ from byok.adapters.base import ChatRequest, Completion, Delta
 from byok.attempts import MIN_OUTPUT_TOKENS
 from byok.routing import DEFAULT_MAX_OUTPUT_TOKENS, bound_message_tokens, estimate_message_tokens
 from contracts.byok_protocol import BYOKProtocol
-from protodoubles import mock_of
 from tests.unit.conftest import Adapters, HandlerMaker, fails, replies, streams
 from tests.unit.handler_paths import CATALOG, HI, asked, collect, skip_catalog
 

@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
+from protodoubles import mock_of
 
 from byok import (
     AllProvidersFailedError,
@@ -17,7 +18,6 @@ from byok import (
 )
 from byok.adapters.base import ChatRequest, Completion, Delta
 from byok.types import QueryComplexity
-from protodoubles import mock_of
 from tests.unit.conftest import Adapters, HandlerMaker, fails, replies, streams
 from tests.unit.handler_paths import HI, collect
 

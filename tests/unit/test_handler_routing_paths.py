@@ -3,8 +3,8 @@ the routing queries, and the errors of a bad request or construction."""
 
 from __future__ import annotations
 
-
 import pytest
+from protodoubles import mock_of
 
 from byok import (
     AllProvidersFailedError,
@@ -15,7 +15,6 @@ from byok import (
 from byok.catalog import ModelCatalog
 from byok.types import ModelInfo, QueryComplexity
 from contracts.byok_protocol import BYOKProtocol
-from protodoubles import mock_of
 from tests.unit.conftest import Adapters, fails, replies, streams
 from tests.unit.handler_paths import CATALOG, HI, asked, collect, skip_catalog
 

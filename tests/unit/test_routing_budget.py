@@ -11,13 +11,13 @@ from byok.budget import Budget, chargeable_usage
 from byok.catalog import ModelCatalog
 from byok.health import HealthTracker
 from byok.routing import (
-    fit_messages,
     BOUND_OVERHEAD_PER_MESSAGE,
     BOUND_OVERHEAD_PER_REQUEST,
     analyze_query_complexity,
     bound_message_tokens,
     estimate_message_tokens,
     estimate_tokens,
+    fit_messages,
     rank_routes,
 )
 from byok.validation import checked_usage, positive_int, positive_number, validate_messages, validate_options
@@ -188,7 +188,7 @@ def test_number_settings() -> None:
     assert positive_number("x", 0, allow_zero=True) == 0.0
     with pytest.raises(InvalidRequestError, match="x must be > 0, got 0"):
         positive_number("x", 0)
-    with pytest.raises(InvalidRequestError, match="x must be >= 0, got -0.5"):
+    with pytest.raises(InvalidRequestError, match=r"x must be >= 0, got -0\.5"):
         positive_number("x", -0.5, allow_zero=True)
     assert positive_int("n", 1) == 1
     with pytest.raises(InvalidRequestError, match="n must be an int >= 1, got True"):

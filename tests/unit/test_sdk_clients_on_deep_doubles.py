@@ -12,6 +12,7 @@ import anthropic
 import httpx2
 import openai
 import pytest
+from protodoubles import DoubleAttributeError, DoubleNotConfiguredError, DoubleSignatureError, double, expect_misuse, mock_of, when
 
 from byok.adapters.anthropic_wire import DEFAULT_MAX_TOKENS, AnthropicWireAdapter
 from byok.adapters.base import ChatRequest, Completion, Delta
@@ -19,8 +20,6 @@ from byok.adapters.openai_wire import OpenAIWireAdapter
 from byok.errors import ProviderError
 from byok.types import Usage
 from contracts.anthropic_client_protocol import AnthropicClientProtocol, AsyncMessagesProtocol
-from protodoubles import DoubleNotConfiguredError, double, mock_of, when
-from protodoubles import DoubleAttributeError, DoubleSignatureError, expect_misuse
 from contracts.openai_client_protocol import AsyncChatProtocol, AsyncCompletionsProtocol, OpenAIClientProtocol
 from tests.sdk_payloads import MODEL, anthropic_message, anthropic_stream, openai_completion, openai_stream
 

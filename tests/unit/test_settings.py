@@ -7,11 +7,11 @@ import math
 import re
 
 import pytest
+from protodoubles import mock_of
 
 from byok import BYOKHandler, InvalidRequestError, Message
 from byok.budget import Budget
 from contracts.byok_protocol import BYOKProtocol
-from protodoubles import mock_of
 from tests.unit.conftest import Adapters, HandlerMaker, replies
 
 BAD_SETTINGS: list[tuple[dict[str, object], str]] = [
@@ -95,7 +95,7 @@ async def test_unsendable_prompts_are_bad_input_and_leave_provider_health_alone(
 
 
 async def test_an_unencodable_stop_sequence_is_bad_input(handler: BYOKProtocol) -> None:
-    with pytest.raises(InvalidRequestError, match="stop sequence .* cannot be encoded"):
+    with pytest.raises(InvalidRequestError, match=r"stop sequence .* cannot be encoded"):
         await handler.generate_response([{"role": "user", "content": "hi"}], stop=["\udc80"])
 
 

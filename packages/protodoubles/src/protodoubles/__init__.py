@@ -12,6 +12,7 @@ Everything importable from here is the public API; ``protodoubles._internal`` ma
 
 from __future__ import annotations
 
+from protodoubles._internal.api import CheckResult, Generated, Options, StaleProtocol, check, generate
 from protodoubles._internal.conformance import ConformanceError, assert_conforms, conformance_problems
 from protodoubles._internal.doubles.deep import Stub, when
 from protodoubles._internal.doubles.double import AsyncHandle, Call, Handle, StreamHandle, double, mock_of, set_value
@@ -23,27 +24,35 @@ from protodoubles._internal.doubles.misuse import (
     DoubleSignatureError,
     expect_misuse,
 )
-from protodoubles._internal.gen.load.target import GenerationError
+from protodoubles._internal.errors import ConfigError, GenerationError, SourceError
 from protodoubles._internal.version import __version__
 
 __all__ = [
     "AsyncHandle",
     "Call",
+    "CheckResult",
+    "ConfigError",
     "ConformanceError",
     "DoubleAttributeError",
     "DoubleAwaitError",
     "DoubleMisuseError",
     "DoubleNotConfiguredError",
     "DoubleSignatureError",
+    "Generated",
     "GenerationError",
     "Handle",
+    "Options",
+    "SourceError",
+    "StaleProtocol",
     "StreamHandle",
     "Stub",
     "__version__",
     "assert_conforms",
+    "check",
     "conformance_problems",
     "double",
     "expect_misuse",
+    "generate",
     "mock_of",
     "set_value",
     "when",

@@ -29,6 +29,7 @@ class ConformanceError(AssertionError):
 
 
 def assert_conforms(impl: object, proto: type) -> None:
+    __tracebackhide__ = True  # a failing test shows its own line, not this frame
     problems = conformance_problems(impl, proto)
     if problems:
         name = impl.__name__ if isinstance(impl, type) else f"{type(impl).__name__} instance"
@@ -55,13 +56,12 @@ def conformance_problems(impl: object, proto: type) -> list[str]:
                 problems.append(f"{member.name}: expected a property, found a method")
             elif isinstance(found, (property, functools.cached_property)):
                 problems += _compare_returns(member.name, member.value.fget, _getter(found))
+        elif found is _MISSING:
+            problems.append(f"{member.name}: method missing")
+        elif not (inspect.isfunction(found) or isinstance(found, (staticmethod, classmethod))):
+            problems.append(f"{member.name}: expected a method, found {type(found).__name__}")
         else:
-            if found is _MISSING:
-                problems.append(f"{member.name}: method missing")
-            elif not (inspect.isfunction(found) or isinstance(found, (staticmethod, classmethod))):
-                problems.append(f"{member.name}: expected a method, found {type(found).__name__}")
-            else:
-                problems += _compare_methods(member, found)
+            problems += _compare_methods(member, found)
     return problems
 
 
@@ -84,10 +84,7 @@ def _has_attribute(impl: object, cls: type, name: str) -> bool:
     ``self`` in any method (read from the class's source, as the type checker sees it)."""
     if not isinstance(impl, type):
         return hasattr(impl, name)
-    for klass in cls.__mro__:
-        if name in vars(klass).get("__annotations__", {}) or name in _self_assigned(klass):
-            return True
-    return False
+    return any(name in vars(klass).get("__annotations__", {}) or name in _self_assigned(klass) for klass in cls.__mro__)
 
 
 @functools.cache

@@ -8,8 +8,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
+import os
 from collections.abc import Generator
 from pathlib import Path
 
@@ -33,29 +32,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def stale_protocols(root: Path) -> list[str]:
     """The drift report of every stale protocol configured in ``root``/pyproject.toml (empty: all fresh
     or nothing configured). Bad configuration is reported as one line."""
-    import tomllib
+    from protodoubles._internal.api import check
+    from protodoubles._internal.config import read_project
+    from protodoubles._internal.errors import GenerationError
 
-    path = root / "pyproject.toml"
     try:
-        config = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
-        return []
-    if "gen_protocol" not in config.get("tool", {}):
-        return []
-    from protodoubles._internal.gen.cli import configured_jobs, run_jobs
-    from protodoubles._internal.gen.load.loading import SourceError
-    from protodoubles._internal.gen.load.target import GenerationError
-
-    report = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(report):
-            fresh = run_jobs(configured_jobs(root), root, check_only=True, keep_records=True)
-    except (GenerationError, SourceError) as exc:
+        if not read_project(root).configured:
+            return []
+        result = check(root)
+    except GenerationError as exc:
         return [f"gen_protocol: error: {exc}"]
-    if fresh:
-        return []
-    lines = report.getvalue().splitlines()  # per stale file: a header, "  - " drift lines, then the diff
-    return [line for line in lines if line.startswith("  - ") or not line.startswith((" ", "-", "+", "@"))]
+    lines = []
+    for stale in result.stale:
+        lines.append(f"{os.path.relpath(stale.output, root)}: stale; regenerate with: {stale.regenerate}")
+        lines += [f"  - {line}" for line in stale.drift]
+    return lines
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from protodoubles._internal import files
 from protodoubles._internal.annotate.plan import Plan, Planner
 from protodoubles._internal.annotate.reader import AnnotateError, Library, is_test_file
 from protodoubles._internal.annotate.resolve import Resolver
@@ -29,7 +31,9 @@ EPILOG = """\
 exit status:
   0  written (or, with --check/--diff, nothing to change)
   1  --check or --diff: some annotation is missing (listed, or shown as a diff)
-  2  bad input: a missing path, a syntax error, a fixture cycle; nothing is written
+  2  bad input: a missing path, a syntax error, a fixture cycle; nothing is written. Also a file that
+     changed on disk while the tool ran (an editor saved it): it is left as it is, and nothing is
+     written unless the change came after writing began
 """
 
 
@@ -54,18 +58,32 @@ def excluded(root: Path) -> list[Path]:
 
 
 def collect(paths: Sequence[str], skip: list[Path]) -> list[Path]:
-    files: list[Path] = []
+    found: list[Path] = []
     for given in paths:
         path = Path(given).resolve()
         if not path.exists():
             raise AnnotateError(f"{given}: no such file or directory")
+        if not path.is_dir() and not files.is_regular_or_missing(path):
+            raise AnnotateError(f"{given}: not a regular file or folder")
         candidates = [path] if path.is_file() else sorted(path.rglob("*.py"))
         for file in candidates:
             if any(folder == file or folder in file.parents for folder in skip) or _ignored_folder(file, path):
                 continue
             if file.name == "conftest.py" or is_test_file(file) or file == path:
-                files.append(file)
-    return list(dict.fromkeys(files))
+                found.append(file)
+    unique: dict[tuple[int, int] | Path, Path] = {}
+    for file in found:
+        unique.setdefault(_identity(file), file)  # a file and a symlink or hard link to it: planned and written once
+    return list(unique.values())
+
+
+def _identity(file: Path) -> tuple[int, int] | Path:
+    """What is written when ``file`` is: names (symlinks, hard links) of one file are one file."""
+    try:
+        info = os.stat(file)
+    except OSError:
+        return file
+    return info.st_dev, info.st_ino
 
 
 def _ignored_folder(file: Path, given: Path) -> bool:
@@ -90,10 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         first = Path(args.paths[0]).resolve()
         root = find_root(first if first.is_dir() else first.parent)
-        files = collect(args.paths, excluded(root))
         resolver = Resolver(root, Library(root))
         planner = Planner(resolver)
-        plans = [planner.plan(resolver.source(file)) for file in files]  # everything is planned before anything is written
+        plans = [planner.plan(resolver.source(file)) for file in collect(args.paths, excluded(root))]  # all planned before any write
         changed = [(plan, plan.render()) for plan in plans if plan.edits]
         for plan in plans:
             for report in plan.reports:
@@ -105,23 +122,24 @@ def main(argv: Sequence[str] | None = None) -> int:
                     sys.stdout.writelines(difflib.unified_diff(plan.source.text.splitlines(True), text.splitlines(True), f"a/{shown}", f"b/{shown}"))
                 else:
                     for edit in sorted(plan.edits, key=lambda e: (e.line, e.column)):
-                        print(_relative(edit.what, root))
-            count = sum(len(plan.edits) for plan, _ in changed)
+                        if edit.what:
+                            print(_relative(edit.what, root))
+            count = sum(_annotations(plan) for plan, _ in changed)
             print(f"annotate-fixtures: {count} annotation(s) missing in {len(changed)} file(s)" if changed else "annotate-fixtures: every fixture parameter is annotated", file=sys.stderr)
             return EXIT_PENDING if changed else EXIT_OK
-        from protodoubles._internal.gen.cli import write_atomically
-        from protodoubles._internal.gen.load.target import GenerationError
-
+        for plan, _ in changed:  # a file edited meanwhile: nothing is written at all
+            files.verify(plan.source.snapshot)
         for plan, text in changed:
-            try:
-                write_atomically(plan.source.path, text)
-            except GenerationError as exc:
-                raise AnnotateError(str(exc)) from None
-            print(f"annotated {_relative(str(plan.source.path), root)}: {len(plan.edits)} annotation(s)")
-    except AnnotateError as exc:
+            files.rewrite(plan.source.snapshot, text)  # checked again right before it is replaced
+            print(f"annotated {_relative(str(plan.source.path), root)}: {_annotations(plan)} annotation(s)")
+    except (AnnotateError, files.UnsafeWriteError) as exc:
         print(f"annotate-fixtures: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return EXIT_OK
+
+
+def _annotations(plan: Plan) -> int:
+    return sum(1 for edit in plan.edits if edit.what)
 
 
 def _relative(text: str, root: Path) -> str:

@@ -4,7 +4,9 @@ on tests, and the imports those annotations need. Nothing else in the file is to
 from __future__ import annotations
 
 import ast
+import builtins
 import io
+import re
 import tokenize
 from dataclasses import dataclass, field
 
@@ -15,12 +17,32 @@ from protodoubles._internal.annotate.resolve import Resolver, is_generator, own_
 from protodoubles._internal.annotate.typeref import TypeRef
 
 
+# A PEP 484 type comment, as Python's tokenizer tells one (``# type: ignore...`` is not one).
+_TYPE_COMMENT = re.compile(r"#[ \t]*type:[ \t]*(?!ignore(?:[^0-9A-Za-z\x80-\U0010ffff]|$))")
+
+
 @dataclass(frozen=True)
 class Edit:
     line: int  # 1-based
     column: int  # in characters
-    text: str
-    what: str  # how --check lists it
+    text: str  # inserted at ``column``
+    what: str  # how --check lists it; empty for the removal of a type comment that goes with annotations
+    delete: int = 0  # characters removed from ``column`` first
+
+
+@dataclass(frozen=True)
+class _Signature:
+    close: tuple[int, int]  # just after the ")" that closes the parameters
+    comments: tuple[tokenize.TokenInfo, ...]  # its PEP 484 type comments: of parameters, then of the signature
+
+
+@dataclass(frozen=True)
+class _TypeComments:
+    """What a function's PEP 484 type comments say, and the edits that remove them."""
+
+    types: dict[str, str]  # parameter name -> type, as written
+    returns: str | None
+    removals: tuple[Edit, ...]
 
 
 @dataclass
@@ -32,10 +54,10 @@ class Plan:
 
     def render(self) -> str:
         """The file with every edit applied."""
-        lines = self.source.text.splitlines(keepends=True)
-        for edit in sorted(self.edits, key=lambda e: (e.line, e.column), reverse=True):
+        lines = list(self.source.lines)
+        for edit in sorted(self.edits, key=lambda e: (e.line, e.column, e.delete), reverse=True):
             line = lines[edit.line - 1]
-            lines[edit.line - 1] = line[: edit.column] + edit.text + line[edit.column :]
+            lines[edit.line - 1] = line[: edit.column] + edit.text + line[edit.column + edit.delete :]
         if self.imports:
             at = _import_line(self.source.tree)
             if at == 0 and lines and lines[0].startswith("#"):
@@ -72,26 +94,127 @@ def _import_line(tree: ast.Module) -> int:
 
 
 def _char_column(source: Source, line: int, byte_column: int) -> int:
-    text = source.text.splitlines()[line - 1]
+    text = source.lines[line - 1]
     return len(text.encode("utf-8")[:byte_column].decode("utf-8"))
 
 
-def _closing_parens(source: Source) -> dict[int, tuple[int, int]]:
-    """For each ``def`` line, where the ``)`` that closes its parameters is."""
-    found: dict[int, tuple[int, int]] = {}
+def _signatures(source: Source) -> dict[int, _Signature]:
+    """For each ``def`` line, where the ``)`` that closes its parameters is, and its type comments."""
+    found: dict[int, _Signature] = {}
     tokens = list(tokenize.generate_tokens(io.StringIO(source.text).readline))
     for index, token in enumerate(tokens):
         if token.type == tokenize.NAME and token.string == "def":
-            depth = 0
-            for later in tokens[index + 2 :]:
-                if later.type == tokenize.OP and later.string in "([{":
-                    depth += 1
-                elif later.type == tokenize.OP and later.string in ")]}":
-                    depth -= 1
-                    if depth == 0:
-                        found[token.start[0]] = later.end
-                        break
+            signature = _signature(tokens, index + 2)
+            if signature is not None:
+                found[token.start[0]] = signature
     return found
+
+
+def _signature(tokens: list[tokenize.TokenInfo], start: int) -> _Signature | None:
+    """Read from the ``(`` after a function's name to the first token of its body. A type comment counts
+    inside the parentheses (a parameter's) or first after the ``:`` (the signature's), as Python's parser."""
+    depth, close, colon = 0, None, False
+    comments: list[tokenize.TokenInfo] = []
+    for index in range(start, len(tokens)):
+        token = tokens[index]
+        if token.type == tokenize.COMMENT:
+            if (depth > 0 or colon) and _TYPE_COMMENT.match(token.string):
+                comments.append(token)
+                if colon:
+                    break
+        elif colon:
+            if token.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.INDENT):
+                break
+        elif token.type == tokenize.OP and token.string in ("(", "[", "{"):
+            depth += 1
+        elif token.type == tokenize.OP and token.string in (")", "]", "}"):
+            depth -= 1
+            if depth == 0 and close is None:
+                close = token.end
+        elif token.type == tokenize.OP and token.string == ":" and depth == 0 and close is not None:
+            colon = True
+    return _Signature(close, tuple(comments)) if close is not None else None
+
+
+def _parameters(node: FunctionNode) -> list[ast.arg]:
+    """Every parameter, in the order a signature type comment lists their types."""
+    args = node.args
+    return [*args.posonlyargs, *args.args, *filter(None, [args.vararg]), *args.kwonlyargs, *filter(None, [args.kwarg])]
+
+
+def _comment_type(comment: str) -> tuple[str, int | None]:
+    """The type a type comment gives, and where a comment after it (``# type: int  # noqa``) starts."""
+    match = _TYPE_COMMENT.match(comment)
+    assert match is not None
+    body = comment[match.end() :]
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(body).readline):
+            if token.type == tokenize.COMMENT:
+                return body[: token.start[1]].strip(), match.end() + token.start[1]
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return body.strip(), None
+
+
+def _removal(comment: tokenize.TokenInfo, keep_from: int | None) -> Edit:
+    """The edit that removes a type comment: the whole line if it stands alone, a comment after it kept."""
+    row, column = comment.start
+    if keep_from is not None:
+        return Edit(row, column, "", "", delete=keep_from)
+    before = comment.line[:column].rstrip()
+    if not before:
+        return Edit(row, 0, "", "", delete=len(comment.line))
+    return Edit(row, len(before), "", "", delete=column - len(before) + len(comment.string))
+
+
+def _type_comments(node: FunctionNode, signature: _Signature, is_method: bool) -> _TypeComments | str | None:
+    """What the function's type comments give (None: it has none), or why they cannot be read."""
+    if not signature.comments:
+        return None
+    parameters = _parameters(node)
+    types: dict[str, str] = {}
+    returns: str | None = None
+    for comment in signature.comments:
+        typed, keep_from = _comment_type(comment.string)
+        if comment.start >= signature.close:  # the signature's: ``# type: (int, str) -> None``
+            try:
+                parsed = ast.parse(typed, mode="func_type")
+            except SyntaxError:
+                return f"its type comment {typed!r} cannot be read"
+            returns = ast.get_source_segment(typed, parsed.returns) or ast.unparse(parsed.returns)
+            given = [ast.get_source_segment(typed, t) or ast.unparse(t) for t in parsed.argtypes]
+            if given == ["..."]:  # the types are in the parameters' own comments
+                continue
+            named = parameters[1:] if is_method and len(given) == len(parameters) - 1 else parameters
+            if len(given) != len(named):
+                return f"its type comment gives {len(given)} type(s) for {len(named)} parameter(s)"
+            types = {**dict(zip((p.arg for p in named), given)), **types}
+        else:  # a parameter's, after it: ``a,  # type: int``
+            owner = [p for p in parameters if p.lineno <= comment.start[0]]
+            try:
+                ast.parse(typed, mode="eval")
+            except SyntaxError:
+                return f"its type comment {typed!r} cannot be read"
+            if not owner:
+                return f"its type comment {typed!r} follows no parameter"
+            types[owner[-1].arg] = typed
+    return _TypeComments(types, returns, tuple(_removal(c, _comment_type(c.string)[1]) for c in signature.comments))
+
+
+def _annotation(typed: str, source: Source) -> str:
+    """A type from a comment as an annotation: quoted, as its names may be imported only for type checking,
+    unless annotations are not evaluated (PEP 563) or it names only builtins (``None``, ``int``)."""
+    future = any(
+        isinstance(node, ast.ImportFrom) and node.module == "__future__" and any(a.name == "annotations" for a in node.names)
+        for node in source.tree.body
+    )
+    try:
+        names = {node.id for node in ast.walk(ast.parse(typed, mode="eval")) if isinstance(node, ast.Name)}
+    except SyntaxError:
+        names = {""}
+    if future or all(hasattr(builtins, name) and binding(source.module, name) is None for name in names):
+        return typed
+    return f'"{typed}"' if '"' not in typed and "\\" not in typed else repr(typed)
 
 
 def _parametrized(function: griffe.Function) -> set[str]:
@@ -118,7 +241,7 @@ class Planner:
 
     def plan(self, source: Source) -> Plan:
         plan = Plan(source)
-        parens = _closing_parens(source)
+        signatures = _signatures(source)
         places: list[tuple[griffe.Function, griffe.Class | None]] = []
         for member in source.module.members.values():
             if isinstance(member, griffe.Function):
@@ -128,20 +251,25 @@ class Planner:
         for function, owner in sorted(places, key=lambda p: p[0].lineno or 0):
             name = fixture_name(function)
             if name is not None or _is_test(function, owner):
-                self._function(plan, function, owner, name, parens)
+                self._function(plan, function, owner, name, signatures.get(node_of(function).lineno))
         return plan
 
     def _function(
-        self, plan: Plan, function: griffe.Function, owner: griffe.Class | None, name: str | None, parens: dict[int, tuple[int, int]]
+        self, plan: Plan, function: griffe.Function, owner: griffe.Class | None, name: str | None, signature: _Signature | None
     ) -> None:
         node = node_of(function)
+        is_method = owner is not None and "staticmethod" not in function.labels
+        comments = _type_comments(node, signature, is_method) if signature is not None else None
+        if isinstance(comments, str):
+            plan.reports.append(f"{plan.source.path}:{node.lineno}: {function.name}(): not annotated: {comments}")
+            return
         scopes = self.resolver.scopes(plan.source, owner)
         fixture = scopes[0].fixtures.get(name) if name is not None else None
         fixture = fixture if fixture is not None and fixture.node is node else None
         arguments = node.args.posonlyargs + node.args.args
         defaults = len(node.args.defaults)
-        is_method = owner is not None and "staticmethod" not in function.labels
-        skip = _parametrized(function)
+        skip = _parametrized(function) | set(comments.types if comments is not None else ())
+        edits: list[Edit] = []
         for position, argument in enumerate(arguments):
             has_default = position >= len(arguments) - defaults
             if (is_method and position == 0) or has_default or argument.annotation is not None or argument.arg in skip:
@@ -152,11 +280,30 @@ class Planner:
             if isinstance(found, str):
                 plan.reports.append(f"{where}: not annotated: {found}")
             elif self._bind(plan, found, where):
-                column = _char_column(plan.source, argument.end_lineno or argument.lineno, argument.end_col_offset or 0)
-                plan.edits.append(Edit(argument.end_lineno or argument.lineno, column, f": {found.text}", f"{where}: {found.text}"))
-        if name is None and node.returns is None and not _returns_a_value(node) and node.lineno in parens:
-            line, column = parens[node.lineno]
-            plan.edits.append(Edit(line, column, " -> None", f"{plan.source.path}:{node.lineno}: {function.name}() -> None"))
+                edits.append(self._after(plan.source, argument, f": {found.text}", f"{where}: {found.text}"))
+        returns = comments.returns if comments is not None else None
+        if name is None and node.returns is None and returns is None and not _returns_a_value(node) and signature is not None:
+            edits.append(Edit(*signature.close, " -> None", f"{plan.source.path}:{node.lineno}: {function.name}() -> None"))
+        if edits and comments is not None and signature is not None:  # never annotations beside a type comment
+            edits += self._converted(plan.source, node, function.name, comments, signature)
+        plan.edits += edits
+
+    def _after(self, source: Source, argument: ast.arg, text: str, what: str) -> Edit:
+        line = argument.end_lineno or argument.lineno
+        return Edit(line, _char_column(source, line, argument.end_col_offset or 0), text, what)
+
+    def _converted(self, source: Source, node: FunctionNode, function: str, comments: _TypeComments, signature: _Signature) -> list[Edit]:
+        """The types of the function's type comments as annotations, and the removal of the comments."""
+        edits = list(comments.removals)
+        for argument in _parameters(node):
+            typed = comments.types.get(argument.arg)
+            if typed is not None and argument.annotation is None:
+                where = f"{source.path}:{argument.lineno}: {function}({argument.arg}): {typed} (from its type comment)"
+                edits.append(self._after(source, argument, f": {_annotation(typed, source)}", where))
+        if comments.returns is not None and node.returns is None:
+            where = f"{source.path}:{node.lineno}: {function}() -> {comments.returns} (from its type comment)"
+            edits.append(Edit(*signature.close, f" -> {_annotation(comments.returns, source)}", where))
+        return edits
 
     def _check_cycles(self, name: str, requester: Fixture | None, scopes: list[Scope], stack: tuple[Fixture, ...]) -> None:
         index = next((i for i, s in enumerate(scopes) if requester is not None and s.fixtures.get(requester.name) is requester), 0)

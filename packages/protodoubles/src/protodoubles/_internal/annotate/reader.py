@@ -6,11 +6,13 @@ from __future__ import annotations
 import ast
 import sys
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import griffe
 
+from protodoubles._internal.files import Snapshot, UnsafeWriteError, snapshot
 from protodoubles._internal.gen.load.target import package_parts
 
 EXTRA_KEY = "annotate_fixtures"
@@ -40,9 +42,18 @@ class Source:
     path: Path
     name: str  # dotted module name, as importable from the folder above its packages
     importable: bool  # inside a package: other files can import its names
-    text: str
+    text: str  # newlines normalised to "\n", no BOM: what is planned on (snapshot.text)
     tree: ast.Module
     module: griffe.Module
+    snapshot: Snapshot  # the bytes read, written back through protodoubles._internal.files.rewrite
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The text's lines, each with its "\\n": split at "\\n" only, as the parser counts lines (str.splitlines
+        would also split at a form feed or U+2028)."""
+        lines = [line + "\n" for line in self.text.split("\n")]
+        lines[-1] = lines[-1][:-1]
+        return lines if lines[-1] else lines[:-1]
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,9 +81,10 @@ def module_name(path: Path) -> tuple[str, bool]:
 
 def read(path: Path) -> Source:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AnnotateError(f"{path}: cannot read: {exc}") from None
+        read_once = snapshot(path)
+    except UnsafeWriteError as exc:
+        raise AnnotateError(str(exc)) from None
+    text = read_once.text
     name, importable = module_name(path)
     try:
         module = griffe.visit(name, filepath=path, code=text, extensions=griffe.load_extensions(_NodeExtension()))
@@ -80,7 +92,7 @@ def read(path: Path) -> Source:
         raise AnnotateError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
     tree = module.extra[EXTRA_KEY]["node"]
     assert isinstance(tree, ast.Module)
-    return Source(path, name, importable, text, tree, module)
+    return Source(path, name, importable, text, tree, module, read_once)
 
 
 def node_of(function: griffe.Function) -> FunctionNode:
@@ -151,7 +163,7 @@ class Library:
             for candidate in (folder / relative.with_suffix(".pyi"), folder / relative.with_suffix(".py"), folder / relative / "__init__.py"):
                 if candidate.is_file():
                     try:
-                        return griffe.visit(dotted, filepath=candidate, code=candidate.read_text(encoding="utf-8"))
+                        return griffe.visit(dotted, filepath=candidate, code=candidate.read_text(encoding="utf-8-sig"))
                     except (OSError, UnicodeDecodeError, SyntaxError):
                         return None
         return None

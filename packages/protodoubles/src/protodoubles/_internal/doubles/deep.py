@@ -212,6 +212,7 @@ class Stub(Generic[R]):
 
     def assert_called_once(self) -> None:
         """The method was called once in all, with the recorded arguments."""
+        __tracebackhide__ = True  # a failing test shows its own line, not this frame
         calls = [(tuple(c.args), dict(c.kwargs)) for c in self._method.call_args_list]
         if calls != [(self._args, self._kwargs)]:
             raise AssertionError(f"expected exactly one call with {self._args} {self._kwargs}; calls were {calls}")
@@ -235,6 +236,7 @@ def _dispatch(method: Any, overloads: _Overloads | None, where: str) -> None:
         return next((o for a, k, o in _STUBS.get(method, []) if (a, k) == (args, kwargs)), None)
 
     def gate(effect: object, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        __tracebackhide__ = True  # a failing test shows its own line, not this frame
         if overloads is None or isinstance(effect, BaseException) or (isinstance(effect, type) and issubclass(effect, BaseException)):
             return  # raises() answers every call
         index, _ = overloads.select(args, kwargs)

@@ -26,8 +26,8 @@ from typing_extensions import TypeForm
 
 from protodoubles._internal.doubles import deep
 from protodoubles._internal.doubles.deep import Stub, when
-from protodoubles._internal.members import function_of, protocol_members, returns_async_iterator
 from protodoubles._internal.doubles.misuse import DoubleNotConfiguredError, guard_attributes, guard_method
+from protodoubles._internal.members import function_of, protocol_members, returns_async_iterator
 
 __all__ = ["AsyncHandle", "Call", "DoubleNotConfiguredError", "Handle", "StreamHandle", "Stub", "double", "mock_of", "set_value", "when"]
 
@@ -50,6 +50,7 @@ class _Unset:
         object.__setattr__(self, "_where", where)
 
     def _fail(self, *args: object, **kwargs: object) -> NoReturn:
+        __tracebackhide__ = True  # a failing test shows its own line, not this frame
         raise DoubleNotConfiguredError(f"{self._where} was never set: assign it on the double first")
 
     # every use fails alike
@@ -66,6 +67,7 @@ class _UnconfiguredStream:
         self._where = where
 
     def __aiter__(self) -> NoReturn:
+        __tracebackhide__ = True  # a failing test shows its own line, not this frame
         raise DoubleNotConfiguredError(f"{self._where} was iterated but never configured: use mock_of(...).yields(...)")
 
 
@@ -79,6 +81,7 @@ def _returns_none(function: Any) -> bool:
 
 def _fail_unconfigured(where: str) -> Callable[..., NoReturn]:
     def fail(*args: object, **kwargs: object) -> NoReturn:
+        __tracebackhide__ = True  # a failing test shows its own line, not this frame
         raise DoubleNotConfiguredError(f"{where} was called but never configured: use mock_of(...).returns(...)")
 
     return fail
@@ -137,6 +140,16 @@ def set_value(target: object, name: str, value: object) -> None:
     setattr(target, name, value)
 
 
+def _asserted(assertion: Callable[..., object], *args: object, **kwargs: object) -> None:
+    """Run one of mock's assertions; its failure is raised from here, so that no frame of ``unittest.mock``
+    stands between the test's line and the message."""
+    __tracebackhide__ = True
+    try:
+        assertion(*args, **kwargs)
+    except AssertionError as exc:
+        raise AssertionError(str(exc)) from None
+
+
 @dataclass(frozen=True)
 class Call:
     """One recorded call: positional and keyword arguments, ``self`` left out."""
@@ -150,16 +163,20 @@ class _Recorded(Generic[P]):
         self._mock = mock
 
     def assert_called_once_with(self, *args: P.args, **kwargs: P.kwargs) -> None:
-        self._mock.assert_called_once_with(*args, **kwargs)
+        __tracebackhide__ = True  # a failing test shows its own line
+        _asserted(self._mock.assert_called_once_with, *args, **kwargs)
 
     def assert_called_with(self, *args: P.args, **kwargs: P.kwargs) -> None:
-        self._mock.assert_called_with(*args, **kwargs)
+        __tracebackhide__ = True  # a failing test shows its own line
+        _asserted(self._mock.assert_called_with, *args, **kwargs)
 
     def assert_any_call(self, *args: P.args, **kwargs: P.kwargs) -> None:
-        self._mock.assert_any_call(*args, **kwargs)
+        __tracebackhide__ = True  # a failing test shows its own line
+        _asserted(self._mock.assert_any_call, *args, **kwargs)
 
     def assert_not_called(self) -> None:
-        self._mock.assert_not_called()
+        __tracebackhide__ = True  # a failing test shows its own line
+        _asserted(self._mock.assert_not_called)
 
     @property
     def call_count(self) -> int:
@@ -200,13 +217,16 @@ class AsyncHandle(_Returning[P, R]):
         return self
 
     def assert_awaited_once_with(self, *args: P.args, **kwargs: P.kwargs) -> None:
-        self._mock.assert_awaited_once_with(*args, **kwargs)
+        __tracebackhide__ = True  # a failing test shows its own line
+        _asserted(self._mock.assert_awaited_once_with, *args, **kwargs)
 
     def assert_awaited_with(self, *args: P.args, **kwargs: P.kwargs) -> None:
-        self._mock.assert_awaited_with(*args, **kwargs)
+        __tracebackhide__ = True  # a failing test shows its own line
+        _asserted(self._mock.assert_awaited_with, *args, **kwargs)
 
     def assert_not_awaited(self) -> None:
-        self._mock.assert_not_awaited()
+        __tracebackhide__ = True  # a failing test shows its own line
+        _asserted(self._mock.assert_not_awaited)
 
     @property
     def await_count(self) -> int:

@@ -76,6 +76,7 @@ def _forget(error: BaseException) -> None:
 def expect_misuse(kind: type[DoubleMisuseError], match: str | None = None) -> Iterator[None]:
     """The block must raise ``kind`` (its message searched for ``match``); the misuse is then expected
     and taken off the record. The error has to reach this block: swallowing it inside does not count."""
+    __tracebackhide__ = True  # a failing test shows its own line, not this frame
     try:
         yield
     except kind as error:
@@ -99,6 +100,7 @@ def guard_attributes(mock: Any, label: str) -> None:
     write: Any = cls.__setattr__  # object.__setattr__ as mypy sees it; NonCallableMock.__setattr__ at run time
 
     def __getattr__(self: Any, name: str) -> Any:
+        __tracebackhide__ = True  # a failing test shows its own line, not this frame
         try:
             return read(self, name)
         except AttributeError:
@@ -107,6 +109,7 @@ def guard_attributes(mock: Any, label: str) -> None:
             raise DoubleAttributeError(f"{label} has no attribute {name!r}: the protocol does not declare it") from None
 
     def __setattr__(self: Any, name: str, value: object) -> None:
+        __tracebackhide__ = True  # a failing test shows its own line, not this frame
         try:
             write(self, name, value)
         except AttributeError:
@@ -123,6 +126,7 @@ def guard_method(method: Any, where: str, *, stream: bool) -> None:
     call: Callable[..., Any] = cls.__call__
 
     def checked(self: Any, *args: object, **kwargs: object) -> None:
+        __tracebackhide__ = True  # a failing test shows its own line, not this frame
         try:
             check(self, *args, **kwargs)
         except TypeError as exc:
@@ -153,6 +157,7 @@ class _Stream:
         return await self._inner.__anext__()
 
     def __await__(self) -> Generator[Any, None, NoReturn]:
+        __tracebackhide__ = True  # a failing test shows its own line, not this frame
         raise DoubleAwaitError(f"{self._where} returns an async iterator: iterate it with `async for`, do not await it")
 
     def __getattr__(self, name: str) -> Any:

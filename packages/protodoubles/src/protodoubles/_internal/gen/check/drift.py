@@ -58,9 +58,12 @@ def drift_lines(old_text: str | None, new_text: str, name: str) -> list[str]:
             lines.append(f"{label}: member added ({new_member.kind.value})")
         elif isinstance(old_member, griffe.Function) and isinstance(new_member, griffe.Function):
             lines += _compare_functions(label, old_member, new_member, renamed)
-        elif isinstance(old_member, griffe.Attribute) and isinstance(new_member, griffe.Attribute):
-            if str(old_member.annotation) != str(new_member.annotation):
-                lines.append(f"{label}: annotation changed: {old_member.annotation} -> {new_member.annotation}")
+        elif (
+            isinstance(old_member, griffe.Attribute)
+            and isinstance(new_member, griffe.Attribute)
+            and str(old_member.annotation) != str(new_member.annotation)
+        ):
+            lines.append(f"{label}: annotation changed: {old_member.annotation} -> {new_member.annotation}")
     for breakage in griffe.find_breaking_changes(old, new):
         obj = breakage.obj
         param = ""

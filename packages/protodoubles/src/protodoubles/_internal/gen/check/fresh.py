@@ -1,7 +1,8 @@
 """What ``--check`` may skip: a protocol is known fresh when nothing it was generated from has changed.
 
 After a run writes a protocol, or ``--check`` finds it fresh, the run records in
-``.gen_protocol_fresh.json`` (beside pyproject.toml, not committed) a hash of the output, of every
+``.protodoubles_cache/gen_protocol_fresh.json`` beside pyproject.toml (a folder that ignores itself, as
+``.pytest_cache`` does, so it needs no ``.gitignore`` line) a hash of the output, of every
 source file the generator read (the class's modules, the modules its annotations name, typeshed stubs),
 of the generator's own code, and the modification times of the folders on the search path (a package
 installed or removed changes them). A later ``--check`` whose record still matches on every count skips
@@ -16,7 +17,10 @@ import os
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
-FILE = ".gen_protocol_fresh.json"
+CACHE = ".protodoubles_cache"
+FILE = "gen_protocol_fresh.json"
+_IGNORE_ALL = "# Created by protodoubles: this folder is a cache.\n*\n"
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by protodoubles.\n"
 _GENERATOR = Path(__file__).resolve().parent.parent  # the generator's code, every stage
 
 
@@ -52,7 +56,7 @@ def fingerprint(output: Path, files: Iterable[Path | str], folders: Iterable[str
 
 def _load(root: Path) -> dict[str, dict[str, object]]:
     try:
-        data = json.loads((root / FILE).read_text(encoding="utf-8"))
+        data = json.loads((root / CACHE / FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
@@ -75,9 +79,21 @@ def remember(root: Path, key: str, output: Path, files: Iterable[Path | str], fo
     the file never grows past the project's own targets); a cache that cannot be written is not kept."""
     data = {name: record for name, record in _load(root).items() if name in configured}
     data[key] = {**fingerprint(output, files, folders), "output_path": str(output)}
-    temp = root / f".{FILE}.{os.getpid()}.tmp"
+    folder = root / CACHE
+    temp = folder / f".{FILE}.{os.getpid()}.tmp"
     try:
+        _make_cache(folder)
         temp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(temp, root / FILE)
+        os.replace(temp, folder / FILE)
     except OSError:
         temp.unlink(missing_ok=True)
+
+
+def _make_cache(folder: Path) -> None:
+    """The cache folder, with a ``.gitignore`` that ignores everything in it and a CACHEDIR.TAG."""
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise NotADirectoryError(str(folder))  # not ours: the record is not kept
+    folder.mkdir(exist_ok=True)
+    for name, text in ((".gitignore", _IGNORE_ALL), ("CACHEDIR.TAG", _TAG)):
+        if not (folder / name).exists():
+            (folder / name).write_text(text, encoding="utf-8")

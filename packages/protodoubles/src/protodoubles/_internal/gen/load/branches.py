@@ -77,11 +77,16 @@ def condition(test: ast.expr) -> bool | None:
         if left is None or right is None or type(left) is not type(right):
             return None
         return _COMPARE[type(test.ops[0])](left, right)
-    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr == "startswith":
-        if _dotted(test.func.value) in {"sys.platform", "platform"} and len(test.args) == 1:
-            prefix = test.args[0]
-            if isinstance(prefix, ast.Constant) and isinstance(prefix.value, str):
-                return sys.platform.startswith(prefix.value)
+    if (
+        isinstance(test, ast.Call)
+        and isinstance(test.func, ast.Attribute)
+        and test.func.attr == "startswith"
+        and _dotted(test.func.value) in {"sys.platform", "platform"}
+        and len(test.args) == 1
+    ):
+        prefix = test.args[0]
+        if isinstance(prefix, ast.Constant) and isinstance(prefix.value, str):
+            return sys.platform.startswith(prefix.value)
     return None
 
 
@@ -142,7 +147,7 @@ def focus(body: list[ast.stmt], target: str) -> None:
                 item
                 for item in node.body
                 if isinstance(item, ast.AnnAssign)
-                or isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in _KEPT_IN_OTHER_CLASSES
+                or (isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in _KEPT_IN_OTHER_CLASSES)
             ] or [_pass(node)]
 
 

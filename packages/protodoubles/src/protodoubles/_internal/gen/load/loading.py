@@ -4,8 +4,8 @@ griffe's ``load("pkg")`` visits every module of a package (about 3,200 for ``ant
 needs only the class's module, its bases' modules and the modules its annotations name, so each module
 is visited when first asked for, and only that module (its parent packages' ``__init__`` included).
 
-Which file: the one mypy and pyright read. For the standard library, mypy's bundled typeshed
-(``<site-packages>/mypy/typeshed/stdlib``); otherwise, on each search path, an installed ``<pkg>-stubs``
+Which file: the one mypy and pyright read. For the standard library, the typeshed stubs bundled with
+mypy (a dependency); otherwise, on each search path, an installed ``<pkg>-stubs``
 package first, then the package itself, where a ``.pyi`` beside a ``.py`` wins.
 """
 
@@ -20,27 +20,29 @@ from pathlib import Path
 
 import griffe
 
+from protodoubles._internal.errors import SourceError
 from protodoubles._internal.gen.load import scan
 from protodoubles._internal.gen.load.branches import TypeCheckerBranches
 
 
-class SourceError(Exception):
-    """A module file that cannot be read as Python source: message for the user."""
+def _typeshed() -> tuple[Path, frozenset[str]]:
+    """The standard library's stubs and the top-level module names they cover: the copy of typeshed that
+    mypy (a dependency of protodoubles) bundles, found beside the generator's own interpreter, so that the
+    protocol matches what mypy checks it against. A newer or older typeshed would write signatures the
+    checker's own stubs disagree with (``deque.insert`` taking ``SupportsIndex`` where mypy's says ``int``)."""
+    import importlib.util
 
-
-def _typeshed(search_paths: Sequence[str]) -> tuple[Path | None, frozenset[str]]:
-    """mypy's bundled typeshed stdlib folder and the top-level module names it covers."""
-    for folder in search_paths:
-        stdlib = Path(folder) / "mypy" / "typeshed" / "stdlib"
-        versions = stdlib / "VERSIONS"
-        if versions.is_file():
-            names = set()
-            for line in versions.read_text(encoding="utf-8").splitlines():
-                line = line.split("#", 1)[0].strip()
-                if ":" in line:
-                    names.add(line.split(":", 1)[0].strip().split(".")[0])
-            return stdlib, frozenset(names)
-    return None, frozenset()
+    spec = importlib.util.find_spec("mypy")
+    folder = Path(spec.origin).parent / "typeshed" / "stdlib" if spec is not None and spec.origin else None
+    versions = folder / "VERSIONS" if folder is not None else None
+    if folder is None or versions is None or not versions.is_file():
+        raise SourceError("the standard library's stubs were not found: mypy, a dependency of protodoubles, is not installed")
+    names = set()
+    for raw in versions.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if ":" in line:
+            names.add(line.split(":", 1)[0].strip().split(".")[0])
+    return folder, frozenset(names)
 
 
 def _module_file(folder: str, parts: Sequence[str], entries: AbstractSet[str], *, stubs_only: bool = False) -> Path | None:
@@ -75,7 +77,7 @@ class ModuleLoader:
         self.extensions = griffe.load_extensions(self.branches, *extensions)
         self.collection = griffe.ModulesCollection()
         self.lines = griffe.LinesCollection()
-        self.typeshed, self.stdlib = _typeshed(self.search_paths)
+        self.typeshed, self.stdlib = _typeshed()
         self._missing: set[str] = set()
         self._loading: set[str] = set()
         self._texts: dict[str, tuple[str, bool] | None] = {}
@@ -91,7 +93,7 @@ class ModuleLoader:
         return self._located[dotted]
 
     def _find(self, parts: list[str]) -> Path | None:
-        if self.typeshed is not None and parts[0] in self.stdlib:
+        if parts[0] in self.stdlib:
             typeshed = str(self.typeshed)
             found = _module_file(typeshed, parts, self._entries(typeshed), stubs_only=True)
             if found is not None:
@@ -159,7 +161,10 @@ class ModuleLoader:
         path = self.locate(dotted)
         if path is None:
             return self._namespace(dotted, parent)
-        raw = path.read_bytes()
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise SourceError(f"{path}: cannot read: {exc.strerror}") from None
         if b"\0" in raw:
             raise SourceError(f"{path}: contains NUL bytes; not a Python source file")
         try:
@@ -180,6 +185,8 @@ class ModuleLoader:
                     raise SourceError(_syntax_message(path, whole)) from None
             else:
                 raise SourceError(_syntax_message(path, exc)) from None
+        except (RecursionError, MemoryError):  # the parser's own limits: an expression nested thousands deep
+            raise SourceError(f"{path}: nested too deeply for Python's parser; not read") from None
         finally:
             self._loading.discard(dotted)
         if parent is None:

@@ -74,9 +74,8 @@ def binding(text: str, name: str, module: str, is_package: bool) -> Binding | No
 def _imported(module: str, is_package: bool, relative: str, names: str, name: str) -> list[Binding]:
     """The bindings of ``name`` that ``from relative import names`` makes in ``module``."""
     found: list[Binding] = []
-    for item in names.strip("()").replace("\\\n", " ").split(","):
-        item = item.split("#", 1)[0].strip()
-        original, _, alias = item.partition(" as ")
+    for listed in names.strip("()").replace("\\\n", " ").split(","):
+        original, _, alias = listed.split("#", 1)[0].strip().partition(" as ")
         original, alias = original.strip(), alias.strip()
         if (alias or original) == name:
             found.append(Binding(f"{_absolute(module, is_package, relative)}.{original}", explicit=alias == original))

@@ -6,17 +6,15 @@ from __future__ import annotations
 import ast
 import sys
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import griffe
 
+from protodoubles._internal.errors import GenerationError, SourceError
+from protodoubles._internal.gen.load.loading import ModuleLoader
 from protodoubles._internal.gen.model.bases import class_at
-from protodoubles._internal.gen.load.loading import ModuleLoader, SourceError
-
-
-class GenerationError(Exception):
-    """Bad input: a message for the user, exit status 2."""
 
 
 @dataclass(frozen=True)
@@ -28,8 +26,9 @@ class Target:
     file: Path | None = None  # for path/to/file.py targets
 
 
-def parse_target(spec: str, root: Path) -> Target:
-    """``package.module:Class`` or ``path/to/file.py:Class``; paths are relative to ``root``."""
+def parse_target(spec: str, root: Path, search_path: Sequence[Path] = ()) -> Target:
+    """``package.module:Class`` or ``path/to/file.py:Class``; paths are relative to ``root``, modules are
+    found in ``root``, then ``search_path`` (the project's source folders), then ``sys.path``."""
     where, sep, qualname = spec.rpartition(":")
     if not sep or not where or not qualname or not all(p.isidentifier() for p in qualname.split(".")):
         raise GenerationError(
@@ -40,14 +39,14 @@ def parse_target(spec: str, root: Path) -> Target:
         if not path.is_file():
             raise GenerationError(f"{where}: no such file (target {spec!r})")
         package_root, module = _module_of_file(path)
-        return Target(spec, module, qualname, (str(package_root), *_default_paths(root)), path)
+        return Target(spec, module, qualname, (str(package_root), *_default_paths(root, search_path)), path)
     if not all(p.isidentifier() for p in where.split(".")):
         raise GenerationError(f"malformed target {spec!r}: {where!r} is not a dotted module name")
-    return Target(spec, where, qualname, _default_paths(root))
+    return Target(spec, where, qualname, _default_paths(root, search_path))
 
 
-def _default_paths(root: Path) -> tuple[str, ...]:
-    paths = [str(root)] + [p for p in sys.path if p and Path(p).is_dir()]
+def _default_paths(root: Path, search_path: Sequence[Path]) -> tuple[str, ...]:
+    paths = [str(root), *(str(p) for p in search_path)] + [p for p in sys.path if p and Path(p).is_dir()]
     return tuple(dict.fromkeys(paths))
 
 

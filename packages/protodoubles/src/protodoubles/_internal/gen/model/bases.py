@@ -177,10 +177,7 @@ def members(bases: list[Base], loader: ModuleLoader) -> list[tuple[str, griffe.O
             if name in seen or member.inherited:
                 continue
             obj: griffe.Object | None
-            if isinstance(member, griffe.Alias):
-                obj = loader.resolve(member.target_path)
-            else:
-                obj = member
+            obj = loader.resolve(member.target_path) if isinstance(member, griffe.Alias) else member
             seen.add(name)
             if obj is not None and obj.kind is not griffe.Kind.CLASS:
                 rows.append((obj.lineno or 0, name, obj))

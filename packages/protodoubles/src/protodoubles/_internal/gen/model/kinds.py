@@ -10,9 +10,9 @@ import re
 import griffe
 
 from protodoubles._internal.gen.load import scan
-from protodoubles._internal.gen.model.bases import Base, Subst, base_path, class_at, direct_bases
 from protodoubles._internal.gen.load.loading import ModuleLoader
 from protodoubles._internal.gen.load.source import literal_type
+from protodoubles._internal.gen.model.bases import Base, Subst, base_path, class_at, direct_bases
 
 ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag", "enum.ReprEnum"})
 _NAMEDTUPLE = frozenset({"typing.NamedTuple", "typing_extensions.NamedTuple"})
@@ -20,10 +20,7 @@ _DATACLASS = frozenset({"dataclass", "dataclasses.dataclass", "attr.s", "attr.at
 _FROZEN = frozenset({"attr.frozen", "attrs.frozen"})
 # Decorators a protocol writes itself, or that leave a method a method.
 PLAIN_DECORATORS = frozenset(
-    "property staticmethod classmethod overload typing.overload "
-    "typing_extensions.overload abstractmethod abc.abstractmethod contextmanager contextlib.contextmanager "
-    "asynccontextmanager contextlib.asynccontextmanager functools.wraps override typing.override "
-    "typing_extensions.override final typing.final typing_extensions.final".split()
+    ["property", "staticmethod", "classmethod", "overload", "typing.overload", "typing_extensions.overload", "abstractmethod", "abc.abstractmethod", "contextmanager", "contextlib.contextmanager", "asynccontextmanager", "contextlib.asynccontextmanager", "functools.wraps", "override", "typing.override", "typing_extensions.override", "final", "typing.final", "typing_extensions.final"]
 )
 
 

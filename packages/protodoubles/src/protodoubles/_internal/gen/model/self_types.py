@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import griffe
 
+from protodoubles._internal.gen.load.loading import ModuleLoader
 from protodoubles._internal.gen.model.bases import Base, is_type_param, type_params
 from protodoubles._internal.gen.model.bases import members as class_members
 from protodoubles._internal.gen.render.imports import Imports, subscripts
-from protodoubles._internal.gen.load.loading import ModuleLoader
 
 
 def labels(func: griffe.Function) -> set[str]:

@@ -11,8 +11,8 @@ from collections.abc import Set as AbstractSet
 import griffe
 
 from protodoubles._internal.gen.load import scan
-from protodoubles._internal.gen.model.bases import Subst, type_params
 from protodoubles._internal.gen.load.loading import ModuleLoader
+from protodoubles._internal.gen.model.bases import Subst, type_params
 
 COVARIANT, CONTRAVARIANT, INVARIANT = 1, -1, 0
 Uses = dict[str, set[int]]  # type parameter (as the class spells it) -> the signs it stands in: 1, -1 or both
@@ -20,16 +20,9 @@ Uses = dict[str, set[int]]  # type parameter (as the class spells it) -> the sig
 _CO, _CONTRA, _INV = COVARIANT, CONTRAVARIANT, INVARIANT
 # the variance of each type parameter of the generics annotations use most (typeshed declares the same)
 _KNOWN: dict[str, tuple[int, ...]] = {
-    **{p: (_INV,) for p in "list set deque MutableSequence MutableSet List Set Deque Counter".split()},
-    **{p: (_INV, _INV) for p in "dict defaultdict OrderedDict ChainMap MutableMapping Dict DefaultDict".split()},
-    **{
-        p: (_CO,)
-        for p in (
-            "frozenset tuple type Sequence Iterable Iterator AsyncIterable AsyncIterator Awaitable Collection Container "
-            "Reversible AbstractSet KeysView ValuesView FrozenSet Tuple Type ContextManager AsyncContextManager "
-            "AbstractContextManager AbstractAsyncContextManager"
-        ).split()
-    },
+    **dict.fromkeys(["list", "set", "deque", "MutableSequence", "MutableSet", "List", "Set", "Deque", "Counter"], (_INV,)),
+    **dict.fromkeys(["dict", "defaultdict", "OrderedDict", "ChainMap", "MutableMapping", "Dict", "DefaultDict"], (_INV, _INV)),
+    **dict.fromkeys(["frozenset", "tuple", "type", "Sequence", "Iterable", "Iterator", "AsyncIterable", "AsyncIterator", "Awaitable", "Collection", "Container", "Reversible", "AbstractSet", "KeysView", "ValuesView", "FrozenSet", "Tuple", "Type", "ContextManager", "AsyncContextManager", "AbstractContextManager", "AbstractAsyncContextManager"], (_CO,)),
     "Mapping": (_INV, _CO),
     "ItemsView": (_CO, _CO),
     "Generator": (_CO, _CONTRA, _CO),
@@ -38,7 +31,7 @@ _KNOWN: dict[str, tuple[int, ...]] = {
 }
 _KNOWN_MODULES = ("builtins.", "typing.", "typing_extensions.", "collections.abc.", "collections.", "contextlib.")
 # forms whose arguments stand where the form itself stands
-_TRANSPARENT = frozenset("Union Optional ClassVar Final Required NotRequired ReadOnly Annotated TypeGuard TypeIs".split())
+_TRANSPARENT = frozenset(["Union", "Optional", "ClassVar", "Final", "Required", "NotRequired", "ReadOnly", "Annotated", "TypeGuard", "TypeIs"])
 
 
 class Variance:

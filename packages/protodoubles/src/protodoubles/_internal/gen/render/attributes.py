@@ -9,13 +9,22 @@ import re
 import griffe
 
 from protodoubles._internal.gen.load import scan
-from protodoubles._internal.gen.model.bases import Base, Subst, owned_type_params, type_vars_in
-from protodoubles._internal.gen.model.kinds import ENUM_BASES, descriptor_get, descriptor_subst, final_of, is_member_value, literal_of, optional, read_only_fields
-from protodoubles._internal.gen.render.properties import PropertyRendering
 from protodoubles._internal.gen.load.source import class_function
+from protodoubles._internal.gen.model.bases import Base, Subst, owned_type_params, type_vars_in
+from protodoubles._internal.gen.model.kinds import (
+    ENUM_BASES,
+    descriptor_get,
+    descriptor_subst,
+    final_of,
+    is_member_value,
+    literal_of,
+    optional,
+    read_only_fields,
+)
 from protodoubles._internal.gen.model.variance import CONTRAVARIANT, COVARIANT, Uses
+from protodoubles._internal.gen.render.properties import PropertyRendering
 
-_BUILTIN_CALLS = frozenset("str int float bool bytes bytearray complex list dict set frozenset tuple".split())
+_BUILTIN_CALLS = frozenset(["str", "int", "float", "bool", "bytes", "bytearray", "complex", "list", "dict", "set", "frozenset", "tuple"])
 VAR_KINDS = (griffe.ParameterKind.var_positional, griffe.ParameterKind.var_keyword)
 
 

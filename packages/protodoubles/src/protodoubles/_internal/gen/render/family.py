@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 
 import griffe
 
+from protodoubles._internal.errors import GenerationError
+from protodoubles._internal.gen.load.loading import ModuleLoader
 from protodoubles._internal.gen.model.bases import Base
 from protodoubles._internal.gen.render.imports import Imports
-from protodoubles._internal.gen.load.loading import ModuleLoader
 from protodoubles._internal.gen.render.module import class_block, module_text
 from protodoubles._internal.gen.render.protocol import ProtocolWriter, Rendered
-from protodoubles._internal.gen.load.target import GenerationError
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def _disambiguate(family: list[Node]) -> None:
     by_name: dict[str, list[Node]] = {}
     for node in family:
         by_name.setdefault(node.name, []).append(node)
-    for name, clashing in by_name.items():
+    for clashing in by_name.values():
         if len(clashing) < 2:
             continue
         for node in clashing:

@@ -13,26 +13,17 @@ from collections.abc import Set as AbstractSet
 import griffe
 
 from protodoubles._internal.gen.load import scan
-from protodoubles._internal.gen.model.bases import Subst, type_params
 from protodoubles._internal.gen.load.loading import ModuleLoader
+from protodoubles._internal.gen.model.bases import Subst, type_params
 
 _ANY = "\0Any"  # stands for the local name of typing.Any while a bare generic is completed
-_ONE = ("builtins.list builtins.set builtins.frozenset builtins.type typing.List typing.Set typing.FrozenSet typing.Type "
-        "typing.Iterable typing.Iterator typing.AsyncIterable typing.AsyncIterator typing.Awaitable typing.Sequence "
-        "typing.MutableSequence typing.AbstractSet typing.MutableSet typing.Collection typing.Container typing.Reversible "
-        "typing.KeysView typing.ValuesView typing.Deque typing.Counter typing.ContextManager typing.AsyncContextManager "
-        "typing.Pattern typing.Match typing.IO collections.deque collections.Counter contextlib.AbstractContextManager "
-        "contextlib.AbstractAsyncContextManager re.Pattern re.Match asyncio.Queue asyncio.Future asyncio.Task "
-        "asyncio.queues.Queue asyncio.futures.Future asyncio.tasks.Task queue.Queue os.PathLike builtins.memoryview "
-        "typing.SupportsAbs typing.SupportsRound weakref.ref weakref.WeakSet").split()  # fmt: skip
-_TWO = ("builtins.dict typing.Dict typing.DefaultDict typing.OrderedDict typing.ChainMap typing.Mapping typing.MutableMapping "
-        "typing.ItemsView typing.AsyncGenerator collections.defaultdict collections.OrderedDict collections.ChainMap "
-        "weakref.WeakKeyDictionary weakref.WeakValueDictionary").split()  # fmt: skip
-_THREE = "typing.Generator typing.Coroutine".split()
+_ONE = ["builtins.list", "builtins.set", "builtins.frozenset", "builtins.type", "typing.List", "typing.Set", "typing.FrozenSet", "typing.Type", "typing.Iterable", "typing.Iterator", "typing.AsyncIterable", "typing.AsyncIterator", "typing.Awaitable", "typing.Sequence", "typing.MutableSequence", "typing.AbstractSet", "typing.MutableSet", "typing.Collection", "typing.Container", "typing.Reversible", "typing.KeysView", "typing.ValuesView", "typing.Deque", "typing.Counter", "typing.ContextManager", "typing.AsyncContextManager", "typing.Pattern", "typing.Match", "typing.IO", "collections.deque", "collections.Counter", "contextlib.AbstractContextManager", "contextlib.AbstractAsyncContextManager", "re.Pattern", "re.Match", "asyncio.Queue", "asyncio.Future", "asyncio.Task", "asyncio.queues.Queue", "asyncio.futures.Future", "asyncio.tasks.Task", "queue.Queue", "os.PathLike", "builtins.memoryview", "typing.SupportsAbs", "typing.SupportsRound", "weakref.ref", "weakref.WeakSet"]  # fmt: skip
+_TWO = ["builtins.dict", "typing.Dict", "typing.DefaultDict", "typing.OrderedDict", "typing.ChainMap", "typing.Mapping", "typing.MutableMapping", "typing.ItemsView", "typing.AsyncGenerator", "collections.defaultdict", "collections.OrderedDict", "collections.ChainMap", "weakref.WeakKeyDictionary", "weakref.WeakValueDictionary"]  # fmt: skip
+_THREE = ["typing.Generator", "typing.Coroutine"]
 BARE_GENERICS: dict[str, str] = {
-    **{p: f"[{_ANY}]" for p in _ONE},
-    **{p: f"[{_ANY}, {_ANY}]" for p in _TWO},
-    **{p: f"[{_ANY}, {_ANY}, {_ANY}]" for p in _THREE},
+    **dict.fromkeys(_ONE, f"[{_ANY}]"),
+    **dict.fromkeys(_TWO, f"[{_ANY}, {_ANY}]"),
+    **dict.fromkeys(_THREE, f"[{_ANY}, {_ANY}, {_ANY}]"),
     "builtins.tuple": f"[{_ANY}, ...]",
     "typing.Tuple": f"[{_ANY}, ...]",
     "typing.Callable": f"[..., {_ANY}]",
@@ -155,7 +146,7 @@ class Imports:
         parts: list[str] = []
         dropped = False  # the rest of a dotted name already written as Any
         for item in expr.iterate(flat=True):
-            in_chain = item == "." or isinstance(item, griffe.ExprName) and isinstance(item.parent, griffe.Expr)
+            in_chain = item == "." or (isinstance(item, griffe.ExprName) and isinstance(item.parent, griffe.Expr))
             if dropped and in_chain:
                 continue
             dropped = False
@@ -265,9 +256,7 @@ class Imports:
 
 
 _TYPING_NAMES = frozenset(
-    "Any Self Protocol TypeVar ParamSpec TypeVarTuple Unpack Concatenate Literal Final ClassVar Annotated TypeAlias "
-    "TypeGuard Never NoReturn LiteralString Required NotRequired TypedDict overload override final runtime_checkable "
-    "Callable Awaitable AsyncIterator AsyncGenerator Iterator Generator Coroutine Mapping Sequence".split()
+    ["Any", "Self", "Protocol", "TypeVar", "ParamSpec", "TypeVarTuple", "Unpack", "Concatenate", "Literal", "Final", "ClassVar", "Annotated", "TypeAlias", "TypeGuard", "Never", "NoReturn", "LiteralString", "Required", "NotRequired", "TypedDict", "overload", "override", "final", "runtime_checkable", "Callable", "Awaitable", "AsyncIterator", "AsyncGenerator", "Iterator", "Generator", "Coroutine", "Mapping", "Sequence"]
 )
 
 

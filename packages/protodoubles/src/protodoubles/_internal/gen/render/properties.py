@@ -8,10 +8,10 @@ from collections.abc import Set as AbstractSet
 
 import griffe
 
-from protodoubles._internal.gen.model.bases import type_params
-from protodoubles._internal.gen.render.imports import Imports
-from protodoubles._internal.gen.model.kinds import descriptor_get
 from protodoubles._internal.gen.load.loading import ModuleLoader
+from protodoubles._internal.gen.model.bases import type_params
+from protodoubles._internal.gen.model.kinds import descriptor_get
+from protodoubles._internal.gen.render.imports import Imports
 
 PROPERTY_DECORATORS = frozenset({"property", "builtins.property", "types.DynamicClassAttribute", "enum.property"})
 _CONTEXT_MANAGERS = {"contextmanager": "AbstractContextManager", "asynccontextmanager": "AbstractAsyncContextManager"}

@@ -10,22 +10,21 @@ from dataclasses import dataclass, field
 
 import griffe
 
+from protodoubles._internal.gen.load.loading import ModuleLoader
+from protodoubles._internal.gen.load.source import ClassFacts, facts_of_class, function_facts_of, literal_type
 from protodoubles._internal.gen.model.bases import Base, Subst, linearize, type_params
 from protodoubles._internal.gen.model.bases import members as class_members
-from protodoubles._internal.gen.render.imports import Imports
-from protodoubles._internal.gen.render.attributes import VAR_KINDS, AttributeRendering
 from protodoubles._internal.gen.model.kinds import PLAIN_DECORATORS, descriptor_get, final_of, is_enum
-from protodoubles._internal.gen.load.loading import ModuleLoader
+from protodoubles._internal.gen.model.self_types import bounded_self, labels, self_applies, self_in_bounded_argument, self_type_names
+from protodoubles._internal.gen.model.variance import CONTRAVARIANT, COVARIANT, INVARIANT, Uses, Variance
+from protodoubles._internal.gen.render.attributes import VAR_KINDS, AttributeRendering
+from protodoubles._internal.gen.render.imports import Imports
 from protodoubles._internal.gen.render.properties import PROPERTY_DECORATORS
 from protodoubles._internal.gen.render.quoted import unquote
-from protodoubles._internal.gen.model.self_types import bounded_self, labels, self_applies, self_in_bounded_argument, self_type_names
-from protodoubles._internal.gen.load.source import ClassFacts, facts_of_class, function_facts_of, literal_type
-from protodoubles._internal.gen.model.variance import CONTRAVARIANT, COVARIANT, INVARIANT, Uses, Variance
 
 # Dunders that define behaviour; the rest of object's dunders say nothing a protocol should require.
 BEHAVIOUR_DUNDERS = frozenset(
-    "__aenter__ __aexit__ __enter__ __exit__ __call__ __iter__ __next__ __aiter__ __anext__ __await__ "
-    "__len__ __contains__ __getitem__ __setitem__ __delitem__ __bool__ __reversed__ __getattr__".split()
+    ["__aenter__", "__aexit__", "__enter__", "__exit__", "__call__", "__iter__", "__next__", "__aiter__", "__anext__", "__await__", "__len__", "__contains__", "__getitem__", "__setitem__", "__delitem__", "__bool__", "__reversed__", "__getattr__"]
 )
 _SIGNS = {"in": CONTRAVARIANT, "out": COVARIANT, "inout": INVARIANT}  # where an annotation stands
 

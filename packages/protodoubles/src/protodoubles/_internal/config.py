@@ -1,0 +1,193 @@
+"""The generator's configuration, ``[tool.gen_protocol]`` in pyproject.toml, read and checked in one place.
+
+```toml
+[tool.gen_protocol]
+command = "gen-protocol"        # optional: what generated headers and stale reports say to run
+search_path = ["src"]           # optional: folders to find the project's modules in, before sys.path
+
+[[tool.gen_protocol.targets]]
+source = "shop.cart:Cart"       # package.module:Class or path/to/file.py:Class
+output = "tests/cart_protocol.py"
+name = "CartProtocol"           # optional; default <Class>Protocol
+include_private = false         # optional
+follow = ["items"]              # optional: a protocol family along these attribute paths
+```
+
+Without ``search_path``, a ``src/`` layout is found from mypy's ``mypy_path``, the build configuration
+(setuptools, hatch, poetry, flit), or a ``src`` folder that holds packages. Every value of the wrong type is a
+``ConfigError`` naming the key; an unknown key is one too, so that a misspelt setting is not silently ignored.
+"""
+
+from __future__ import annotations
+
+import configparser
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from protodoubles._internal.errors import ConfigError
+
+DEFAULT_COMMAND = "gen-protocol"
+_TOP_KEYS = frozenset({"targets", "command", "search_path"})
+_TARGET_KEYS = frozenset({"source", "output", "name", "include_private", "follow"})
+
+
+@dataclass(frozen=True)
+class Options:
+    """One protocol to generate: the options of a configured target or of a command-line run."""
+
+    source: str
+    output: Path | None = None  # None: standard output
+    name: str | None = None  # None: <Class>Protocol
+    include_private: bool = False
+    follow: tuple[str, ...] = ()  # dotted attribute paths: a protocol family
+    regenerate: str = DEFAULT_COMMAND  # the command a generated header names
+
+    @property
+    def protocol_name(self) -> str:
+        return self.name or self.source.rpartition(":")[2].split(".")[-1] + "Protocol"
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project's generator settings: where its modules are found and what it generates."""
+
+    root: Path
+    search_path: tuple[Path, ...]
+    command: str
+    targets: tuple[Options, ...]
+    configured: bool  # whether pyproject.toml has [tool.gen_protocol]
+
+
+def read_project(root: Path) -> Project:
+    """The settings of the project at ``root``; defaults where it has no pyproject.toml or no section."""
+    data = _pyproject(root)
+    tool = _table(data.get("tool", {}), "tool", root)
+    section = _table(tool.get("gen_protocol", {}), "tool.gen_protocol", root)
+    unknown = sorted(set(section) - _TOP_KEYS)
+    if unknown:
+        raise ConfigError(f"{root / 'pyproject.toml'}: unknown key(s) in [tool.gen_protocol]: {', '.join(unknown)}")
+    command = _string(section.get("command", DEFAULT_COMMAND), "tool.gen_protocol.command", root)
+    paths = _strings(section.get("search_path"), "tool.gen_protocol.search_path", root)
+    folders = tuple(root / p for p in paths) if paths is not None else detected_search_path(root, data)
+    raw_targets = section.get("targets", [])
+    if not isinstance(raw_targets, list):
+        raise _wrong(root, "tool.gen_protocol.targets", "an array of tables ([[tool.gen_protocol.targets]])", raw_targets)
+    targets = tuple(_target(entry, index, root, command) for index, entry in enumerate(raw_targets))
+    return Project(root, folders, command, targets, "gen_protocol" in tool)
+
+
+def _pyproject(root: Path) -> dict[str, Any]:
+    path = root / "pyproject.toml"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def _target(entry: object, index: int, root: Path, command: str) -> Options:
+    where = f"tool.gen_protocol.targets[{index}]"
+    table = _table(entry, where, root)
+    unknown = sorted(set(table) - _TARGET_KEYS)
+    if unknown:
+        raise ConfigError(f"{root / 'pyproject.toml'}: unknown key(s) in {where}: {', '.join(unknown)}")
+    for key in ("source", "output"):
+        if key not in table:
+            raise ConfigError(f"{root / 'pyproject.toml'}: {where} needs '{key}'")
+    source = _string(table["source"], f"{where}.source", root)
+    output = _string(table["output"], f"{where}.output", root)
+    name = table.get("name")
+    if name is not None and not (isinstance(name, str) and name.isidentifier()):
+        raise _wrong(root, f"{where}.name", "a class name (an identifier string)", name)
+    private = table.get("include_private", False)
+    if not isinstance(private, bool):
+        raise _wrong(root, f"{where}.include_private", "true or false", private)
+    follow = _strings(table.get("follow"), f"{where}.follow", root) or ()
+    return Options(source, root / output, name, private, follow, command)
+
+
+def _table(value: object, key: str, root: Path) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _wrong(root, key, "a table", value)
+    return value
+
+
+def _string(value: object, key: str, root: Path) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _wrong(root, key, "a non-empty string", value)
+    return value
+
+
+def _strings(value: object, key: str, root: Path) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        raise _wrong(root, key, "a list of non-empty strings", value)
+    return tuple(value)
+
+
+def _wrong(root: Path, key: str, expected: str, value: object) -> ConfigError:
+    shown = repr(value) if len(repr(value)) <= 60 else type(value).__name__
+    return ConfigError(f"{root / 'pyproject.toml'}: {key} must be {expected}, not {shown}")
+
+
+def detected_search_path(root: Path, data: dict[str, Any]) -> tuple[Path, ...]:
+    """The folders a project's own modules live in when it does not say: mypy's ``mypy_path``, then the
+    build configuration's source folder, then a ``src`` folder of packages; empty for a flat layout."""
+    for folders in (_mypy_path(root, data), _build_folders(data)):
+        found = tuple(root / f for f in folders if (root / f).is_dir())
+        if found:
+            return found
+    src = root / "src"
+    if src.is_dir() and not (src / "__init__.py").is_file():
+        return (src,)
+    return ()
+
+
+def _mypy_path(root: Path, data: dict[str, Any]) -> list[str]:
+    mypy = data.get("tool", {}).get("mypy", {}) if isinstance(data.get("tool"), dict) else {}
+    value = mypy.get("mypy_path") if isinstance(mypy, dict) else None
+    if isinstance(value, str):
+        return [p.strip() for p in value.replace(",", ":").split(":") if p.strip() and "$" not in p]
+    if isinstance(value, list):
+        return [p for p in value if isinstance(p, str) and "$" not in p]
+    for name in ("mypy.ini", ".mypy.ini", "setup.cfg"):
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read(root / name, encoding="utf-8")
+        except (configparser.Error, UnicodeDecodeError):
+            continue
+        if parser.has_option("mypy", "mypy_path"):
+            text = parser.get("mypy", "mypy_path")
+            return [p.strip() for p in text.replace(",", ":").split(":") if p.strip() and "$" not in p]
+    return []
+
+
+def _build_folders(data: dict[str, Any]) -> list[str]:
+    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+    assert isinstance(tool, dict)
+    setuptools = tool.get("setuptools", {})
+    if isinstance(setuptools, dict):
+        package_dir = setuptools.get("package-dir", {})
+        if isinstance(package_dir, dict) and isinstance(package_dir.get(""), str):
+            return [package_dir[""]]
+        find = setuptools.get("packages", {})
+        where = find.get("find", {}).get("where") if isinstance(find, dict) and isinstance(find.get("find"), dict) else None
+        if isinstance(where, list) and all(isinstance(w, str) for w in where) and where != ["."]:
+            return list(where)
+    hatch = tool.get("hatch", {}).get("build", {}) if isinstance(tool.get("hatch"), dict) else {}
+    wheel = hatch.get("targets", {}).get("wheel", {}) if isinstance(hatch, dict) and isinstance(hatch.get("targets"), dict) else {}
+    packages = wheel.get("packages") if isinstance(wheel, dict) else None
+    if isinstance(packages, list):
+        return sorted({str(Path(p).parent) for p in packages if isinstance(p, str) and Path(p).parent != Path(".")})
+    poetry = tool.get("poetry", {}).get("packages") if isinstance(tool.get("poetry"), dict) else None
+    if isinstance(poetry, list):
+        return sorted({p["from"] for p in poetry if isinstance(p, dict) and isinstance(p.get("from"), str)})
+    return []

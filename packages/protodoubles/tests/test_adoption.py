@@ -1,0 +1,192 @@
+"""protodoubles as another project installs it, each in a fresh virtual environment made for the session:
+
+- ``pip install packages/protodoubles`` brings no LLM SDK and no project built on the tool;
+- in a ``src/``-layout project with nothing but the tool installed, ``gen-protocol`` writes a protocol that
+  passes ``mypy --strict`` and that the class satisfies;
+- after ``pip install -e``, mypy sees the package and names a drift in a test that uses ``double()``;
+- the pre-commit hooks run in the project's own environment;
+- LICENSE and CHANGELOG ship; the tool's own tests pass with nothing of this repository installed but it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from _support import CART
+
+TOOL = Path(__file__).resolve().parent.parent  # packages/protodoubles
+REPOSITORY = TOOL.parent.parent
+pytestmark = pytest.mark.adoption
+
+
+@dataclass(frozen=True)
+class Venv:
+    folder: Path
+
+    @property
+    def python(self) -> str:
+        return str(self.folder / "bin" / "python")
+
+    def run(self, *args: str, cwd: Path | None = None, check: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        command = [args[0] if os.sep in args[0] else str(self.folder / "bin" / args[0]), *args[1:]]
+        return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=check, timeout=600, env=env)
+
+
+def _make_venv(folder: Path, *install: str) -> Venv:
+    subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True, timeout=300)
+    venv = Venv(folder)
+    done = venv.run("python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *install, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return venv
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Venv:
+    """``pip install packages/protodoubles[pytest]``: a regular install, nothing else."""
+    return _make_venv(tmp_path_factory.mktemp("installed"), f"{TOOL}[pytest]")
+
+
+@pytest.fixture(scope="module")
+def editable(tmp_path_factory: pytest.TempPathFactory) -> Venv:
+    """``pip install -e packages/protodoubles``."""
+    return _make_venv(tmp_path_factory.mktemp("editable"), "-e", str(TOOL))
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    """A user's ``src/``-layout project, built with hatchling, its tests in ``tests/``."""
+    root = tmp_path / "shop"
+    (root / "src" / "shop").mkdir(parents=True)
+    (root / "src" / "shop" / "__init__.py").write_text("", encoding="utf-8")
+    (root / "src" / "shop" / "py.typed").write_text("", encoding="utf-8")
+    (root / "src" / "shop" / "cart.py").write_text(CART, encoding="utf-8")
+    (root / "pyproject.toml").write_text(
+        textwrap.dedent("""\
+            [project]
+            name = "shop"
+            version = "1.0"
+
+            [build-system]
+            requires = ["hatchling"]
+            build-backend = "hatchling.build"
+
+            [tool.hatch.build.targets.wheel]
+            packages = ["src/shop"]
+
+            [[tool.gen_protocol.targets]]
+            source = "shop.cart:Cart"
+            output = "tests/protocols/cart_protocol.py"
+            """),
+        encoding="utf-8",
+    )
+    return root
+
+
+def _mypy(python: str, *files: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """This repository's mypy, checking ``files`` against the packages of interpreter ``python``."""
+    command = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--python-executable", python, *map(str, files)]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False, timeout=600, env={**os.environ, "MYPYPATH": str(cwd / "src")})
+
+
+def test_installing_the_tool_brings_no_llm_sdk_and_no_project_on_top(installed: Venv) -> None:
+    listing = "import importlib.metadata as m; print('\\n'.join(d.metadata['Name'].lower() for d in m.distributions()))"
+    names = set(installed.run("python", "-c", listing, cwd=installed.folder).stdout.split())  # not this checkout: its egg-info
+    assert "protodoubles" in names
+    assert names.isdisjoint({"openai", "anthropic", "byok-contracts", "httpx", "httpx2"}), names
+    assert "mypy" in names  # the standard library's stubs come from its typeshed
+    assert not (installed.folder / "bin" / "byok").exists()
+    assert (installed.folder / "bin" / "gen-protocol").exists() and (installed.folder / "bin" / "annotate-fixtures").exists()
+    assert installed.run("python", "-c", "import byok", cwd=installed.folder, check=False).returncode != 0
+
+
+def test_gen_protocol_in_a_src_layout_writes_a_protocol_mypy_accepts_with_the_class(installed: Venv, shop: Path) -> None:
+    done = installed.run("gen-protocol", cwd=shop, check=False)
+    assert done.returncode == 0, done.stderr
+    output = shop / "tests" / "protocols" / "cart_protocol.py"
+    assert "# Regenerate with: gen-protocol\n" in output.read_text(encoding="utf-8")
+    check = shop / "tests" / "check_cart.py"
+    check.write_text(
+        "from shop.cart import Cart\nfrom tests.protocols.cart_protocol import CartProtocol\n\nheld: CartProtocol = Cart('me')\n", encoding="utf-8"
+    )
+    (shop / "tests" / "__init__.py").write_text("", encoding="utf-8")
+    (shop / "tests" / "protocols" / "__init__.py").write_text("", encoding="utf-8")
+    report = _mypy(installed.python, output, check, cwd=shop)
+    assert report.returncode == 0, report.stdout
+
+
+def test_after_an_editable_install_mypy_names_a_drift_in_a_test_using_double(editable: Venv, shop: Path) -> None:
+    assert editable.run("gen-protocol", cwd=shop, check=False).returncode == 0
+    (shop / "tests" / "__init__.py").write_text("", encoding="utf-8")
+    (shop / "tests" / "protocols" / "__init__.py").write_text("", encoding="utf-8")
+    test = shop / "tests" / "test_cart.py"
+    test.write_text(
+        textwrap.dedent("""\
+            from protodoubles import double, mock_of
+
+            from tests.protocols.cart_protocol import CartProtocol
+
+
+            def test_checkout() -> None:
+                cart = double(CartProtocol)
+                mock_of(cart.add).returns(1)
+                cart.checkout()  # DRIFT: Cart has no checkout
+            """),
+        encoding="utf-8",
+    )
+    report = subprocess.run(
+        [editable.python, "-m", "mypy", "--strict", "--no-incremental", str(test)],
+        cwd=shop, capture_output=True, text=True, check=False, timeout=600, env={**os.environ, "MYPYPATH": str(shop / "src")},
+    )  # fmt: skip
+    assert 'test_cart.py:9: error: "CartProtocol" has no attribute "checkout"  [attr-defined]' in report.stdout, report.stdout
+    assert "import-not-found" not in report.stdout and "import-untyped" not in report.stdout
+    assert report.stdout.count("error:") == 1, report.stdout
+
+
+def _git(*args: str, cwd: Path) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=cwd, check=True, capture_output=True, timeout=120)
+
+
+def test_the_hooks_run_in_the_project_s_own_environment(installed: Venv, shop: Path, tmp_path: Path) -> None:
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    shutil.copy(REPOSITORY / ".pre-commit-hooks.yaml", hooks / ".pre-commit-hooks.yaml")
+    _git("init", "-q", cwd=hooks)
+    _git("add", ".", cwd=hooks)
+    _git("commit", "-qm", "hooks", cwd=hooks)
+    assert installed.run("gen-protocol", cwd=shop, check=False).returncode == 0
+    _git("init", "-q", cwd=shop)
+    _git("add", ".", cwd=shop)
+    env = {**os.environ, "PATH": f"{installed.folder / 'bin'}{os.pathsep}{os.environ['PATH']}", "PRE_COMMIT_HOME": str(tmp_path / "pc")}
+    command = [sys.executable, "-m", "pre_commit", "try-repo", str(hooks), "gen-protocol-check", "--all-files"]
+    fresh = subprocess.run(command, cwd=shop, capture_output=True, text=True, check=False, timeout=600, env=env)
+    assert fresh.returncode == 0, fresh.stdout + fresh.stderr
+    assert not any((tmp_path / "pc").glob("repo*/py_env-*")), "the hook got an environment of its own"
+    cart = shop / "src" / "shop" / "cart.py"
+    cart.write_text(cart.read_text(encoding="utf-8").replace("def add(", "def put("), encoding="utf-8")
+    _git("add", ".", cwd=shop)
+    stale = subprocess.run(command, cwd=shop, capture_output=True, text=True, check=False, timeout=600, env=env)
+    assert stale.returncode == 1, stale.stdout + stale.stderr
+    assert "cart_protocol.py: stale; regenerate with: gen-protocol" in stale.stdout
+
+
+def test_the_distribution_ships_its_licence_and_changelog(installed: Venv) -> None:
+    code = "import importlib.metadata as m; d = m.distribution('protodoubles'); print(d.metadata['License-Expression']); print([str(f) for f in d.files if 'LICENSE' in str(f)])"
+    shown = installed.run("python", "-c", code).stdout
+    assert shown.startswith("MIT\n") and "LICENSE" in shown
+    version = installed.run("python", "-c", "import protodoubles; print(protodoubles.__version__)").stdout.strip()
+    assert f"## {version}" in (TOOL / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_the_tool_s_own_tests_pass_with_only_the_tool_installed(installed: Venv, tmp_path: Path) -> None:
+    copy = tmp_path / "protodoubles"
+    shutil.copytree(TOOL, copy, ignore=shutil.ignore_patterns("src", "*.egg-info", "__pycache__"))
+    done = installed.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not adoption", "tests", cwd=copy, check=False)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert " passed" in done.stdout
