@@ -23,7 +23,8 @@ run: install
 
 gates: install
 	$(PY) tools/gen_protocol.py --check
-	$(PY) -m ruff check tests/
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) tools/annotate_tests.py --check tests/
 	$(PY) -m mypy tests/
 	$(PY) -m mypy

@@ -87,8 +87,25 @@ def render(run: CorpusRun) -> list[str]:
 
 def details(run: CorpusRun) -> list[str]:
     """The table, and why each failing class fails."""
-    header = ["class", "kind", "members", "contract strength", "warnings", "exit", "mypy strict", "mypy accepts", "pyright accepts", "expectations", "gen s"]
-    lines = [*table(header, [_row(result) for result in run.results]), "", "## Why each failing class fails (first diagnostic of each kind)", ""]
+    header = [
+        "class",
+        "kind",
+        "members",
+        "contract strength",
+        "warnings",
+        "exit",
+        "mypy strict",
+        "mypy accepts",
+        "pyright accepts",
+        "expectations",
+        "gen s",
+    ]
+    lines = [
+        *table(header, [_row(result) for result in run.results]),
+        "",
+        "## Why each failing class fails (first diagnostic of each kind)",
+        "",
+    ]
     for result in run.results:
         reasons = _reasons(result)
         if reasons:

@@ -83,7 +83,8 @@ def measure(rounds: int = 5) -> dict[str, dict[str, float]]:
             for name, commands in runs.items():
                 samples[name].append(_run(commands))
     return {
-        name: {"wall_s": statistics.median(w for w, _ in rows), "cpu_s": statistics.median(c for _, c in rows)} for name, rows in samples.items()
+        name: {"wall_s": statistics.median(w for w, _ in rows), "cpu_s": statistics.median(c for _, c in rows)}
+        for name, rows in samples.items()
     }
 
 

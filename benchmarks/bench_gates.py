@@ -56,7 +56,9 @@ def _run(commands: list[list[str]], cwd: Path, parallel: bool) -> float:
 
 def _touch(project: Path, round_number: int) -> None:
     path = project / CHANGED
-    path.write_text(path.read_text() + f"\n\ndef test_touched_{round_number}() -> None:\n    assert {round_number} + 1 == {round_number + 1}\n")
+    path.write_text(
+        path.read_text() + f"\n\ndef test_touched_{round_number}() -> None:\n    assert {round_number} + 1 == {round_number + 1}\n"
+    )
 
 
 def measure(rounds: int = 3) -> dict[str, float]:
@@ -73,7 +75,11 @@ def measure(rounds: int = 3) -> dict[str, float]:
         status = str(Path(folder) / "dmypy.json")
         dmypy = [PYTHON, "-m", "mypy.dmypy", "--status-file", status, "run", "--", "tests/"]
         cached_mypy = [PYTHON, "-m", "mypy", "tests/"]
-        results: dict[str, list[float]] = {"cold, sequential (mypy, no cache)": [], "warm, sequential, dmypy": [], "warm, parallel, dmypy": []}
+        results: dict[str, list[float]] = {
+            "cold, sequential (mypy, no cache)": [],
+            "warm, sequential, dmypy": [],
+            "warm, parallel, dmypy": [],
+        }
         results["warm, sequential, mypy cache"] = []
         try:
             results["cold, sequential (mypy, no cache)"].append(_run(_gates(cached_mypy), project, parallel=False))

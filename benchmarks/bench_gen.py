@@ -166,7 +166,13 @@ def headline(packages: list[dict[str, object]], large: dict[str, object]) -> lis
 def section(packages: list[dict[str, object]], large: dict[str, object]) -> list[str]:
     """The RESULTS.md section for the two measurements above."""
     rows = [
-        (r["target"], r["module"], f"{float(str(r['gen_protocol_s'])):.3f}", f"{float(str(r['stubgen_s'])):.3f}", f"{float(str(r['speedup'])):.1f}x")
+        (
+            r["target"],
+            r["module"],
+            f"{float(str(r['gen_protocol_s'])):.3f}",
+            f"{float(str(r['stubgen_s'])):.3f}",
+            f"{float(str(r['speedup'])):.1f}x",
+        )
         if "speedup" in r
         else (r["target"], r["module"], "-", "-", str(r["skipped"]))
         for r in packages
@@ -182,8 +188,16 @@ def section(packages: list[dict[str, object]], large: dict[str, object]) -> list
             ["tool", "seconds", "gen_protocol speed-up"],
             [
                 ("gen_protocol", f"{float(str(large['gen_protocol_s'])):.3f}", "-"),
-                ("stubgen (default: mypy semantic analysis)", f"{float(str(large['stubgen_s'])):.3f}", f"{float(str(large['speedup'])):.1f}x"),
-                ("stubgen --parse-only", f"{float(str(large['stubgen --parse-only_s'])):.3f}", f"{float(str(large['speedup_parse_only'])):.1f}x"),
+                (
+                    "stubgen (default: mypy semantic analysis)",
+                    f"{float(str(large['stubgen_s'])):.3f}",
+                    f"{float(str(large['speedup'])):.1f}x",
+                ),
+                (
+                    "stubgen --parse-only",
+                    f"{float(str(large['stubgen --parse-only_s'])):.3f}",
+                    f"{float(str(large['speedup_parse_only'])):.1f}x",
+                ),
             ],
         ),
         "",

@@ -38,7 +38,10 @@ def loopback_process() -> Iterator[int]:
     """A loopback server in a child process; yields its port. It stops when its stdin closes."""
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.loopback", "--max-s", "1800"],
-        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert child.stdout is not None
@@ -126,8 +129,12 @@ async def run(rounds: int = 5, count: int = 100) -> dict[str, dict[str, float]]:
         async def raw_stream() -> float:
             start = time.perf_counter()
             stream = await raw.chat.completions.create(
-                model=MODEL, messages=[{"role": "user", "content": "ping"}], temperature=0.7, max_tokens=4096,
-                stream=True, stream_options={"include_usage": True},
+                model=MODEL,
+                messages=[{"role": "user", "content": "ping"}],
+                temperature=0.7,
+                max_tokens=4096,
+                stream=True,
+                stream_options={"include_usage": True},
             )
             return await _first_text_ms(stream, lambda c: bool(c.choices and c.choices[0].delta.content), start)
 
@@ -158,7 +165,9 @@ async def run(rounds: int = 5, count: int = 100) -> dict[str, dict[str, float]]:
         results["requests/s at 50 concurrent"] = {name: statistics.median(v) for name, v in throughput.items()}
 
         dead = f"http://127.0.0.1:{_dead_port()}/v1"
-        failing = BYOKHandler(api_keys={"openai": KEY, "deepseek": KEY}, base_urls={"openai": dead, "deepseek": base}, failure_threshold=10**9)
+        failing = BYOKHandler(
+            api_keys={"openai": KEY, "deepseek": KEY}, base_urls={"openai": dead, "deepseek": base}, failure_threshold=10**9
+        )
         refused = openai.AsyncOpenAI(api_key=KEY, base_url=dead, max_retries=0)
 
         async def failing_then_good() -> object:

@@ -73,7 +73,10 @@ def main() -> int:
         ("handler time to first token vs raw SDK", f"{ttft['BYOKHandler'] / ttft['raw openai SDK']:.2f}x"),
         ("gen_protocol vs stubgen, ~4,000-line class", f"{big['speedup']:.1f}x faster"),
         ("gen_protocol --check on the project", f"{check['check']:.3f} s"),
-        ("failover after the failing response", f"{wire['failover ms']['overhead over one 503 and one good call']:+.2f} ms (noise around 0)"),
+        (
+            "failover after the failing response",
+            f"{wire['failover ms']['overhead over one 503 and one good call']:+.2f} ms (noise around 0)",
+        ),
         ("import byok", f"{imports['byok'] * 1000:.0f} ms"),
         ("static gate after a one-file test change (warm, dmypy)", f"{gates['warm, sequential, dmypy']:.2f} s"),
         *bench_gen.headline(packages, large),
@@ -97,7 +100,10 @@ def main() -> int:
         "",
         "Scaling, in-process (no interpreter start): time per method stays flat when the time grows linearly.",
         "",
-        *table(["methods", "seconds", "µs per method"], [(r["methods"], f"{r['seconds']:.4f}", f"{r['us_per_method']:.0f}") for r in scale_rows]),
+        *table(
+            ["methods", "seconds", "µs per method"],
+            [(r["methods"], f"{r['seconds']:.4f}", f"{r['us_per_method']:.0f}") for r in scale_rows],
+        ),
         "",
         f"`gen_protocol --check` on this project: {check['check']:.3f} s whole-process "
         f"(a bare `python -c pass`: {check['python -c pass']:.3f} s).",

@@ -132,9 +132,7 @@ def lay_out(catalog: ModelCatalog, provider_id: str, model: str, plan: Plan) -> 
     return Step(provider_id, request, info, bound_message_tokens(fitted), minimum)
 
 
-def begin(
-    catalog: ModelCatalog, budget: Budget, plan: Plan, index: int, attempts: list[Attempt]
-) -> tuple[Step, ChatRequest, float] | None:
+def begin(catalog: ModelCatalog, budget: Budget, plan: Plan, index: int, attempts: list[Attempt]) -> tuple[Step, ChatRequest, float] | None:
     """Lay out attempt ``index``, reserve its budget, and cap its output at what the money left pays
     for. The first attempt raises (before anything is sent) when it cannot be made; a failover attempt
     is recorded and skipped, since a later, cheaper or larger provider may still do."""
@@ -158,9 +156,7 @@ def begin(
     return step, request, held
 
 
-def charge(
-    budget: Budget, step: Step, request: ChatRequest, reservation: float, reported: Usage | None, text: str
-) -> tuple[Usage, float]:
+def charge(budget: Budget, step: Step, request: ChatRequest, reservation: float, reported: Usage | None, text: str) -> tuple[Usage, float]:
     """Settle an attempt the provider answered: its usage (an estimate when it reported none usable),
     capped at the input's UTF-8 size and at the output cap that was sent."""
     if reported is None:

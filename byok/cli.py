@@ -73,10 +73,11 @@ class _Output:
         self.write(text + "\n")
 
 
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="byok", description="Chat with six LLM providers through your own API keys.", epilog=EPILOG,
+        prog="byok",
+        description="Chat with six LLM providers through your own API keys.",
+        epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True)
@@ -260,23 +261,22 @@ async def _chat(handler: BYOKProtocol, args: argparse.Namespace, prompt: str, ou
     messages.append({"role": "user", "content": prompt})
     try:
         if args.no_stream:
-            result = await handler.generate_response(
-                messages, model=args.model, provider_id=args.provider, max_tokens=args.max_tokens
-            )
+            result = await handler.generate_response(messages, model=args.model, provider_id=args.provider, max_tokens=args.max_tokens)
             out.line(result.text)
             summary = (result.provider_id, result.model, result.usage.input_tokens, result.usage.output_tokens, result.cost_usd)
         else:
             summary = ("", "", 0, 0, 0.0)
-            async for chunk in handler.stream_completion(
-                messages, model=args.model, provider_id=args.provider, max_tokens=args.max_tokens
-            ):
+            async for chunk in handler.stream_completion(messages, model=args.model, provider_id=args.provider, max_tokens=args.max_tokens):
                 if chunk.text:
                     out.write(chunk.text)
                 if chunk.finish_reason is not None:
                     usage = chunk.usage
                     summary = (
-                        chunk.provider_id, chunk.model, usage.input_tokens if usage else 0,
-                        usage.output_tokens if usage else 0, chunk.cost_usd or 0.0,
+                        chunk.provider_id,
+                        chunk.model,
+                        usage.input_tokens if usage else 0,
+                        usage.output_tokens if usage else 0,
+                        chunk.cost_usd or 0.0,
                     )
             out.line()
     finally:

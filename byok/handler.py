@@ -110,9 +110,7 @@ class BYOKHandler:
     async def __aenter__(self) -> Self:
         return self
 
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         await self.aclose()
 
     async def aclose(self) -> None:
@@ -309,9 +307,7 @@ class BYOKHandler:
         (so provider health and the route cache apply); raises before anything is sent."""
 
         def rank(complexity: QueryComplexity, prefer: bool, input_tokens: int, output_tokens: int) -> list[Route]:
-            return self.get_ranked_providers(
-                complexity, prefer_cost=prefer, input_tokens=input_tokens, output_tokens=output_tokens
-            )
+            return self.get_ranked_providers(complexity, prefer_cost=prefer, input_tokens=input_tokens, output_tokens=output_tokens)
 
         available = self.get_available_providers()
         options = (messages, model, provider_id, temperature, max_tokens, stop, task_type, prefer_cost)

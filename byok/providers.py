@@ -39,9 +39,7 @@ PROVIDERS: Mapping[str, ProviderSpec] = {
         ),
         ProviderSpec("moonshot", "openai", ("MOONSHOT_API_KEY",), "MOONSHOT_BASE_URL", "https://api.moonshot.ai/v1"),
         # Mistral reports usage in its last stream chunk on its own and does not take stream_options.
-        ProviderSpec(
-            "mistral", "openai", ("MISTRAL_API_KEY",), "MISTRAL_BASE_URL", "https://api.mistral.ai/v1", False
-        ),
+        ProviderSpec("mistral", "openai", ("MISTRAL_API_KEY",), "MISTRAL_BASE_URL", "https://api.mistral.ai/v1", False),
     )
 }
 

@@ -162,8 +162,7 @@ def fit_messages(messages: Sequence[Message], budget_tokens: int) -> list[Messag
         room = budget_tokens - estimate_message_tokens(kept[:-1]) - MESSAGE_OVERHEAD_TOKENS
         if last["role"] == "system" or room <= 0:
             raise InvalidRequestError(
-                f"the system messages alone (~{estimate_message_tokens(kept[:-1])} tokens) "
-                f"do not fit a context of {budget_tokens} tokens"
+                f"the system messages alone (~{estimate_message_tokens(kept[:-1])} tokens) do not fit a context of {budget_tokens} tokens"
             )
         kept[-1] = {"role": last["role"], "content": truncate_text(last["content"], room)}
     if len(kept) < len(messages):  # a shortened conversation still starts with the user, as the APIs want

@@ -45,14 +45,10 @@ def _check_encodable(index: int, content: str) -> None:
     try:
         content.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise InvalidRequestError(
-            f"messages[{index}].content cannot be encoded as UTF-8: {exc.reason} at character {exc.start}"
-        ) from None
+        raise InvalidRequestError(f"messages[{index}].content cannot be encoded as UTF-8: {exc.reason} at character {exc.start}") from None
 
 
-def validate_options(
-    temperature: float, max_tokens: int | None, stop: str | Sequence[str] | None
-) -> tuple[str, ...] | None:
+def validate_options(temperature: float, max_tokens: int | None, stop: str | Sequence[str] | None) -> tuple[str, ...] | None:
     """Check the sampling options; returns the stop sequences as a tuple."""
     if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not 0 <= temperature <= 2:
         raise InvalidRequestError(f"temperature must be a number from 0 to 2, got {temperature!r}")

@@ -282,9 +282,7 @@ class _WireHandler(BaseHTTPRequestHandler):
 
     # ----- server-sent events -------------------------------------------------------------------------
 
-    def _stream(
-        self, wire: Wire, body: dict[str, Any], text: str, finish: str, usage: tuple[int, int] | None, cut: int | None
-    ) -> None:
+    def _stream(self, wire: Wire, body: dict[str, Any], text: str, finish: str, usage: tuple[int, int] | None, cut: int | None) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Transfer-Encoding", "chunked")

@@ -22,9 +22,7 @@ def sse(data: dict[str, Any] | str, event: str | None = None) -> str:
     return (f"event: {event}\n" if event else "") + f"data: {line}\n\n"
 
 
-def openai_events(
-    body: dict[str, Any], text: str, finish: str, usage: tuple[int, int] | None
-) -> list[tuple[str, bool]]:
+def openai_events(body: dict[str, Any], text: str, finish: str, usage: tuple[int, int] | None) -> list[tuple[str, bool]]:
     def chunk(delta: dict[str, str], finish_reason: str | None) -> str:
         choice = {"index": 0, "delta": delta, "finish_reason": finish_reason}
         base = {"id": "chatcmpl-loopback", "object": "chat.completion.chunk", "created": 0, "model": body["model"]}
@@ -41,9 +39,7 @@ def openai_events(
     return events
 
 
-def anthropic_events(
-    body: dict[str, Any], text: str, finish: str, usage: tuple[int, int] | None
-) -> list[tuple[str, bool]]:
+def anthropic_events(body: dict[str, Any], text: str, finish: str, usage: tuple[int, int] | None) -> list[tuple[str, bool]]:
     input_tokens, output_tokens = usage or (0, 0)
     message = {
         "id": "msg_loopback",
@@ -65,7 +61,17 @@ def anthropic_events(
     stop_reason = "stop_sequence" if finish == "stop_sequence" else "end_turn"
     events += [
         (sse({"type": "content_block_stop", "index": 0}, "content_block_stop"), False),
-        (sse({"type": "message_delta", "delta": {"stop_reason": stop_reason, "stop_sequence": None}, "usage": {"output_tokens": output_tokens}}, "message_delta"), False),
+        (
+            sse(
+                {
+                    "type": "message_delta",
+                    "delta": {"stop_reason": stop_reason, "stop_sequence": None},
+                    "usage": {"output_tokens": output_tokens},
+                },
+                "message_delta",
+            ),
+            False,
+        ),
         (sse({"type": "message_stop"}, "message_stop"), False),
     ]
     return events
@@ -92,7 +98,15 @@ def gzip_bomb(wire: Wire, model: str, inflated: int) -> bytes:
         choice = {"index": 0, "message": {"role": "assistant", "content": "boom"}, "finish_reason": "stop"}
         data: dict[str, Any] = {"id": "b", "object": "chat.completion", "created": 0, "model": model, "choices": [choice]}
     else:
-        data = {"id": "b", "type": "message", "role": "assistant", "model": model, "content": [{"type": "text", "text": "boom"}],
-                "stop_reason": "end_turn", "stop_sequence": None, "usage": {"input_tokens": 1, "output_tokens": 1}}
+        data = {
+            "id": "b",
+            "type": "message",
+            "role": "assistant",
+            "model": model,
+            "content": [{"type": "text", "text": "boom"}],
+            "stop_reason": "end_turn",
+            "stop_sequence": None,
+            "usage": {"input_tokens": 1, "output_tokens": 1},
+        }
     head = json.dumps(data).encode()
     return gzip.compress(head + b" " * max(0, inflated - len(head)), compresslevel=9)

@@ -95,9 +95,7 @@ def proxy_mounts(max_bytes: int) -> dict[str, httpx2.AsyncBaseTransport | None]:
     """The proxies the environment names, keyed by URL pattern as httpx2 keys its own, each reached
     through a ``BoundedTransport``; a pattern NO_PROXY names maps to None, which is the client's own
     (direct, bounded) transport. Read when a client is built, as httpx2 reads them."""
-    return {
-        pattern: None if url is None else BoundedTransport(max_bytes, proxy=url) for pattern, url in get_environment_proxies().items()
-    }
+    return {pattern: None if url is None else BoundedTransport(max_bytes, proxy=url) for pattern, url in get_environment_proxies().items()}
 
 
 def bounded_client(factory: Callable[..., httpx2.AsyncClient], max_bytes: int) -> httpx2.AsyncClient:

@@ -137,8 +137,12 @@ def test_check_lists_and_diff_shows_without_writing(suite: Path, capsys: pytest.
     ("name", "text", "says"),
     [
         ("test_broken.py", "def test_x(:\n", "tests/test_broken.py:1: syntax error"),
-        ("test_cycle.py", "import pytest\n\n@pytest.fixture\ndef a(b):\n    return b\n\n@pytest.fixture\ndef b(a):\n    return a\n\n"
-         "def test_x(a):\n    pass\n", "fixture cycle: a -> b -> a"),
+        (
+            "test_cycle.py",
+            "import pytest\n\n@pytest.fixture\ndef a(b):\n    return b\n\n@pytest.fixture\ndef b(a):\n    return a\n\n"
+            "def test_x(a):\n    pass\n",
+            "fixture cycle: a -> b -> a",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(
@@ -163,7 +167,7 @@ def test_the_project_tests_are_annotated(capsys: pytest.CaptureFixture[str], mon
     assert (run.code, run.out) == (0, ""), run.err
 
 
-PACKAGE_CONFTEST = '''\
+PACKAGE_CONFTEST = """\
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path as P
 
@@ -187,17 +191,19 @@ def folder(tmp_path) -> Iterator[P]:
 @fixture
 async def boxes() -> AsyncIterator[list[Box]]:
     yield [Box()]
-'''
-PACKAGE_TEST = '''\
+"""
+PACKAGE_TEST = """\
 Box = "not the conftest's Box"
 
 
 def test_uses(box, folder, boxes):
     pass
-'''
+"""
 
 
-def test_annotated_yields_aliases_and_name_clashes(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_annotated_yields_aliases_and_name_clashes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     package = tmp_path / "pkg"
     package.mkdir()
     (tmp_path / "pyproject.toml").write_text("")

@@ -49,7 +49,10 @@ PYTEST = {
 def ruff(*paths: Path) -> tuple[int, str]:
     done = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "--no-cache", "--output-format", "concise", *map(str, paths)],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return done.returncode, done.stdout + done.stderr
 
@@ -60,7 +63,10 @@ def run_pytest(case: Path, folder: Path) -> tuple[int, str]:
     (folder / "test_case.py").write_text(case.read_text())
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "test_case.py"],
-        cwd=folder, capture_output=True, text=True, check=False,
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return done.returncode, done.stdout + done.stderr
 
@@ -109,11 +115,16 @@ def test_a_swallowed_misuse_still_fails_the_test(case: str, tmp_path: Path) -> N
 
 def test_without_the_plugin_a_swallowed_misuse_passes(tmp_path: Path) -> None:
     """The control: what the plugin adds (the BaseException alone cannot stop gather's return_exceptions)."""
-    (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\naddopts = -p no:protodoubles\n")
+    (tmp_path / "pytest.ini").write_text(
+        "[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\naddopts = -p no:protodoubles\n"
+    )
     (tmp_path / "test_case.py").write_text((BAD / "hatch_gather_return_exceptions.py").read_text())
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "test_case.py"],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout
 

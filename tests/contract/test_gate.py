@@ -39,10 +39,19 @@ DRIFTS = {
     "awaited stream": ("    await handler.stream_completion(HELLO)\n", 'Incompatible types in "await"'),
     "iterated coroutine": ("    async for c in handler.generate_response(HELLO):\n        print(c)\n", "__aiter__"),
     "wrong stub type": ('    mock_of(adapter.complete).returns("hi")\n', 'incompatible type "str"; expected "Completion"'),
-    "misspelt keyword": ("    mock_of(adapter.complete).assert_awaited_once_with(requst=REQUEST)\n", 'Unexpected keyword argument "requst"'),
+    "misspelt keyword": (
+        "    mock_of(adapter.complete).assert_awaited_once_with(requst=REQUEST)\n",
+        'Unexpected keyword argument "requst"',
+    ),
     "wrong stream item": ('    mock_of(adapter.stream).yields("a")\n', 'incompatible type "str"; expected "Delta"'),
-    "awaited assertion on a stream": ("    mock_of(adapter.stream).assert_awaited_once_with(REQUEST)\n", 'has no attribute "assert_awaited_once_with"'),
-    "wrong return use": ("    n: int = await handler.generate_response(HELLO)\n", 'expression has type "ChatResult", variable has type "int"'),
+    "awaited assertion on a stream": (
+        "    mock_of(adapter.stream).assert_awaited_once_with(REQUEST)\n",
+        'has no attribute "assert_awaited_once_with"',
+    ),
+    "wrong return use": (
+        "    n: int = await handler.generate_response(HELLO)\n",
+        'expression has type "ChatResult", variable has type "int"',
+    ),
 }
 
 

@@ -101,7 +101,11 @@ CASES: list[tuple[str, str, str, list[str], list[str]]] = [
         f"{DEFECTS}:Shadowing",
         "tests.contract.samples.defects:Shadowing",
         "",
-        ["    import builtins", "    def members(self, key: str) -> builtins.set[str]: ...", "    def kind(self) -> builtins.type[int]: ..."],
+        [
+            "    import builtins",
+            "    def members(self, key: str) -> builtins.set[str]: ...",
+            "    def kind(self) -> builtins.type[int]: ...",
+        ],
         [],
     ),
     (
@@ -128,7 +132,11 @@ CASES: list[tuple[str, str, str, list[str], list[str]]] = [
         f"{DEFECTS}:Headers",
         "tests.contract.samples.defects:Headers",
         "",
-        ["    def get(self, key: str, /) -> int | None: ...", "    def keys(self) -> KeysView[str]: ...", "    def items(self) -> ItemsView[str, int]: ..."],
+        [
+            "    def get(self, key: str, /) -> int | None: ...",
+            "    def keys(self) -> KeysView[str]: ...",
+            "    def items(self) -> ItemsView[str, int]: ...",
+        ],
         ["_KT", "_VT_co"],
     ),
     (
@@ -169,14 +177,21 @@ CASES: list[tuple[str, str, str, list[str], list[str]]] = [
         f"{UNSEEN}:QuotaError",
         f"{UNSEEN_MODULE}:QuotaError",
         "",
-        ["    args: tuple[Any, ...]", "    def with_traceback(self, tb: TracebackType | None, /) -> Self: ...", "    def quota(self) -> int: ..."],
+        [
+            "    args: tuple[Any, ...]",
+            "    def with_traceback(self, tb: TracebackType | None, /) -> Self: ...",
+            "    def quota(self) -> int: ...",
+        ],
         [],
     ),
     (
         f"{UNSEEN}:Headers",
         f"{UNSEEN_MODULE}:Headers",
         "",
-        ["    @overload\n    def get_all(self, key: str) -> list[str]: ...", "    def get_all(self, key: str, default: Any) -> list[str] | Any: ..."],
+        [
+            "    @overload\n    def get_all(self, key: str) -> list[str]: ...",
+            "    def get_all(self, key: str, default: Any) -> list[str] | Any: ...",
+        ],
         ["def get_all(self) -> Any", "default: object"],
     ),
     (
@@ -190,15 +205,39 @@ CASES: list[tuple[str, str, str, list[str], list[str]]] = [
     (f"{UNSEEN}:Batch", f"{UNSEEN_MODULE}:Batch", "", ["    items: tuple[int, ...]", "    labels: dict[str, str]"], []),
     (f"{UNSEEN}:Group", f"{UNSEEN_MODULE}:Group", "", ["    group_class: type[Group | type] | None"], ["type[Any]"]),
     (f"{UNSEEN}:Decoder", "json:JSONDecoder", "", ["    def raw_decode(self, s: str, idx: int = ...) -> tuple[Any, int]: ..."], []),
-    (f"{UNSEEN}:SyncPipeline", f"{UNSEEN_MODULE}:SyncPipeline", "", ["    def transaction(self, name: str) -> None: ..."], ["transaction: "]),
-    (f"{UNSEEN}:Bag", f"{UNSEEN_MODULE}:Bag", "[int]", ["T_co_inv = TypeVar('T_co_inv')", "    def items(self) -> list[T_co_inv]: ..."], ["covariant"]),
-    (f"{UNSEEN}:Tagged", f"{UNSEEN_MODULE}:Tagged", "[int]", ["U_co = TypeVar('U_co', covariant=True)", "class TaggedProtocol(Protocol[U_co]):"], []),
+    (
+        f"{UNSEEN}:SyncPipeline",
+        f"{UNSEEN_MODULE}:SyncPipeline",
+        "",
+        ["    def transaction(self, name: str) -> None: ..."],
+        ["transaction: "],
+    ),
+    (
+        f"{UNSEEN}:Bag",
+        f"{UNSEEN_MODULE}:Bag",
+        "[int]",
+        ["T_co_inv = TypeVar('T_co_inv')", "    def items(self) -> list[T_co_inv]: ..."],
+        ["covariant"],
+    ),
+    (
+        f"{UNSEEN}:Tagged",
+        f"{UNSEEN_MODULE}:Tagged",
+        "[int]",
+        ["U_co = TypeVar('U_co', covariant=True)", "class TaggedProtocol(Protocol[U_co]):"],
+        [],
+    ),
     (f"{UNSEEN}:Sink", f"{UNSEEN_MODULE}:Sink", "[int]", ["K_contra = TypeVar('K_contra', contravariant=True)"], []),
     (f"{UNSEEN}:Node", f"{UNSEEN_MODULE}:Node", "", ["    @property\n    def link(self) -> str | None: ..."], ["@link.setter"]),
     (f"{UNSEEN}:Extras", f"{UNSEEN_MODULE}:Extras", "", ["    def extra(self) -> Mapping[Any, Callable[[], Any]]: ..."], ["A]"]),
     (f"{UNSEEN}:Codec", f"{UNSEEN_MODULE}:Codec", "", ["    @property\n    def backend(self) -> ModuleType: ..."], ["backend: "]),
     (f"{UNSEEN}:Plugins", f"{UNSEEN_MODULE}:Plugins", "", ["    import importlib.metadata\n"], ["    import importlib\n"]),
-    (f"{UNSEEN}:Parser", f"{UNSEEN_MODULE}:Parser", "", ["    cache: Parser._Cache", "    from tests.contract.samples.unseen import Parser\n"], ["unseen.Parser import"]),
+    (
+        f"{UNSEEN}:Parser",
+        f"{UNSEEN_MODULE}:Parser",
+        "",
+        ["    cache: Parser._Cache", "    from tests.contract.samples.unseen import Parser\n"],
+        ["unseen.Parser import"],
+    ),
     ("tests.contract.samples.nsroot.leaf:Leaf", "tests.contract.samples.nsroot.leaf:Leaf", "", ["    def name(self) -> str: ..."], []),
     (
         f"{UNSEEN}:Columns",
@@ -336,5 +375,7 @@ def test_basedpyright_accepts_every_class(generated: Path) -> None:
     if not pyright.is_file():
         pytest.fail("basedpyright is not installed: `make install` installs the corpus extra")
     (generated / "pyrightconfig.json").write_text(json.dumps({"typeCheckingMode": "standard", "extraPaths": [str(ROOT)]}))
-    run = subprocess.run([str(pyright), "--pythonpath", sys.executable, "accept.py"], cwd=generated, capture_output=True, text=True, timeout=300, check=False)
+    run = subprocess.run(
+        [str(pyright), "--pythonpath", sys.executable, "accept.py"], cwd=generated, capture_output=True, text=True, timeout=300, check=False
+    )
     assert "0 errors" in run.stdout, run.stdout[-3000:]

@@ -64,7 +64,12 @@ def test_names_are_predictable_and_can_be_overridden(gen: GenRunner) -> None:
     # two classes named Completions: each takes the CamelCase of its path (see the family fixture)
     named = gen(SAMPLE, "--name", "Api", "--follow", "chat.completions=CompletionsApi", "--follow", "chat=ChatApi", "--follow", "legacy")
     assert named.code == 0, named.err
-    for line in ("class Api(Protocol):", "class ChatApi(Protocol):", "class CompletionsApi(Protocol):", "class CompletionsProtocol(Protocol):"):
+    for line in (
+        "class Api(Protocol):",
+        "class ChatApi(Protocol):",
+        "class CompletionsApi(Protocol):",
+        "class CompletionsProtocol(Protocol):",
+    ):
         assert line in named.out
     assert "    def chat(self) -> ChatApi: ..." in named.out and "    def completions(self) -> CompletionsApi: ..." in named.out
 
@@ -184,7 +189,9 @@ def test_the_sdk_families_accept_the_real_clients_under_pyright(tmp_path: Path) 
     use.write_text(SDK_ACCEPTANCE)
     broken = tmp_path / "use_wrong_family.py"
     broken.write_text(SDK_ACCEPTANCE.replace("client: openai.AsyncOpenAI", "client: anthropic.AsyncAnthropic", 1))
-    run = run_pyright([use, broken, ROOT / "contracts/openai_client_protocol.py", ROOT / "contracts/anthropic_client_protocol.py"], tmp_path)
+    run = run_pyright(
+        [use, broken, ROOT / "contracts/openai_client_protocol.py", ROOT / "contracts/anthropic_client_protocol.py"], tmp_path
+    )
     assert [(d.path.name, d.line) for d in run.diagnostics] == [("use_wrong_family.py", 9)], [str(d) for d in run.diagnostics]
 
 

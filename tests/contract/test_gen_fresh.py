@@ -75,7 +75,9 @@ def test_only_configured_targets_keep_records(project: Path, gen: GenRunner) -> 
     assert gen("other.py:Other", "-o", "other_protocol.py", cwd=project).code == 0
     assert gen("other.py:Other", "-o", "other_protocol.py", "--check", cwd=project).code == 0
     assert set(fresh._load(project)) == before
-    (project / "pyproject.toml").write_text(CONFIG.replace("client.py:Client", "other.py:Other").replace("client_protocol", "other_protocol"))
+    (project / "pyproject.toml").write_text(
+        CONFIG.replace("client.py:Client", "other.py:Other").replace("client_protocol", "other_protocol")
+    )
     assert gen(cwd=project).code == 0
     after = set(fresh._load(project))
     assert len(after) == 1 and after.isdisjoint(before)

@@ -21,7 +21,14 @@ SAMPLE = "tests/contract/samples/shapes.py:Sensor"
 
 def _process(*args: str, stdout: int | None = subprocess.PIPE, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(GENERATOR), *args], cwd=cwd, stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120, check=False, env=_ENV
+        [sys.executable, str(GENERATOR), *args],
+        cwd=cwd,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        check=False,
+        env=_ENV,
     )
 
 
@@ -82,10 +89,19 @@ def test_a_full_stdout_is_one_line_and_exit_2(tmp_path: Path) -> None:
 
 def test_a_closed_stdout_is_one_line_and_exit_2() -> None:
     run = subprocess.run(
-        [sys.executable, str(GENERATOR), SAMPLE], cwd=ROOT, stderr=subprocess.PIPE, text=True, timeout=120, check=False, stdout=None,
+        [sys.executable, str(GENERATOR), SAMPLE],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        check=False,
+        stdout=None,
         preexec_fn=lambda: os.close(1),
     )
-    assert (run.returncode, run.stderr) == (2, "gen_protocol: error: standard output is closed; nothing written (write to a file with -o)\n")
+    assert (run.returncode, run.stderr) == (
+        2,
+        "gen_protocol: error: standard output is closed; nothing written (write to a file with -o)\n",
+    )
 
 
 def test_a_reader_that_went_away_is_one_line_and_exit_2() -> None:

@@ -102,9 +102,7 @@ def test_generated_sample_type_checks_and_the_real_class_conforms(gen: GenRunner
     assert code == 0, report
 
 
-def test_two_types_with_one_name_are_aliased_and_quotes_in_docstrings_escaped(
-    gen: GenRunner, mypy: MypyRunner, tmp_path: Path
-) -> None:
+def test_two_types_with_one_name_are_aliased_and_quotes_in_docstrings_escaped(gen: GenRunner, mypy: MypyRunner, tmp_path: Path) -> None:
     out = tmp_path / "converter_protocol.py"
     run = gen("tests/contract/samples/collide.py:Converter", "-o", str(out))
     assert run.code == 0
@@ -197,7 +195,15 @@ def test_help_documents_targets_options_and_exit_codes(gen: GenRunner, capsys: p
         gen("--help")
     text = capsys.readouterr().out
     assert exited.value.code == 0
-    for word in ("package.module:Class", "path/to/file.py:Class", "--check", "--include-private", "[tool.gen_protocol]", "exit status", "  2  bad input"):
+    for word in (
+        "package.module:Class",
+        "path/to/file.py:Class",
+        "--check",
+        "--include-private",
+        "[tool.gen_protocol]",
+        "exit status",
+        "  2  bad input",
+    ):
         assert word in text
 
 

@@ -27,7 +27,24 @@ from d import Both
 __all__ = ["Foo"]
 foo_bar = 2
 """
-NAMES = ["Foo", "Bar", "Baz", "Qux", "Twice", "Plain", "path", "os", "Defined", "coroutine", "value", "equal", "Both", "foo", "x", "Missing"]
+NAMES = [
+    "Foo",
+    "Bar",
+    "Baz",
+    "Qux",
+    "Twice",
+    "Plain",
+    "path",
+    "os",
+    "Defined",
+    "coroutine",
+    "value",
+    "equal",
+    "Both",
+    "foo",
+    "x",
+    "Missing",
+]
 
 
 def test_edge_cases_match_the_search() -> None:

@@ -27,13 +27,20 @@ async def test_an_expected_misuse_is_taken_off_the_record() -> None:
 
 
 def test_nothing_raised_is_an_assertion_failure() -> None:
-    with pytest.raises(AssertionError, match="expected DoubleNotConfiguredError; nothing was raised"), expect_misuse(DoubleNotConfiguredError):
+    with (
+        pytest.raises(AssertionError, match="expected DoubleNotConfiguredError; nothing was raised"),
+        expect_misuse(DoubleNotConfiguredError),
+    ):
         pass
 
 
 async def test_a_misuse_swallowed_inside_the_block_does_not_count() -> None:
     adapter = double(ProviderAdapterProtocol)
-    with pytest.raises(AssertionError, match="nothing was raised"), expect_misuse(DoubleNotConfiguredError), contextlib.suppress(DoubleNotConfiguredError):
+    with (
+        pytest.raises(AssertionError, match="nothing was raised"),
+        expect_misuse(DoubleNotConfiguredError),
+        contextlib.suppress(DoubleNotConfiguredError),
+    ):
         await adapter.complete(REQUEST)
     assert [type(e) for e in recorded()] == [DoubleNotConfiguredError]
     with expect_misuse(DoubleNotConfiguredError):  # this test's own misuse stays on the record until expected

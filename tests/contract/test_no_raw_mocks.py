@@ -58,7 +58,10 @@ def test_ruff_rejects_the_old_style_sdk_suite() -> None:
     path = ROOT / "tests/contract/bad_cases/old_style_sdk_suite.py"
     done = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "--no-cache", "--output-format", "concise", str(path)],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 1, done.stdout + done.stderr
     assert "TID251" in done.stdout and "unittest.mock.MagicMock" in done.stdout, done.stdout
@@ -74,13 +77,15 @@ def test_pre_commit_runs_the_gates_without_downloads() -> None:
     assert "repo: local" in text and "http" not in text
     assert "tools/gen_protocol.py --check" in text
     assert "mypy tests/" in text
-    assert "ruff check tests/" in text
+    assert "ruff check ." in text and "ruff format --check ." in text
     assert "annotate_tests.py --check" in text
 
 
 def test_other_repositories_get_both_checks_as_hooks() -> None:
     manifest = ROOT / ".pre-commit-hooks.yaml"
-    done = subprocess.run([sys.executable, "-m", "pre_commit", "validate-manifest", str(manifest)], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-manifest", str(manifest)], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     scripts = tomllib.loads((ROOT / "packages" / "protodoubles" / "pyproject.toml").read_text())["project"]["scripts"]
     entries = re.findall(r"^  entry: (\S+) (.*)$", manifest.read_text(), flags=re.MULTILINE)

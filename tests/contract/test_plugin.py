@@ -10,11 +10,11 @@ import pytest
 
 from tests.contract.conftest import GenRunner
 
-CLASS = '''\
+CLASS = """\
 class Store:
     async def fetch(self, key: str) -> bytes:
         return b""
-'''
+"""
 TEST = "def test_nothing_to_see() -> None:\n    assert 1 + 1 == 2\n"
 
 

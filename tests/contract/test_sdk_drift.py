@@ -138,7 +138,9 @@ def test_each_drift_fails_mypy_on_its_line_with_deep_doubles(mypy: MypyRunner, t
     path, where = _snippet(tmp_path, "drifted", {case: (before, planted) for case, (before, planted, _, _) in DRIFTS.items()})
     code, report = mypy(path)
     errors = [row for row in report.splitlines() if ": error:" in row]
-    missed = [case for case, (_, _, says, _) in DRIFTS.items() if not any(f"drifted.py:{where[case]}: error:" in r and says in r for r in errors)]
+    missed = [
+        case for case, (_, _, says, _) in DRIFTS.items() if not any(f"drifted.py:{where[case]}: error:" in r and says in r for r in errors)
+    ]
     assert (code, missed) == (1, []), report
     assert {int(row.split(":")[1]) for row in errors} == set(where.values()), report  # no error off a planted line
 
@@ -156,4 +158,6 @@ def test_basedpyright_reports_the_same_drifts_and_accepts_the_correct_versions(t
     drifted, where = _snippet(tmp_path, "drifted", {case: (before, planted) for case, (before, planted, _, _) in DRIFTS.items()})
     corrected, _ = _snippet(tmp_path, "corrected", {case: (before, correct) for case, (before, _, _, correct) in DRIFTS.items()})
     run = run_pyright([drifted, corrected], tmp_path)
-    assert {(d.path.name, d.line) for d in run.diagnostics} == {("drifted.py", line) for line in where.values()}, [str(d) for d in run.diagnostics]
+    assert {(d.path.name, d.line) for d in run.diagnostics} == {("drifted.py", line) for line in where.values()}, [
+        str(d) for d in run.diagnostics
+    ]

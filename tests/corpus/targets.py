@@ -107,7 +107,9 @@ SYNTHETIC_TARGETS = [
     _synthetic("inherited:Headers", "13: members inherited from collections.abc.Mapping", members=("get", "keys", "items", "__contains__")),
     _synthetic("inherited:Registry", "13: members inherited from dict", members=("bump", "get", "setdefault", "__getitem__")),
     _synthetic("streams:Channel", "keep: async generators as plain def -> AsyncIterator, async context managers"),
-    _synthetic("constants:Database", "14: unannotated class constants; no unused import after an asynccontextmanager", absent=("ATTRS: Any",)),
+    _synthetic(
+        "constants:Database", "14: unannotated class constants; no unused import after an asynccontextmanager", absent=("ATTRS: Any",)
+    ),
 ]
 
 TARGETS: list[Target] = [*THIRD_PARTY, *STDLIB_TARGETS, *SYNTHETIC_TARGETS]

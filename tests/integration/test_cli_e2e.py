@@ -70,8 +70,13 @@ def assert_no_traceback(stderr: str) -> None:
 def test_a_prompt_over_128_kib_comes_through_stdin_and_file(server: LoopbackServer, tmp_path: Path) -> None:
     prompt = "long prompt " * 20_000  # 240 KB: over the 128 KiB limit of one argv string
     piped = subprocess.run(
-        [sys.executable, "-m", "byok", "chat", "--no-stream"], input=prompt, env=openai_env(server),
-        capture_output=True, text=True, timeout=60, check=False,
+        [sys.executable, "-m", "byok", "chat", "--no-stream"],
+        input=prompt,
+        env=openai_env(server),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     (tmp_path / "prompt.txt").write_text(prompt, encoding="utf-8")
     filed = byok("chat", "--no-stream", "--file", str(tmp_path / "prompt.txt"), env=openai_env(server))
@@ -111,16 +116,25 @@ def test_ctrl_c_exits_130_with_one_line(server: LoopbackServer) -> None:
 def test_a_full_disk_is_one_line_and_a_closed_stdout_sends_nothing(server: LoopbackServer) -> None:
     with open("/dev/full", "w") as full:
         done = subprocess.run(
-            [sys.executable, "-m", "byok", "chat", "hi"], env=openai_env(server), stdout=full, stderr=subprocess.PIPE,
-            text=True, timeout=60, check=False,
+            [sys.executable, "-m", "byok", "chat", "hi"],
+            env=openai_env(server),
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
         )
     assert done.returncode == 1
     assert done.stderr.startswith("byok: error: cannot write the output: No space left on device")
     assert_no_traceback(done.stderr)
     sent = len(server.requests("openai"))
     closed = subprocess.run(
-        ["sh", "-c", f'exec "{sys.executable}" -m byok chat hi >&-'], env=openai_env(server),
-        capture_output=True, text=True, timeout=60, check=False,
+        ["sh", "-c", f'exec "{sys.executable}" -m byok chat hi >&-'],
+        env=openai_env(server),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert (closed.returncode, closed.stderr) == (1, "")
     assert len(server.requests("openai")) == sent  # nothing was sent for a reply that could not be shown

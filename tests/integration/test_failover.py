@@ -32,9 +32,7 @@ async def stream_text(handler: BYOKHandler, **options: str) -> list[StreamChunk]
     ],
     ids=["429", "500", "503", "401", "403", "malformed", "empty", "timeout"],
 )
-async def test_retryable_fault_moves_to_the_next_provider(
-    fault: Reply, server: LoopbackServer, make_handler: HandlerFactory
-) -> None:
+async def test_retryable_fault_moves_to_the_next_provider(fault: Reply, server: LoopbackServer, make_handler: HandlerFactory) -> None:
     server.script("openai", fault)
     handler = make_handler("openai", "anthropic", timeout_s=0.3)
     result = await handler.generate_response(ASK, provider_id="openai")

@@ -95,7 +95,9 @@ async def test_a_host_that_no_proxy_names_is_reached_directly(
     assert (proxy.seen, len(server.requests("openai"))) == ([], 1)
 
 
-async def test_the_reply_size_bound_holds_through_the_proxy(proxy: ForwardProxy, server: LoopbackServer, make_handler: HandlerFactory) -> None:
+async def test_the_reply_size_bound_holds_through_the_proxy(
+    proxy: ForwardProxy, server: LoopbackServer, make_handler: HandlerFactory
+) -> None:
     server.script("openai", Reply(gzip_inflated_bytes=40 * 1024 * 1024))
     handler = make_handler("openai", "deepseek")
     result = await handler.generate_response(ASK, provider_id="openai")

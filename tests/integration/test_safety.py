@@ -30,9 +30,7 @@ BAD_MESSAGES: list[tuple[object, str]] = [
 
 
 @pytest.mark.parametrize(("bad", "says"), BAD_MESSAGES, ids=[b[1] for b in BAD_MESSAGES])
-async def test_bad_messages_raise_before_sending(
-    bad: object, says: str, server: LoopbackServer, make_handler: HandlerFactory
-) -> None:
+async def test_bad_messages_raise_before_sending(bad: object, says: str, server: LoopbackServer, make_handler: HandlerFactory) -> None:
     handler = make_handler("openai")
     messages = cast("Sequence[Message]", bad)  # the wrong shapes under test
     with pytest.raises(InvalidRequestError, match=re.escape(says)):

@@ -22,9 +22,7 @@ async def test_openai_wire_sends_the_request_and_charges_real_usage(server: Loop
     server.script("openai", Reply(usage=(90, 40)))
     handler = make_handler("openai")
     result = await handler.generate_response(HELLO, model="gpt-4o-mini", temperature=0.2, max_tokens=50, stop=["END"])
-    assert (result.text, result.provider_id, result.model, result.finish_reason) == (
-        "echo: hello there", "openai", "gpt-4o-mini", "stop"
-    )
+    assert (result.text, result.provider_id, result.model, result.finish_reason) == ("echo: hello there", "openai", "gpt-4o-mini", "stop")
     assert (result.usage.input_tokens, result.usage.output_tokens) == (90, 40)
     assert result.cost_usd == pytest.approx((90 * 0.15 + 40 * 0.60) / 1e6)
     assert handler.costs_by_provider() == {"openai": pytest.approx(result.cost_usd)}
@@ -32,9 +30,7 @@ async def test_openai_wire_sends_the_request_and_charges_real_usage(server: Loop
     assert sent.path == "/v1/chat/completions"
     assert sent.headers["authorization"] == f"Bearer {KEYS['openai']}"
     assert sent.body["messages"] == HELLO
-    assert (sent.body["model"], sent.body["temperature"], sent.body["max_tokens"], sent.body["stop"]) == (
-        "gpt-4o-mini", 0.2, 50, ["END"]
-    )
+    assert (sent.body["model"], sent.body["temperature"], sent.body["max_tokens"], sent.body["stop"]) == ("gpt-4o-mini", 0.2, 50, ["END"])
 
 
 async def test_anthropic_wire_moves_system_messages_and_sets_max_tokens(server: LoopbackServer, make_handler: HandlerFactory) -> None:
@@ -94,9 +90,7 @@ async def test_stop_sequence_is_sent_and_honoured(provider_id: str, server: Loop
 
 @pytest.mark.parametrize("provider_id", ["openai", "anthropic"])
 @pytest.mark.parametrize("stream", [False, True])
-async def test_any_text_round_trips_untouched(
-    provider_id: str, stream: bool, server: LoopbackServer, make_handler: HandlerFactory
-) -> None:
+async def test_any_text_round_trips_untouched(provider_id: str, stream: bool, server: LoopbackServer, make_handler: HandlerFactory) -> None:
     text = "naïve café 👩‍👩‍👧 שלום مرحبا \"quotes\" 'single' \\back\\ \x00nul\ttab\nnew line {json} </tag>"
     handler = make_handler(provider_id)
     messages: list[Message] = [{"role": "user", "content": text}]

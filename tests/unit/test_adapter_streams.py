@@ -134,14 +134,25 @@ async def test_an_unset_max_tokens_is_left_out_for_openai_and_defaulted_for_anth
 
 
 ANTHROPIC_BROKEN: list[tuple[tuple[object, ...], str]] = [
-    (({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": 7}},), "malformed response: a text delta that is not text"),
-    (({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "cut"}},), "stream ended before the provider finished"),
-    (({"type": "message_delta", "delta": {"stop_reason": None}, "usage": {"output_tokens": 1}},), "stream ended before the provider finished"),
+    (
+        ({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": 7}},),
+        "malformed response: a text delta that is not text",
+    ),
+    (
+        ({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "cut"}},),
+        "stream ended before the provider finished",
+    ),
+    (
+        ({"type": "message_delta", "delta": {"stop_reason": None}, "usage": {"output_tokens": 1}},),
+        "stream ended before the provider finished",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("events", "reason"), ANTHROPIC_BROKEN, ids=[r[:30] for _, r in ANTHROPIC_BROKEN])
-async def test_anthropic_broken_streams_give_exact_retryable_errors(events: tuple[object, ...], reason: str, server: LoopbackServer) -> None:
+async def test_anthropic_broken_streams_give_exact_retryable_errors(
+    events: tuple[object, ...], reason: str, server: LoopbackServer
+) -> None:
     adapter = _make("anthropic", server)
     server.script(adapter.provider_id, Reply(events_raw=events))
     with pytest.raises(ProviderError) as caught:
@@ -151,8 +162,19 @@ async def test_anthropic_broken_streams_give_exact_retryable_errors(events: tupl
 
 async def test_anthropic_streams_take_input_tokens_from_the_start_and_output_from_the_end(server: LoopbackServer) -> None:
     adapter = _make("anthropic", server)
-    start = {"type": "message_start", "message": {"id": "m", "type": "message", "role": "assistant", "model": "m-2", "content": [],
-             "stop_reason": None, "stop_sequence": None, "usage": {"input_tokens": 11, "output_tokens": 1}}}
+    start = {
+        "type": "message_start",
+        "message": {
+            "id": "m",
+            "type": "message",
+            "role": "assistant",
+            "model": "m-2",
+            "content": [],
+            "stop_reason": None,
+            "stop_sequence": None,
+            "usage": {"input_tokens": 11, "output_tokens": 1},
+        },
+    }
     events = (
         start,
         {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "hi"}},
@@ -242,13 +264,18 @@ async def test_anthropic_streams_send_the_system_prompt_joined(server: LoopbackS
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ({"type": "message", "content": ["loose text"], "stop_reason": "end_turn", "usage": {"input_tokens": 1, "output_tokens": 1}}, ("", "stop", Usage(1, 1))),
+        (
+            {"type": "message", "content": ["loose text"], "stop_reason": "end_turn", "usage": {"input_tokens": 1, "output_tokens": 1}},
+            ("", "stop", Usage(1, 1)),
+        ),
         ({"type": "message", "content": [{"type": "text", "text": "a"}, {"type": "text", "text": "b"}]}, ("ab", "stop", None)),
         ({"type": "message", "content": [{"type": "text", "text": "a"}], "stop_reason": 5, "usage": None}, ("a", "stop", None)),
     ],
     ids=["a block that is not an object", "no stop reason and no usage", "a stop reason that is not text"],
 )
-async def test_anthropic_reads_what_it_can_of_a_loose_message(body: dict[str, object], expected: tuple[object, ...], server: LoopbackServer) -> None:
+async def test_anthropic_reads_what_it_can_of_a_loose_message(
+    body: dict[str, object], expected: tuple[object, ...], server: LoopbackServer
+) -> None:
     adapter = _make("anthropic", server)
     server.script(adapter.provider_id, Reply(body=json.dumps(body).encode()))
     completion = await adapter.complete(REQUEST)
@@ -258,7 +285,10 @@ async def test_anthropic_reads_what_it_can_of_a_loose_message(body: dict[str, ob
 
 @pytest.mark.parametrize(
     ("body", "reason"),
-    [(b"[1, 2]", "malformed response: no list of content blocks"), (b'{"content": [{"type": "text"}]}', "malformed response: a text block without text")],
+    [
+        (b"[1, 2]", "malformed response: no list of content blocks"),
+        (b'{"content": [{"type": "text"}]}', "malformed response: a text block without text"),
+    ],
 )
 async def test_anthropic_malformed_messages_give_exact_errors(body: bytes, reason: str, server: LoopbackServer) -> None:
     adapter = _make("anthropic", server)

@@ -160,10 +160,20 @@ async def test_openai_choice_without_finish_reason_or_content_is_read_as_stop_an
 
 @pytest.mark.parametrize(
     "usage",
-    [None, {}, {"prompt_tokens": None, "completion_tokens": 3}, {"prompt_tokens": "12", "completion_tokens": 3},
-     {"prompt_tokens": -5, "completion_tokens": 3}, {"prompt_tokens": 4, "completion_tokens": 2.5},
-     {"prompt_tokens": True, "completion_tokens": 3}, {"input_tokens": None, "output_tokens": None},
-     {"input_tokens": -1, "output_tokens": 2}, {"input_tokens": 1, "output_tokens": "two"}, "lots", [1, 2]],
+    [
+        None,
+        {},
+        {"prompt_tokens": None, "completion_tokens": 3},
+        {"prompt_tokens": "12", "completion_tokens": 3},
+        {"prompt_tokens": -5, "completion_tokens": 3},
+        {"prompt_tokens": 4, "completion_tokens": 2.5},
+        {"prompt_tokens": True, "completion_tokens": 3},
+        {"input_tokens": None, "output_tokens": None},
+        {"input_tokens": -1, "output_tokens": 2},
+        {"input_tokens": 1, "output_tokens": "two"},
+        "lots",
+        [1, 2],
+    ],
     ids=lambda u: repr(u)[:40],
 )
 @pytest.mark.parametrize("stream", [False, True])
@@ -209,7 +219,10 @@ async def test_a_plain_reply_over_the_cap_is_rejected_and_a_stream_too(wire: str
         await _stream(adapter)
     await adapter.aclose()
     for caught in (whole, streamed):
-        assert (caught.value.provider_id, caught.value.reason) == (f"cap-{wire}", "reply rejected: reply larger than max_response_bytes=2000")
+        assert (caught.value.provider_id, caught.value.reason) == (
+            f"cap-{wire}",
+            "reply rejected: reply larger than max_response_bytes=2000",
+        )
 
 
 async def test_a_key_quoted_back_on_the_stream_open_path_is_redacted(adapter: Adapter, server: LoopbackServer) -> None:
@@ -262,11 +275,17 @@ async def test_an_adapter_times_out_on_its_own_and_never_retries(adapter: Adapte
     assert len(server.requests(adapter.provider_id)) == 1  # the SDK's own retries are off
 
 
-@pytest.mark.parametrize(("reason", "expected"), [("max_tokens", "length"), ("tool_use", "tool_calls"), ("pause_turn", "pause_turn"), (None, "stop")])
+@pytest.mark.parametrize(
+    ("reason", "expected"), [("max_tokens", "length"), ("tool_use", "tool_calls"), ("pause_turn", "pause_turn"), (None, "stop")]
+)
 async def test_anthropic_stop_reasons_map_to_finish_reasons(reason: str | None, expected: str, server: LoopbackServer) -> None:
     adapter = _adapter("anthropic", server, prefix=f"reason-{reason}")
-    body = {"type": "message", "content": [{"type": "text", "text": "x"}, {"type": "tool_use", "id": "t", "name": "f", "input": {}}],
-            "stop_reason": reason, "usage": {"input_tokens": 3, "output_tokens": 1}}
+    body = {
+        "type": "message",
+        "content": [{"type": "text", "text": "x"}, {"type": "tool_use", "id": "t", "name": "f", "input": {}}],
+        "stop_reason": reason,
+        "usage": {"input_tokens": 3, "output_tokens": 1},
+    }
     server.script(f"reason-{reason}", Reply(body=json.dumps(body).encode()))
     completion = await adapter.complete(REQUEST)
     await adapter.aclose()
@@ -275,7 +294,9 @@ async def test_anthropic_stop_reasons_map_to_finish_reasons(reason: str | None, 
 
 async def test_openai_passes_its_finish_reason_through(server: LoopbackServer) -> None:
     adapter = _adapter("openai", server, prefix="finish")
-    server.script("finish", Reply(choices_raw=[{"index": 0, "message": {"role": "assistant", "content": "cut"}, "finish_reason": "length"}]))
+    server.script(
+        "finish", Reply(choices_raw=[{"index": 0, "message": {"role": "assistant", "content": "cut"}, "finish_reason": "length"}])
+    )
     assert (await adapter.complete(REQUEST)).finish_reason == "length"
     await adapter.aclose()
 

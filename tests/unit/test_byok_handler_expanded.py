@@ -89,9 +89,7 @@ class TestProviderFailover:
         assert (result.provider_id, result.text) == ("deepseek", "after the timeout")
         assert handler.costs_by_provider() == {"deepseek": pytest.approx(CATALOG.require("deepseek-chat").cost_usd(10, 5))}
 
-    async def test_rate_limit_triggers_failover_but_a_bad_request_does_not(
-        self, handler: BYOKProtocol, adapters: Adapters
-    ) -> None:
+    async def test_rate_limit_triggers_failover_but_a_bad_request_does_not(self, handler: BYOKProtocol, adapters: Adapters) -> None:
         fails(adapters["openai"], 429)
         replies(adapters["deepseek"], "second choice")
         assert (await handler.generate_response(HI)).provider_id == "deepseek"
@@ -161,9 +159,7 @@ class TestCostOptimization:
             ("hi", "code", QueryComplexity.COMPLEX),
         ],
     )
-    def test_complexity_classification(
-        self, handler: BYOKProtocol, prompt: str, task_type: str | None, expected: QueryComplexity
-    ) -> None:
+    def test_complexity_classification(self, handler: BYOKProtocol, prompt: str, task_type: str | None, expected: QueryComplexity) -> None:
         assert handler.analyze_query_complexity(prompt, task_type) is expected
 
     async def test_simple_query_goes_to_the_cheapest_adequate_model(self, handler: BYOKProtocol, adapters: Adapters) -> None:

@@ -100,9 +100,7 @@ def test_chat_without_streaming(handler: BYOKProtocol) -> None:
         (AllProvidersFailedError([Attempt("openai", "gpt-4o", None, "connection failed")]), 4, "connection failed"),
     ],
 )
-def test_chat_errors_have_clear_messages_and_exit_codes(
-    handler: BYOKProtocol, error: Exception, code: int, says: str
-) -> None:
+def test_chat_errors_have_clear_messages_and_exit_codes(handler: BYOKProtocol, error: Exception, code: int, says: str) -> None:
     mock_of(handler.stream_completion).raises(error)
     status, _, err = run(handler, "chat", "hi")
     assert status == code
@@ -201,9 +199,7 @@ class FailingOut(io.StringIO):
     ],
     ids=["broken pipe", "disk full", "closed"],
 )
-def test_output_that_cannot_be_written_ends_quietly_or_in_one_line(
-    error: Exception, code: int, says: str, handler: BYOKProtocol
-) -> None:
+def test_output_that_cannot_be_written_ends_quietly_or_in_one_line(error: Exception, code: int, says: str, handler: BYOKProtocol) -> None:
     mock_of(handler.stream_completion).yields(StreamChunk("Hello", "openai", "m"), StreamChunk("", "openai", "m", "stop"))
     status, _, err = run_with(handler, "chat", "hi", out=FailingOut(error))
     assert (status, err) == (code, says)

@@ -108,7 +108,9 @@ async def test_a_non_retryable_stream_error_is_raised_as_it_is(make_handler: Han
     [((Delta("", "stop", Usage(1, 0)),), "empty completion"), ((Delta("text without an end"),), "stream ended without a finish reason")],
     ids=["empty", "no finish"],
 )
-async def test_stream_attempts_name_why_each_failed(deltas: tuple[Delta, ...], reason: str, make_handler: HandlerMaker, adapters: Adapters) -> None:
+async def test_stream_attempts_name_why_each_failed(
+    deltas: tuple[Delta, ...], reason: str, make_handler: HandlerMaker, adapters: Adapters
+) -> None:
     handler = make_handler("openai", "deepseek")
     for provider_id in ("openai", "deepseek"):
         mock_of(adapters[provider_id].stream).yields(*deltas)

@@ -47,7 +47,13 @@ def test_the_handler_shows_its_providers_and_spending_only(handler: BYOKProtocol
 
 
 def test_queries_about_models_and_routes(handler: BYOKProtocol) -> None:
-    assert [m.model for m in handler.get_cheapest_models()] == ["gpt-4.1-nano", "gpt-4o-mini", "deepseek-chat", "gpt-4.1-mini", "deepseek-reasoner"]
+    assert [m.model for m in handler.get_cheapest_models()] == [
+        "gpt-4.1-nano",
+        "gpt-4o-mini",
+        "deepseek-chat",
+        "gpt-4.1-mini",
+        "deepseek-reasoner",
+    ]
     text = "x" * 600_000
     assert handler.truncate_to_context(text, "gpt-4o") == handler.truncate_to_context(text, "gpt-4o", 1000)
     assert len(handler.truncate_to_context(text, "gpt-4o")) == (128_000 - 1000) * 4

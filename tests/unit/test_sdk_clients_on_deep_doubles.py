@@ -112,7 +112,13 @@ async def test_openai_stream_yields_text_then_usage() -> None:
     client = double(OpenAIClientProtocol)
     stub = when(
         lambda: client.chat.completions.create(
-            model=MODEL, messages=ANY, temperature=0.7, max_tokens=openai.omit, stop=openai.omit, stream=True, stream_options={"include_usage": True}
+            model=MODEL,
+            messages=ANY,
+            temperature=0.7,
+            max_tokens=openai.omit,
+            stop=openai.omit,
+            stream=True,
+            stream_options={"include_usage": True},
         )
     )
     stub.returns(openai_stream("hello there", usage=(4, 2)))

@@ -70,7 +70,10 @@ def test_good_settings_are_kept() -> None:
 
 
 UNSENDABLE: list[tuple[list[Message], str]] = [
-    ([{"role": "user", "content": "bad \udcff byte"}], "messages[0].content cannot be encoded as UTF-8: surrogates not allowed at character 4"),
+    (
+        [{"role": "user", "content": "bad \udcff byte"}],
+        "messages[0].content cannot be encoded as UTF-8: surrogates not allowed at character 4",
+    ),
     ([{"role": "system", "content": "rules"}, {"role": "user", "content": "\ud800"}], "messages[1].content cannot be encoded"),
     ([{"role": "user", "content": ""}], "messages[0].content is empty: a user message needs text"),
     ([{"role": "user", "content": " \n\t"}], "messages[0].content is empty"),

@@ -34,7 +34,9 @@ class Venv:
     def python(self) -> str:
         return str(self.folder / "bin" / "python")
 
-    def run(self, *args: str, cwd: Path | None = None, check: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *args: str, cwd: Path | None = None, check: bool = True, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         command = [args[0] if os.sep in args[0] else str(self.folder / "bin" / args[0]), *args[1:]]
         return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=check, timeout=600, env=env)
 
@@ -92,7 +94,9 @@ def shop(tmp_path: Path) -> Path:
 def _mypy(python: str, *files: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     """This repository's mypy, checking ``files`` against the packages of interpreter ``python``."""
     command = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--python-executable", python, *map(str, files)]
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False, timeout=600, env={**os.environ, "MYPYPATH": str(cwd / "src")})
+    return subprocess.run(
+        command, cwd=cwd, capture_output=True, text=True, check=False, timeout=600, env={**os.environ, "MYPYPATH": str(cwd / "src")}
+    )
 
 
 def test_installing_the_tool_brings_no_llm_sdk_and_no_project_on_top(installed: Venv) -> None:
@@ -113,7 +117,8 @@ def test_gen_protocol_in_a_src_layout_writes_a_protocol_mypy_accepts_with_the_cl
     assert "# Regenerate with: gen-protocol\n" in output.read_text(encoding="utf-8")
     check = shop / "tests" / "check_cart.py"
     check.write_text(
-        "from shop.cart import Cart\nfrom tests.protocols.cart_protocol import CartProtocol\n\nheld: CartProtocol = Cart('me')\n", encoding="utf-8"
+        "from shop.cart import Cart\nfrom tests.protocols.cart_protocol import CartProtocol\n\nheld: CartProtocol = Cart('me')\n",
+        encoding="utf-8",
     )
     (shop / "tests" / "__init__.py").write_text("", encoding="utf-8")
     (shop / "tests" / "protocols" / "__init__.py").write_text("", encoding="utf-8")

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from protodoubles._internal import files
 from protodoubles._internal.annotate.cli import main
 from protodoubles._internal.annotate.plan import Plan, Planner
@@ -21,6 +20,7 @@ from protodoubles._internal.annotate.reader import Source
 CONFTEST = "import pytest\n\n\n@pytest.fixture\ndef amount() -> int:\n    return 1\n"
 TEST = "def test_a(amount):\n    assert amount == 1\n"
 ANNOTATED = "def test_a(amount: int) -> None:\n    assert amount == 1\n"
+MODE = 0o751  # rwxr-x--x: not what a new file gets
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,9 @@ def replaced(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_crlf_is_kept_byte_for_byte_outside_the_annotations(suite: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    before = b'"""Tests."""\r\n\r\n# a comment\r\ndef test_a(amount):\r\n    assert amount == 1\r\n\r\n\r\ndef test_b(amount):\r\n    pass\r\n'
+    before = (
+        b'"""Tests."""\r\n\r\n# a comment\r\ndef test_a(amount):\r\n    assert amount == 1\r\n\r\n\r\ndef test_b(amount):\r\n    pass\r\n'
+    )
     (suite / "test_a.py").write_bytes(before)
     assert annotate(capsys).code == 0
     after = (suite / "test_a.py").read_bytes()
@@ -86,10 +88,10 @@ def test_a_file_that_starts_with_a_bom_is_annotated_and_keeps_it(suite: Path, ca
 
 
 def test_the_mode_is_kept(suite: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    os.chmod(suite / "test_a.py", 0o751)
+    os.chmod(suite / "test_a.py", MODE)
     assert annotate(capsys).code == 0
     assert (suite / "test_a.py").read_text(encoding="utf-8") == ANNOTATED
-    assert stat.S_IMODE(os.stat(suite / "test_a.py").st_mode) == 0o751
+    assert stat.S_IMODE(os.stat(suite / "test_a.py").st_mode) == MODE
 
 
 def test_a_hard_link_is_kept(suite: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -142,7 +144,9 @@ def test_a_file_edited_after_it_was_read_is_not_overwritten_and_nothing_is_writt
     assert (suite / "test_z.py").read_text(encoding="utf-8") == TEST.replace("test_a", "test_z")
 
 
-def test_an_edit_right_before_the_write_is_caught_too(suite: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_edit_right_before_the_write_is_caught_too(
+    suite: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     edited = TEST + "# saved meanwhile\n"
     real = files.rewrite
 
@@ -169,7 +173,8 @@ def test_a_type_comment_is_dropped_when_annotations_are_added(suite: Path, capsy
     (suite / "test_a.py").write_text(
         "import pytest\n\n\n@pytest.fixture\ndef label() -> str:\n    return 'x'\n\n\n"
         "def test_a(amount):  # type: (...) -> None\n    assert amount == 1\n\n\n"
-        "def test_b(amount,  # type: int\n           label):\n    # type: (...) -> None\n    assert label\n",
+        "def test_b(amount,  # type: int\n           label):\n    # type: (...) -> None\n    assert label\n\n\n"
+        "def test_c(amount):  # type: ignore[misc]  (not a type comment: kept)\n    pass\n",
         encoding="utf-8",
     )
     ran = annotate(capsys)
@@ -178,6 +183,7 @@ def test_a_type_comment_is_dropped_when_annotations_are_added(suite: Path, capsy
     assert signature_comments(after) == []
     assert "def test_a(amount: int) -> None:\n    assert amount == 1\n" in after
     assert "def test_b(amount: int,\n           label: str) -> None:\n    assert label\n" in after
+    assert "def test_c(amount: int) -> None:  # type: ignore[misc]  (not a type comment: kept)\n" in after
 
 
 def test_a_signature_fully_typed_by_its_comment_is_left_alone(suite: Path, capsys: pytest.CaptureFixture[str]) -> None:

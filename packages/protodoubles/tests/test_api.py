@@ -73,7 +73,13 @@ def test_the_tool_never_imports_the_project_built_on_it() -> None:
     tool = PACKAGE.parent.parent  # packages/protodoubles
     for path in [*tool.joinpath("src").rglob("*.py"), *tool.joinpath("tests").rglob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             for name in names:
                 assert name.split(".")[0] not in {"byok", "contracts"}, f"{path} imports {name}"
 

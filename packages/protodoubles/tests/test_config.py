@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from _support import Project, configure, one_line_error
+from _support import Project, Ran, configure, one_line_error
+from protodoubles._internal.annotate.cli import main as annotate_main
 
 TARGET = '[[tool.gen_protocol.targets]]\nsource = "shop.cart:Cart"\noutput = "tests/cart_protocol.py"\n'
 
@@ -55,3 +56,31 @@ def test_a_good_configuration_is_taken(project: Project) -> None:
     ran = project.gen()
     assert ran.code == 0, ran.err
     assert "class CartProtocol(Protocol):" in (project.root / "tests" / "cart_protocol.py").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ('[tool.annotate_fixtures]\nexclude = "tests/legacy"\n', "tool.annotate_fixtures.exclude must be a list"),
+        ('[tool]\nannotate_fixtures = ["x"]\n', "tool.annotate_fixtures must be a table"),
+        ('[tool.annotate_fixtures]\nexlude = ["tests/legacy"]\n', "unknown key(s) in [tool.annotate_fixtures]: exlude"),
+    ],
+)
+def test_annotate_fixtures_refuses_a_bad_configuration_in_one_line(
+    project: Project, capsys: pytest.CaptureFixture[str], text: str, named: str
+) -> None:
+    configure(project, text)
+    project.write("tests/test_cart.py", "def test_one(tmp_path):\n    assert tmp_path\n")
+    capsys.readouterr()
+    code = annotate_main(["--check", "tests"])
+    out, err = capsys.readouterr()
+    one_line_error(Ran(code, out, err), "pyproject.toml", named)
+
+
+def test_annotate_fixtures_refuses_a_top_level_tool_that_is_not_a_table(project: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    project.write("pyproject.toml", 'tool = 1\n[project]\nname = "shop"\n')
+    project.write("tests/test_cart.py", "def test_one(tmp_path):\n    assert tmp_path\n")
+    capsys.readouterr()
+    code = annotate_main(["--check", "tests"])
+    out, err = capsys.readouterr()
+    one_line_error(Ran(code, out, err), "tool must be a table")

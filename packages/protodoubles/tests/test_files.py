@@ -11,12 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from protodoubles._internal import files
 from protodoubles._internal.files import UnsafeWriteError, is_regular_or_missing, rewrite, snapshot, write_output
 
 ORIGINAL = "def test_a(amount):\n    assert amount == 1\n"
 ANNOTATED = "def test_a(amount: int) -> None:\n    assert amount == 1\n"
+MODE = 0o751  # rwxr-x--x: not what a new file gets
 
 
 def make(path: Path, data: bytes) -> Path:
@@ -125,14 +125,14 @@ def test_a_bom_is_kept(tmp_path: Path) -> None:
 
 def test_the_mode_is_kept_even_where_chown_is_not_permitted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = make(tmp_path / "test_a.py", ORIGINAL.encode())
-    os.chmod(path, 0o751)
+    os.chmod(path, MODE)
 
     def refused(fd: int, uid: int, gid: int) -> None:
         raise PermissionError(1, "Operation not permitted")
 
     monkeypatch.setattr(os, "fchown", refused)
     rewrite(snapshot(path), ANNOTATED)
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o751
+    assert stat.S_IMODE(os.stat(path).st_mode) == MODE
     assert path.read_text(encoding="utf-8") == ANNOTATED
 
 
@@ -278,10 +278,10 @@ def test_output_creates_missing_folders(tmp_path: Path) -> None:
 
 def test_output_keeps_the_existing_mode(tmp_path: Path) -> None:
     out = make(tmp_path / "p.py", b"old\n")
-    os.chmod(out, 0o751)
+    os.chmod(out, MODE)
     write_output(out, PROTOCOL, sources=[])
     assert out.read_text(encoding="utf-8") == PROTOCOL
-    assert stat.S_IMODE(os.stat(out).st_mode) == 0o751
+    assert stat.S_IMODE(os.stat(out).st_mode) == MODE
     assert leftovers(tmp_path) == []
 
 

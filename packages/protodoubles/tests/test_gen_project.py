@@ -74,7 +74,9 @@ def test_freshness_records_live_in_a_cache_folder_that_ignores_itself(project: P
     assert (cache / "gen_protocol_fresh.json").is_file()
     assert (cache / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
     assert not (project.root / ".gen_protocol_fresh.json").exists()
-    untracked = subprocess.run(["git", "status", "--porcelain", "-uall"], cwd=project.root, capture_output=True, text=True, check=True).stdout
+    untracked = subprocess.run(
+        ["git", "status", "--porcelain", "-uall"], cwd=project.root, capture_output=True, text=True, check=True
+    ).stdout
     assert ".protodoubles_cache" not in untracked
     assert "tests/protocols/cart_protocol.py" in untracked
 

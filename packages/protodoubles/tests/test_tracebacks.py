@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-SUITE = '''\
+SUITE = """\
 from typing import Protocol
 
 from protodoubles import assert_conforms, double, mock_of
@@ -44,7 +44,7 @@ def test_wrong_assertion() -> None:
 
 def test_non_conforming_class() -> None:
     assert_conforms(Wrong, Greeter)  # LINE-CONFORMS
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,19 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> str:
     folder = tmp_path_factory.mktemp("suite")
     (folder / "test_suite.py").write_text(SUITE, encoding="utf-8")
     (folder / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:randomly", "--tb=long", "test_suite.py"]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:xdist",
+        "-p",
+        "no:randomly",
+        "--tb=long",
+        "test_suite.py",
+    ]
     done = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 1, done.stdout + done.stderr
     return done.stdout

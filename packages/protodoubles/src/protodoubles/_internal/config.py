@@ -1,4 +1,5 @@
-"""The generator's configuration, ``[tool.gen_protocol]`` in pyproject.toml, read and checked in one place.
+"""The tools' configuration in pyproject.toml, ``[tool.gen_protocol]`` and ``[tool.annotate_fixtures]``, read
+and checked in one place.
 
 ```toml
 [tool.gen_protocol]
@@ -76,6 +77,17 @@ def read_project(root: Path) -> Project:
         raise _wrong(root, "tool.gen_protocol.targets", "an array of tables ([[tool.gen_protocol.targets]])", raw_targets)
     targets = tuple(_target(entry, index, root, command) for index, entry in enumerate(raw_targets))
     return Project(root, folders, command, targets, "gen_protocol" in tool)
+
+
+def annotate_excludes(root: Path) -> list[Path]:
+    """The folders ``[tool.annotate_fixtures] exclude = [...]`` keeps the fixture annotator out of."""
+    tool = _table(_pyproject(root).get("tool", {}), "tool", root)
+    section = _table(tool.get("annotate_fixtures", {}), "tool.annotate_fixtures", root)
+    unknown = sorted(set(section) - {"exclude"})
+    if unknown:
+        raise ConfigError(f"{root / 'pyproject.toml'}: unknown key(s) in [tool.annotate_fixtures]: {', '.join(unknown)}")
+    folders = _strings(section.get("exclude"), "tool.annotate_fixtures.exclude", root) or ()
+    return [(root / folder).resolve() for folder in folders]
 
 
 def _pyproject(root: Path) -> dict[str, Any]:
@@ -171,8 +183,9 @@ def _mypy_path(root: Path, data: dict[str, Any]) -> list[str]:
 
 
 def _build_folders(data: dict[str, Any]) -> list[str]:
-    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
-    assert isinstance(tool, dict)
+    tool = data.get("tool")
+    if not isinstance(tool, dict):
+        return []
     setuptools = tool.get("setuptools", {})
     if isinstance(setuptools, dict):
         package_dir = setuptools.get("package-dir", {})

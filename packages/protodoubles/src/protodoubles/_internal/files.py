@@ -146,7 +146,7 @@ def verify(snap: Snapshot) -> None:
         raise _error(snap.path, f"cannot read: {_reason(exc) if isinstance(exc, OSError) else exc}") from None
 
 
-def encode(snap: Snapshot, new_text: str) -> bytes:
+def _encode(snap: Snapshot, new_text: str) -> bytes:
     """``new_text`` (with "\\n" newlines) as the file's bytes: its newline style and BOM."""
     raw = (snap.data[len(codecs.BOM_UTF8) :] if snap.bom else snap.data).decode("utf-8")
     endings = _NEWLINE.findall(raw)
@@ -162,17 +162,20 @@ def _mixed(old: list[str], endings: list[str], new: list[str], default: str) -> 
     chosen = [default] * (len(new) - 1)
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new).get_opcodes():
         if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
-            for i, j in zip(range(i1, i2), range(j1, j2)):
+            for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
                 if i < len(endings) and j < len(chosen):
                     chosen[j] = endings[i]
-    return "".join(line + ending for line, ending in zip(new, [*chosen, ""]))
+    return "".join(line + ending for line, ending in zip(new, [*chosen, ""], strict=True))
 
 
 def rewrite(snap: Snapshot, new_text: str) -> None:
     """Write ``new_text`` (with "\\n" newlines) over the file read into ``snap``, as that file: through its
-    symlink, in its newline style, with its BOM, mode, owner and hard links. Raises UnsafeWriteError, having
-    written nothing, when the file is no longer what was read or is not a regular file."""
-    data = encode(snap, new_text)
+    symlink, in its newline style, with its BOM, mode, owner and hard links. Raises UnsafeWriteError, leaving
+    the file as it is, when it is no longer what was read or is not a regular file."""
+    try:
+        data = _encode(snap, new_text)
+    except UnicodeEncodeError as exc:
+        raise _error(snap.path, f"cannot write: the new text is not UTF-8 ({exc.reason})") from None
     try:
         verify(snap)
         info = os.stat(snap.target, follow_symlinks=False)
@@ -276,5 +279,7 @@ def write_output(path: Path, text: str, *, sources: Iterable[Path]) -> None:
         like = check()
         target.parent.mkdir(parents=True, exist_ok=True)
         _replace(target, text.encode("utf-8"), like, check)
+    except UnicodeEncodeError as exc:
+        raise _error(path, f"cannot write: the text is not UTF-8 ({exc.reason})") from None
     except OSError as exc:
         raise _error(path, f"cannot write: {_reason(exc)}") from None

@@ -10,7 +10,31 @@ Kind = Literal["method", "property", "attribute"]
 STREAM_RETURNS = frozenset({"AsyncIterator", "AsyncGenerator", "AsyncIterable"})
 
 _MACHINERY = frozenset(
-    ["__module__", "__qualname__", "__doc__", "__dict__", "__weakref__", "__parameters__", "__orig_bases__", "__protocol_attrs__", "__non_callable_proto_members__", "__subclasshook__", "__init__", "__abstractmethods__", "_abc_impl", "__annotations__", "__all__", "__slots__", "__class_getitem__", "__init_subclass__", "_is_protocol", "_is_runtime_protocol", "__type_params__", "__static_attributes__", "__firstlineno__"]
+    [
+        "__module__",
+        "__qualname__",
+        "__doc__",
+        "__dict__",
+        "__weakref__",
+        "__parameters__",
+        "__orig_bases__",
+        "__protocol_attrs__",
+        "__non_callable_proto_members__",
+        "__subclasshook__",
+        "__init__",
+        "__abstractmethods__",
+        "_abc_impl",
+        "__annotations__",
+        "__all__",
+        "__slots__",
+        "__class_getitem__",
+        "__init_subclass__",
+        "_is_protocol",
+        "_is_runtime_protocol",
+        "__type_params__",
+        "__static_attributes__",
+        "__firstlineno__",
+    ]
 )
 
 

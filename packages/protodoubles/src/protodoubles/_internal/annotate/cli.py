@@ -13,9 +13,11 @@ from protodoubles._internal import files
 from protodoubles._internal.annotate.plan import Plan, Planner
 from protodoubles._internal.annotate.reader import AnnotateError, Library, is_test_file
 from protodoubles._internal.annotate.resolve import Resolver
+from protodoubles._internal.config import annotate_excludes
+from protodoubles._internal.errors import ConfigError
+from protodoubles._internal.root import PYTEST_MARKERS, find_root
 
 EXIT_OK, EXIT_PENDING, EXIT_BAD_INPUT = 0, 1, 2
-_ROOT_MARKERS = ("pyproject.toml", "pytest.ini", "tox.ini", "setup.cfg")
 _NORECURSE = frozenset({"_darcs", "build", "CVS", "dist", "node_modules", "venv", "{arch}", "__pycache__"})
 
 DESCRIPTION = """\
@@ -35,26 +37,6 @@ exit status:
      changed on disk while the tool ran (an editor saved it): it is left as it is, and nothing is
      written unless the change came after writing began
 """
-
-
-def find_root(start: Path) -> Path:
-    for folder in [start, *start.parents]:
-        if any((folder / marker).is_file() for marker in _ROOT_MARKERS):
-            return folder
-    return start
-
-
-def excluded(root: Path) -> list[Path]:
-    import tomllib
-
-    path = root / "pyproject.toml"
-    if not path.is_file():
-        return []
-    try:
-        config = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("annotate_fixtures", {})
-    except tomllib.TOMLDecodeError as exc:
-        raise AnnotateError(f"{path}: {exc}") from None
-    return [(root / folder).resolve() for folder in config.get("exclude", [])]
 
 
 def collect(paths: Sequence[str], skip: list[Path]) -> list[Path]:
@@ -107,10 +89,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         first = Path(args.paths[0]).resolve()
-        root = find_root(first if first.is_dir() else first.parent)
+        root = find_root(first if first.is_dir() else first.parent, PYTEST_MARKERS)
         resolver = Resolver(root, Library(root))
         planner = Planner(resolver)
-        plans = [planner.plan(resolver.source(file)) for file in collect(args.paths, excluded(root))]  # all planned before any write
+        plans = [
+            planner.plan(resolver.source(file)) for file in collect(args.paths, annotate_excludes(root))
+        ]  # all planned before any write
         changed = [(plan, plan.render()) for plan in plans if plan.edits]
         for plan in plans:
             for report in plan.reports:
@@ -119,20 +103,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             for plan, text in changed:
                 if args.diff:
                     shown = _relative(str(plan.source.path), root)
-                    sys.stdout.writelines(difflib.unified_diff(plan.source.text.splitlines(True), text.splitlines(True), f"a/{shown}", f"b/{shown}"))
+                    sys.stdout.writelines(
+                        difflib.unified_diff(plan.source.text.splitlines(True), text.splitlines(True), f"a/{shown}", f"b/{shown}")
+                    )
                 else:
                     for edit in sorted(plan.edits, key=lambda e: (e.line, e.column)):
                         if edit.what:
                             print(_relative(edit.what, root))
             count = sum(_annotations(plan) for plan, _ in changed)
-            print(f"annotate-fixtures: {count} annotation(s) missing in {len(changed)} file(s)" if changed else "annotate-fixtures: every fixture parameter is annotated", file=sys.stderr)
+            print(
+                f"annotate-fixtures: {count} annotation(s) missing in {len(changed)} file(s)"
+                if changed
+                else "annotate-fixtures: every fixture parameter is annotated",
+                file=sys.stderr,
+            )
             return EXIT_PENDING if changed else EXIT_OK
         for plan, _ in changed:  # a file edited meanwhile: nothing is written at all
             files.verify(plan.source.snapshot)
         for plan, text in changed:
             files.rewrite(plan.source.snapshot, text)  # checked again right before it is replaced
             print(f"annotated {_relative(str(plan.source.path), root)}: {_annotations(plan)} annotation(s)")
-    except (AnnotateError, files.UnsafeWriteError) as exc:
+    except (AnnotateError, ConfigError, files.UnsafeWriteError) as exc:
         print(f"annotate-fixtures: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return EXIT_OK
@@ -144,5 +135,3 @@ def _annotations(plan: Plan) -> int:
 
 def _relative(text: str, root: Path) -> str:
     return text.replace(f"{root}/", "")
-
-

@@ -16,9 +16,8 @@ from protodoubles._internal.annotate.reader import AnnotateError, Fixture, Funct
 from protodoubles._internal.annotate.resolve import Resolver, is_generator, own_nodes
 from protodoubles._internal.annotate.typeref import TypeRef
 
-
 # A PEP 484 type comment, as Python's tokenizer tells one (``# type: ignore...`` is not one).
-_TYPE_COMMENT = re.compile(r"#[ \t]*type:[ \t]*(?!ignore(?:[^0-9A-Za-z\x80-\U0010ffff]|$))")
+_TYPE_COMMENT = re.compile(r"#[ \t]*type:(?![ \t]*ignore(?:[^0-9A-Za-z\x80-\U0010ffff]|$))[ \t]*")
 
 
 @dataclass(frozen=True)
@@ -84,9 +83,8 @@ def _import_line(tree: ast.Module) -> int:
     the docstring, else at the top."""
     after = 0
     for index, node in enumerate(tree.body):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            after = node.end_lineno or node.lineno
-        elif index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+        docstring = index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+        if isinstance(node, (ast.Import, ast.ImportFrom)) or docstring:
             after = node.end_lineno or node.lineno
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             break
@@ -175,7 +173,7 @@ def _type_comments(node: FunctionNode, signature: _Signature, is_method: bool) -
     types: dict[str, str] = {}
     returns: str | None = None
     for comment in signature.comments:
-        typed, keep_from = _comment_type(comment.string)
+        typed, _ = _comment_type(comment.string)
         if comment.start >= signature.close:  # the signature's: ``# type: (int, str) -> None``
             try:
                 parsed = ast.parse(typed, mode="func_type")
@@ -188,7 +186,7 @@ def _type_comments(node: FunctionNode, signature: _Signature, is_method: bool) -
             named = parameters[1:] if is_method and len(given) == len(parameters) - 1 else parameters
             if len(given) != len(named):
                 return f"its type comment gives {len(given)} type(s) for {len(named)} parameter(s)"
-            types = {**dict(zip((p.arg for p in named), given)), **types}
+            types = {**dict(zip((p.arg for p in named), given, strict=True)), **types}
         else:  # a parameter's, after it: ``a,  # type: int``
             owner = [p for p in parameters if p.lineno <= comment.start[0]]
             try:

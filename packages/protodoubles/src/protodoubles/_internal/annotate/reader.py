@@ -160,7 +160,11 @@ class Library:
     def _visit(self, dotted: str) -> griffe.Module | None:
         relative = Path(*dotted.split("."))
         for folder in self.paths:
-            for candidate in (folder / relative.with_suffix(".pyi"), folder / relative.with_suffix(".py"), folder / relative / "__init__.py"):
+            for candidate in (
+                folder / relative.with_suffix(".pyi"),
+                folder / relative.with_suffix(".py"),
+                folder / relative / "__init__.py",
+            ):
                 if candidate.is_file():
                     try:
                         return griffe.visit(dotted, filepath=candidate, code=candidate.read_text(encoding="utf-8-sig"))

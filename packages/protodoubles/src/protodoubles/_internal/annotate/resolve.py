@@ -83,7 +83,7 @@ class Resolver:
             conftest = folder / "conftest.py"
             if conftest.is_file() and conftest != source.path:
                 found.append(self._scope(self.source(conftest), None))
-            if folder == self.root or folder.parent == folder or self.root not in folder.parents:
+            if folder in (self.root, folder.parent) or self.root not in folder.parents:
                 break
             folder = folder.parent
         return found
@@ -138,7 +138,7 @@ class Resolver:
         reasons = [t for t in types if isinstance(t, str)]
         if reasons:
             return reasons[0]
-        if len({t for t in types}) > 1:
+        if len(set(types)) > 1:
             return "it has no return annotation and returns values of different types"
         return types[0]
 

@@ -51,7 +51,12 @@ def render(options: Options, project: Project) -> Rendering:
 
         cls, loader = load_class(target)
         rendered = generate(
-            cls, loader, protocol_name=name, target_spec=options.source, regenerate=options.regenerate, include_private=options.include_private
+            cls,
+            loader,
+            protocol_name=name,
+            target_spec=options.source,
+            regenerate=options.regenerate,
+            include_private=options.include_private,
         )
         report, shown = partial(drift_lines, name=name), name
     _validate(rendered.text, options)

@@ -127,7 +127,9 @@ def _aliases(body: list[ast.stmt]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for node in body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            value = node.value.attr if isinstance(node.value, ast.Attribute) else node.value.id if isinstance(node.value, ast.Name) else None
+            value = (
+                node.value.attr if isinstance(node.value, ast.Attribute) else node.value.id if isinstance(node.value, ast.Name) else None
+            )
             if value is not None:
                 found[node.targets[0].id] = [value]
     return found

@@ -119,7 +119,9 @@ class FactsExtension(griffe.Extension):
             func.extra[EXTRA_KEY] = {"node": node}
             # griffe lets a later `self.<name> = ...` replace the method among the class's members; the
             # checkers keep the method (see class_function)
-            func.parent.extra.setdefault(EXTRA_KEY, {}).setdefault("functions", {}).setdefault(func.name, func)  # a getter before its setter
+            func.parent.extra.setdefault(EXTRA_KEY, {}).setdefault("functions", {}).setdefault(
+                func.name, func
+            )  # a getter before its setter
 
 
 def class_function(klass: griffe.Class, name: str) -> griffe.Function | None:

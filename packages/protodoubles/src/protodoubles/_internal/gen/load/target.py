@@ -31,9 +31,7 @@ def parse_target(spec: str, root: Path, search_path: Sequence[Path] = ()) -> Tar
     found in ``root``, then ``search_path`` (the project's source folders), then ``sys.path``."""
     where, sep, qualname = spec.rpartition(":")
     if not sep or not where or not qualname or not all(p.isidentifier() for p in qualname.split(".")):
-        raise GenerationError(
-            f"malformed target {spec!r}: expected 'package.module:Class' or 'path/to/file.py:Class'"
-        )
+        raise GenerationError(f"malformed target {spec!r}: expected 'package.module:Class' or 'path/to/file.py:Class'")
     if where.endswith(".py") or "/" in where or "\\" in where:
         path = (root / where).resolve()
         if not path.is_file():

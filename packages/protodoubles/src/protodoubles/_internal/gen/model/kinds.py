@@ -16,11 +16,33 @@ from protodoubles._internal.gen.model.bases import Base, Subst, base_path, class
 
 ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag", "enum.ReprEnum"})
 _NAMEDTUPLE = frozenset({"typing.NamedTuple", "typing_extensions.NamedTuple"})
-_DATACLASS = frozenset({"dataclass", "dataclasses.dataclass", "attr.s", "attr.attrs", "attrs.define", "attr.define", "pydantic.dataclasses.dataclass"})
+_DATACLASS = frozenset(
+    {"dataclass", "dataclasses.dataclass", "attr.s", "attr.attrs", "attrs.define", "attr.define", "pydantic.dataclasses.dataclass"}
+)
 _FROZEN = frozenset({"attr.frozen", "attrs.frozen"})
 # Decorators a protocol writes itself, or that leave a method a method.
 PLAIN_DECORATORS = frozenset(
-    ["property", "staticmethod", "classmethod", "overload", "typing.overload", "typing_extensions.overload", "abstractmethod", "abc.abstractmethod", "contextmanager", "contextlib.contextmanager", "asynccontextmanager", "contextlib.asynccontextmanager", "functools.wraps", "override", "typing.override", "typing_extensions.override", "final", "typing.final", "typing_extensions.final"]
+    [
+        "property",
+        "staticmethod",
+        "classmethod",
+        "overload",
+        "typing.overload",
+        "typing_extensions.overload",
+        "abstractmethod",
+        "abc.abstractmethod",
+        "contextmanager",
+        "contextlib.contextmanager",
+        "asynccontextmanager",
+        "contextlib.asynccontextmanager",
+        "functools.wraps",
+        "override",
+        "typing.override",
+        "typing_extensions.override",
+        "final",
+        "typing.final",
+        "typing_extensions.final",
+    ]
 )
 
 
@@ -86,7 +108,17 @@ def descriptor_subst(owner: griffe.Class, annotation: griffe.Expr | str, loader:
 
 
 _NOT_DESCRIPTORS = frozenset(
-    {"object", "builtins.object", "Generic", "Protocol", "ABC", "typing.Generic", "typing.Protocol", "abc.ABC", "typing_extensions.Protocol"}
+    {
+        "object",
+        "builtins.object",
+        "Generic",
+        "Protocol",
+        "ABC",
+        "typing.Generic",
+        "typing.Protocol",
+        "abc.ABC",
+        "typing_extensions.Protocol",
+    }
 )
 
 

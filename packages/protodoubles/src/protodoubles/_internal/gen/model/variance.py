@@ -22,7 +22,33 @@ _CO, _CONTRA, _INV = COVARIANT, CONTRAVARIANT, INVARIANT
 _KNOWN: dict[str, tuple[int, ...]] = {
     **dict.fromkeys(["list", "set", "deque", "MutableSequence", "MutableSet", "List", "Set", "Deque", "Counter"], (_INV,)),
     **dict.fromkeys(["dict", "defaultdict", "OrderedDict", "ChainMap", "MutableMapping", "Dict", "DefaultDict"], (_INV, _INV)),
-    **dict.fromkeys(["frozenset", "tuple", "type", "Sequence", "Iterable", "Iterator", "AsyncIterable", "AsyncIterator", "Awaitable", "Collection", "Container", "Reversible", "AbstractSet", "KeysView", "ValuesView", "FrozenSet", "Tuple", "Type", "ContextManager", "AsyncContextManager", "AbstractContextManager", "AbstractAsyncContextManager"], (_CO,)),
+    **dict.fromkeys(
+        [
+            "frozenset",
+            "tuple",
+            "type",
+            "Sequence",
+            "Iterable",
+            "Iterator",
+            "AsyncIterable",
+            "AsyncIterator",
+            "Awaitable",
+            "Collection",
+            "Container",
+            "Reversible",
+            "AbstractSet",
+            "KeysView",
+            "ValuesView",
+            "FrozenSet",
+            "Tuple",
+            "Type",
+            "ContextManager",
+            "AsyncContextManager",
+            "AbstractContextManager",
+            "AbstractAsyncContextManager",
+        ],
+        (_CO,),
+    ),
     "Mapping": (_INV, _CO),
     "ItemsView": (_CO, _CO),
     "Generator": (_CO, _CONTRA, _CO),
@@ -31,7 +57,9 @@ _KNOWN: dict[str, tuple[int, ...]] = {
 }
 _KNOWN_MODULES = ("builtins.", "typing.", "typing_extensions.", "collections.abc.", "collections.", "contextlib.")
 # forms whose arguments stand where the form itself stands
-_TRANSPARENT = frozenset(["Union", "Optional", "ClassVar", "Final", "Required", "NotRequired", "ReadOnly", "Annotated", "TypeGuard", "TypeIs"])
+_TRANSPARENT = frozenset(
+    ["Union", "Optional", "ClassVar", "Final", "Required", "NotRequired", "ReadOnly", "Annotated", "TypeGuard", "TypeIs"]
+)
 
 
 class Variance:

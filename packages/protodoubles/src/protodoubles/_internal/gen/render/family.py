@@ -88,7 +88,9 @@ def build_family(root: griffe.Class, loader: ModuleLoader, root_name: str, follo
             node = child
         if follow.name is not None:
             if node.named_by is not None and node.name != follow.name:
-                raise GenerationError(f"--follow {follow.dotted}={follow.name}: {node.cls.name} is already named {node.name} (by {node.named_by})")
+                raise GenerationError(
+                    f"--follow {follow.dotted}={follow.name}: {node.cls.name} is already named {node.name} (by {node.named_by})"
+                )
             node.name, node.named_by = follow.name, f"{follow.dotted}={follow.name}"
     family = list(nodes.values())
     _disambiguate(family)
@@ -151,7 +153,9 @@ def render_family(family: list[Node], loader: ModuleLoader, *, target_spec: str,
     blocks = []
     for node in family:
         node.writer.imports = imports
-        replaced = {attribute: ["    @property", f"    def {attribute}(self) -> {child.name}: ..."] for attribute, child in node.children.items()}
+        replaced = {
+            attribute: ["    @property", f"    def {attribute}(self) -> {child.name}: ..."] for attribute, child in node.children.items()
+        }
         node.writer.annotations += len(replaced)
         spec = target_spec if node is family[0] else node.cls.path  # a docstring-less class: "the public interface of" it
         blocks.append(class_block(node.cls, node.writer, node.members, protocol_name=node.name, target_spec=spec, replaced=replaced))

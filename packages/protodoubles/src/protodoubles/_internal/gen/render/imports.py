@@ -29,7 +29,24 @@ BARE_GENERICS: dict[str, str] = {
     "typing.Callable": f"[..., {_ANY}]",
 }
 for _path in list(BARE_GENERICS):  # collections.abc spells the typing ABCs the same way
-    if _path.startswith("typing.") and _path.split(".")[1] not in {"List", "Set", "FrozenSet", "Dict", "Type", "Tuple", "Deque", "DefaultDict", "Counter", "ChainMap", "OrderedDict", "Pattern", "Match", "IO", "ContextManager", "AsyncContextManager"}:
+    if _path.startswith("typing.") and _path.split(".")[1] not in {
+        "List",
+        "Set",
+        "FrozenSet",
+        "Dict",
+        "Type",
+        "Tuple",
+        "Deque",
+        "DefaultDict",
+        "Counter",
+        "ChainMap",
+        "OrderedDict",
+        "Pattern",
+        "Match",
+        "IO",
+        "ContextManager",
+        "AsyncContextManager",
+    }:
         BARE_GENERICS["collections.abc." + _path.split(".")[1]] = BARE_GENERICS[_path]
 BARE_GENERICS["collections.abc.Set"] = BARE_GENERICS["typing.AbstractSet"]
 _BUILTIN_NAMES = frozenset(vars(builtins))
@@ -159,14 +176,25 @@ class Imports:
             canonical = self.canonical(item)
             if subst and canonical in subst:
                 value, inner = subst[canonical]
-                parts.append(self.render(value, replace, with_name, inner) if not isinstance(value, str) else self.add("Any", "typing.Any") if value == "Any" else value)
+                parts.append(
+                    self.render(value, replace, with_name, inner)
+                    if not isinstance(value, str)
+                    else self.add("Any", "typing.Any")
+                    if value == "Any"
+                    else value
+                )
                 continue
             if id(item) in chains and canonical == item.name and self._untyped(chains[id(item)]):
                 self.untyped.add(chains[id(item)])  # `pygments.lexer.Lexer` through `import pygments.lexer`
                 parts.append(self.add("Any", "typing.Any"))
                 dropped = True
                 continue
-            if "." not in canonical and canonical not in _BUILTIN_NAMES and self.loader.locate(canonical) is None and not _is_module(canonical):
+            if (
+                "." not in canonical
+                and canonical not in _BUILTIN_NAMES
+                and self.loader.locate(canonical) is None
+                and not _is_module(canonical)
+            ):
                 self.unresolved.add(chains.get(id(item), canonical))
                 if id(item) not in subscripted:  # nothing to import it from (`jinja2.Environment`, jinja2 absent): Any
                     parts.append(self.add("Any", "typing.Any"))
@@ -256,7 +284,41 @@ class Imports:
 
 
 _TYPING_NAMES = frozenset(
-    ["Any", "Self", "Protocol", "TypeVar", "ParamSpec", "TypeVarTuple", "Unpack", "Concatenate", "Literal", "Final", "ClassVar", "Annotated", "TypeAlias", "TypeGuard", "Never", "NoReturn", "LiteralString", "Required", "NotRequired", "TypedDict", "overload", "override", "final", "runtime_checkable", "Callable", "Awaitable", "AsyncIterator", "AsyncGenerator", "Iterator", "Generator", "Coroutine", "Mapping", "Sequence"]
+    [
+        "Any",
+        "Self",
+        "Protocol",
+        "TypeVar",
+        "ParamSpec",
+        "TypeVarTuple",
+        "Unpack",
+        "Concatenate",
+        "Literal",
+        "Final",
+        "ClassVar",
+        "Annotated",
+        "TypeAlias",
+        "TypeGuard",
+        "Never",
+        "NoReturn",
+        "LiteralString",
+        "Required",
+        "NotRequired",
+        "TypedDict",
+        "overload",
+        "override",
+        "final",
+        "runtime_checkable",
+        "Callable",
+        "Awaitable",
+        "AsyncIterator",
+        "AsyncGenerator",
+        "Iterator",
+        "Generator",
+        "Coroutine",
+        "Mapping",
+        "Sequence",
+    ]
 )
 
 
@@ -272,7 +334,11 @@ def _class_arguments(loader: ModuleLoader, path: str) -> str:
     generic = re.search(r"\b(?:Generic|Protocol)\[([^\[\]]*)\]", bases or "")
     if generic is not None:
         return "[" + ", ".join([_ANY] * len(generic[1].split(","))) + "]"
-    if source is not None and bases is None and (scan.type_var_call(source[0], name) or re.search(rf"^{re.escape(name)}\b", source[0], re.MULTILINE)):
+    if (
+        source is not None
+        and bases is None
+        and (scan.type_var_call(source[0], name) or re.search(rf"^{re.escape(name)}\b", source[0], re.MULTILINE))
+    ):
         return ""  # a TypeVar, a type alias or a constant, not a class
     if source is not None and bases is not None:
         count = _type_params_in_text(loader, module, source, bases)

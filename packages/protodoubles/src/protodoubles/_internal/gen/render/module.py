@@ -183,7 +183,7 @@ def _redeclare(name: str, definition: griffe.Attribute, writer: ProtocolWriter) 
         inward, outward = CONTRAVARIANT in signs, COVARIANT in signs
         # used nowhere, it is covariant for mypy, which tries that first
         variance = "" if inward and outward else "contravariant" if inward else "covariant"
-    local = name if variance == declared else f"{name}_{ {'covariant': 'co', 'contravariant': 'contra'}.get(variance, 'inv')}"
+    local = name if variance == declared else f"{name}_{ {'covariant': 'co', 'contravariant': 'contra'}.get(variance, 'inv') }"
     args = [repr(local)]
     checked = [_forward_ref(constraint, definition, writer) for constraint in call.args[1:]]
     if "bound" in keywords:

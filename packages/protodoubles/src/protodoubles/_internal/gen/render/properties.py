@@ -92,7 +92,9 @@ class PropertyRendering:
         self._own_type_vars_as_any(name, func.returns, func.parent)
         if func.returns is not None:
             self.annotations += 1
-        returns = self._missing(f"{name} property") if func.returns is None else self._managed(name, func) or self._expr(func.returns, use="out")
+        returns = (
+            self._missing(f"{name} property") if func.returns is None else self._managed(name, func) or self._expr(func.returns, use="out")
+        )
         return self._read_only(name, returns)
 
     def _descriptor_getter(self, name: str, func: griffe.Function, descriptor: griffe.Class) -> list[str]:

@@ -24,7 +24,26 @@ from protodoubles._internal.gen.render.quoted import unquote
 
 # Dunders that define behaviour; the rest of object's dunders say nothing a protocol should require.
 BEHAVIOUR_DUNDERS = frozenset(
-    ["__aenter__", "__aexit__", "__enter__", "__exit__", "__call__", "__iter__", "__next__", "__aiter__", "__anext__", "__await__", "__len__", "__contains__", "__getitem__", "__setitem__", "__delitem__", "__bool__", "__reversed__", "__getattr__"]
+    [
+        "__aenter__",
+        "__aexit__",
+        "__enter__",
+        "__exit__",
+        "__call__",
+        "__iter__",
+        "__next__",
+        "__aiter__",
+        "__anext__",
+        "__await__",
+        "__len__",
+        "__contains__",
+        "__getitem__",
+        "__setitem__",
+        "__delitem__",
+        "__bool__",
+        "__reversed__",
+        "__getattr__",
+    ]
 )
 _SIGNS = {"in": CONTRAVARIANT, "out": COVARIANT, "inout": INVARIANT}  # where an annotation stands
 
@@ -207,7 +226,10 @@ class ProtocolWriter(AttributeRendering):
         mapping: Subst = {}
         for param, argument in zip(params, arguments, strict=True):
             if isinstance(argument, griffe.ExprName) and self.method_type_vars(argument, owner.cls):
-                mapping[argument.canonical_path] = owner.subst.get(param) or (griffe.ExprName(param.rpartition(".")[2], parent=owner.cls), {})
+                mapping[argument.canonical_path] = owner.subst.get(param) or (
+                    griffe.ExprName(param.rpartition(".")[2], parent=owner.cls),
+                    {},
+                )
         return mapping
 
     def _signature(self, name: str, func: griffe.Function, decorators: tuple[str, ...]) -> list[str]:
@@ -263,10 +285,11 @@ class ProtocolWriter(AttributeRendering):
                     text += " = ..."
                 parts.append(text)
             following = params[index + 1] if index + 1 < len(params) else None
-            if kind is griffe.ParameterKind.positional_only and (following is None or following.kind is not griffe.ParameterKind.positional_only):
+            if kind is griffe.ParameterKind.positional_only and (
+                following is None or following.kind is not griffe.ParameterKind.positional_only
+            ):
                 parts.append("/")
         return ", ".join(parts)
-
 
     # ----- annotations ------------------------------------------------------------------------------
 
