@@ -3,7 +3,7 @@
 - ``pip install packages/protodoubles`` brings no LLM SDK and no project built on the tool;
 - in a ``src/``-layout project with nothing but the tool installed, ``gen-protocol`` writes a protocol that
   passes ``mypy --strict`` and that the class satisfies;
-- after ``pip install -e``, mypy sees the package and names a drift in a test that uses ``double()``;
+- after ``pip install -e``, mypy and basedpyright see the package and name a drift in a test that uses ``double()``;
 - the pre-commit hooks run in the project's own environment;
 - LICENSE and CHANGELOG ship; the tool's own tests pass with nothing of this repository installed but it.
 """
@@ -152,6 +152,14 @@ def test_after_an_editable_install_mypy_names_a_drift_in_a_test_using_double(edi
     assert 'test_cart.py:9: error: "CartProtocol" has no attribute "checkout"  [attr-defined]' in report.stdout, report.stdout
     assert "import-not-found" not in report.stdout and "import-untyped" not in report.stdout
     assert report.stdout.count("error:") == 1, report.stdout
+    pyright = shutil.which("basedpyright", path=str(Path(sys.executable).parent))
+    assert pyright is not None, "basedpyright (the dev extra) checks pyright's view of the editable install"
+    seen = subprocess.run(
+        [pyright, "--pythonpath", editable.python, str(test)],
+        cwd=shop, capture_output=True, text=True, check=False, timeout=600,
+    )  # fmt: skip
+    assert 'test_cart.py:9:10 - error: Cannot access attribute "checkout" for class "CartProtocol"' in seen.stdout, seen.stdout
+    assert "reportMissingImports" not in seen.stdout and "reportMissingModuleSource" not in seen.stdout, seen.stdout
 
 
 def _git(*args: str, cwd: Path) -> None:
