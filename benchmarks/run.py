@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import (  # the path above must be set first
     bench_corpus,
+    bench_doubles,
     bench_family,
     bench_gates,  # the path above must be set first
     bench_gen,
@@ -62,6 +63,8 @@ def main() -> int:
     gates = bench_gates.measure(2 if args.quick else 3)
     print("protocol families of the SDK clients vs stubgen ...", flush=True)
     family = bench_family.measure(rounds)
+    print("test doubles: double() vs decoy, create_autospec, MagicMock, AsyncMock ...", flush=True)
+    doubles = bench_doubles.measure(rounds)
 
     per_call = wire["per-call ms"]
     ratio = per_call["BYOKHandler"] / per_call["raw openai SDK"]
@@ -131,6 +134,7 @@ def main() -> int:
         *table(["run", "wall s"], [(name, f"{seconds:.2f}") for name, seconds in gates.items()]),
         "",
         *bench_family.section(family),
+        *bench_doubles.section(doubles),
         "![results](results.png)",
         "",
     ]
