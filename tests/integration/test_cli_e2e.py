@@ -101,8 +101,11 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(server: LoopbackServer
 
 def test_ctrl_c_exits_130_with_one_line(server: LoopbackServer) -> None:
     server.script("openai", Reply(delay_s=10.0))
+    # As from a terminal: Ctrl-C raises KeyboardInterrupt even when this suite runs where SIGINT is ignored (a
+    # background job inherits SIG_IGN, and Python then installs no handler of its own)
+    interactive = "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); sys.argv[0] = 'byok'; runpy.run_module('byok', run_name='__main__')"
     process = subprocess.Popen(
-        [sys.executable, "-m", "byok", "chat", "hi"], env=openai_env(server), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [sys.executable, "-c", interactive, "chat", "hi"], env=openai_env(server), stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     deadline = time.monotonic() + 30
     while not server.requests("openai") and time.monotonic() < deadline:  # wait until the request is in flight
