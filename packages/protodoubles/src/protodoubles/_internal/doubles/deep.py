@@ -1,4 +1,4 @@
-"""Deep doubles: what ``double()`` adds for protocol families (``contracts/*_client_protocol.py``).
+"""Deep doubles: what ``double()`` adds for protocol families (a protocol per class along attribute paths, ``gen-protocol --follow``).
 
 - A member typed with another protocol (``def chat(self) -> AsyncChatProtocol``) is a child double,
   created on first access and the same object every time, as strict as its parent.

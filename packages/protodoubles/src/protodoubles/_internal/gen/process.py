@@ -1,4 +1,4 @@
-"""The generator's process entry point (``tools/gen_protocol.py``, the ``gen-protocol`` script): one short run.
+"""The generator's process entry point (the ``gen-protocol`` script): one short run.
 
 A run builds many small objects (griffe's syntax trees and expressions) and frees few of them before it
 ends, so the cyclic garbage collector's default thresholds only spend time scanning live objects; they
