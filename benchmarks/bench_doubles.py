@@ -19,7 +19,6 @@ uncounted operation fills whatever caches a contender keeps, as the first double
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import gc
 import sys
@@ -37,7 +36,7 @@ from typing_extensions import get_protocol_members
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import interleaved, table
+from benchmarks.common import interleaved, print_section, table
 from byok.handler import BYOKHandler
 from contracts.byok_protocol import BYOKProtocol
 from contracts.openai_client_protocol import OpenAIClientProtocol
@@ -196,10 +195,7 @@ def section(results: list[Measured]) -> list[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=5)
-    print("\n".join(section(measure(parser.parse_args().rounds))))
-    return 0
+    return print_section(__doc__, measure, section)
 
 
 if __name__ == "__main__":

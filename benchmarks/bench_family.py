@@ -10,7 +10,6 @@ the helper process in which ``stubgen -m`` imports the modules.
 
 from __future__ import annotations
 
-import argparse
 import resource
 import statistics
 import subprocess
@@ -23,7 +22,7 @@ from pathlib import Path
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import PYTHON, ROOT, table
+from benchmarks.common import PYTHON, ROOT, print_section, table
 
 FAMILIES = {
     "openai": ["openai:AsyncOpenAI", "--follow", "chat.completions", "--follow", "models", "--name", "OpenAIClientProtocol"],
@@ -107,10 +106,7 @@ def section(results: dict[str, dict[str, float]]) -> list[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=5)
-    print("\n".join(section(measure(parser.parse_args().rounds))))
-    return 0
+    return print_section(__doc__, measure, section)
 
 
 if __name__ == "__main__":

@@ -15,14 +15,12 @@ follow = ["items"]              # optional: a protocol family along these attrib
 ```
 
 Without ``search_path``, a ``src/`` layout is found from mypy's ``mypy_path``, the build configuration
-(setuptools, hatch, poetry, flit), or a ``src`` folder that holds packages. Every value of the wrong type is a
+(setuptools, hatch, poetry), or a ``src`` folder that holds packages. Every value of the wrong type is a
 ``ConfigError`` naming the key; an unknown key is one too, so that a misspelt setting is not silently ignored.
 """
 
 from __future__ import annotations
 
-import configparser
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,17 +56,12 @@ class Project:
     search_path: tuple[Path, ...]
     command: str
     targets: tuple[Options, ...]
-    configured: bool  # whether pyproject.toml has [tool.gen_protocol]
 
 
 def read_project(root: Path) -> Project:
     """The settings of the project at ``root``; defaults where it has no pyproject.toml or no section."""
     data = _pyproject(root)
-    tool = _table(data.get("tool", {}), "tool", root)
-    section = _table(tool.get("gen_protocol", {}), "tool.gen_protocol", root)
-    unknown = sorted(set(section) - _TOP_KEYS)
-    if unknown:
-        raise ConfigError(f"{root / 'pyproject.toml'}: unknown key(s) in [tool.gen_protocol]: {', '.join(unknown)}")
+    section = _tool_section(data, "gen_protocol", _TOP_KEYS, root)
     command = _string(section.get("command", DEFAULT_COMMAND), "tool.gen_protocol.command", root)
     paths = _strings(section.get("search_path"), "tool.gen_protocol.search_path", root)
     folders = tuple(root / p for p in paths) if paths is not None else detected_search_path(root, data)
@@ -76,21 +69,32 @@ def read_project(root: Path) -> Project:
     if not isinstance(raw_targets, list):
         raise _wrong(root, "tool.gen_protocol.targets", "an array of tables ([[tool.gen_protocol.targets]])", raw_targets)
     targets = tuple(_target(entry, index, root, command) for index, entry in enumerate(raw_targets))
-    return Project(root, folders, command, targets, "gen_protocol" in tool)
+    return Project(root, folders, command, targets)
 
 
 def annotate_excludes(root: Path) -> list[Path]:
     """The folders ``[tool.annotate_fixtures] exclude = [...]`` keeps the fixture annotator out of."""
-    tool = _table(_pyproject(root).get("tool", {}), "tool", root)
-    section = _table(tool.get("annotate_fixtures", {}), "tool.annotate_fixtures", root)
-    unknown = sorted(set(section) - {"exclude"})
-    if unknown:
-        raise ConfigError(f"{root / 'pyproject.toml'}: unknown key(s) in [tool.annotate_fixtures]: {', '.join(unknown)}")
+    section = _tool_section(_pyproject(root), "annotate_fixtures", frozenset({"exclude"}), root)
     folders = _strings(section.get("exclude"), "tool.annotate_fixtures.exclude", root) or ()
     return [(root / folder).resolve() for folder in folders]
 
 
+def _tool_section(data: dict[str, Any], name: str, allowed: frozenset[str], root: Path) -> dict[str, Any]:
+    """``[tool.<name>]`` of the project's pyproject.toml, checked to be a table holding only ``allowed`` keys."""
+    tool = _table(data.get("tool", {}), "tool", root)
+    return _keys(_table(tool.get(name, {}), f"tool.{name}", root), allowed, f"[tool.{name}]", root)
+
+
+def _keys(table: dict[str, Any], allowed: frozenset[str], where: str, root: Path) -> dict[str, Any]:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise ConfigError(f"{root / 'pyproject.toml'}: unknown key(s) in {where}: {', '.join(unknown)}")
+    return table
+
+
 def _pyproject(root: Path) -> dict[str, Any]:
+    import tomllib  # not at import time: ``import protodoubles`` reads no configuration
+
     path = root / "pyproject.toml"
     try:
         text = path.read_text(encoding="utf-8")
@@ -106,10 +110,7 @@ def _pyproject(root: Path) -> dict[str, Any]:
 
 def _target(entry: object, index: int, root: Path, command: str) -> Options:
     where = f"tool.gen_protocol.targets[{index}]"
-    table = _table(entry, where, root)
-    unknown = sorted(set(table) - _TARGET_KEYS)
-    if unknown:
-        raise ConfigError(f"{root / 'pyproject.toml'}: unknown key(s) in {where}: {', '.join(unknown)}")
+    table = _keys(_table(entry, where, root), _TARGET_KEYS, where, root)
     for key in ("source", "output"):
         if key not in table:
             raise ConfigError(f"{root / 'pyproject.toml'}: {where} needs '{key}'")
@@ -163,13 +164,28 @@ def detected_search_path(root: Path, data: dict[str, Any]) -> tuple[Path, ...]:
     return ()
 
 
+def _at(data: object, *keys: str) -> object:
+    """``data[k1][k2]...``, or None where a level is missing or not a table."""
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def _path_list(text: str) -> list[str]:
+    """mypy's ``mypy_path`` as text: folders split on ``:`` or ``,``; ones naming variables are passed over."""
+    return [p.strip() for p in text.replace(",", ":").split(":") if p.strip() and "$" not in p]
+
+
 def _mypy_path(root: Path, data: dict[str, Any]) -> list[str]:
-    mypy = data.get("tool", {}).get("mypy", {}) if isinstance(data.get("tool"), dict) else {}
-    value = mypy.get("mypy_path") if isinstance(mypy, dict) else None
+    value = _at(data, "tool", "mypy", "mypy_path")
     if isinstance(value, str):
-        return [p.strip() for p in value.replace(",", ":").split(":") if p.strip() and "$" not in p]
+        return _path_list(value)
     if isinstance(value, list):
         return [p for p in value if isinstance(p, str) and "$" not in p]
+    import configparser  # a project that keeps mypy's settings in an ini file only
+
     for name in ("mypy.ini", ".mypy.ini", "setup.cfg"):
         parser = configparser.ConfigParser(interpolation=None)
         try:
@@ -177,30 +193,21 @@ def _mypy_path(root: Path, data: dict[str, Any]) -> list[str]:
         except (configparser.Error, UnicodeDecodeError):
             continue
         if parser.has_option("mypy", "mypy_path"):
-            text = parser.get("mypy", "mypy_path")
-            return [p.strip() for p in text.replace(",", ":").split(":") if p.strip() and "$" not in p]
+            return _path_list(parser.get("mypy", "mypy_path"))
     return []
 
 
 def _build_folders(data: dict[str, Any]) -> list[str]:
-    tool = data.get("tool")
-    if not isinstance(tool, dict):
-        return []
-    setuptools = tool.get("setuptools", {})
-    if isinstance(setuptools, dict):
-        package_dir = setuptools.get("package-dir", {})
-        if isinstance(package_dir, dict) and isinstance(package_dir.get(""), str):
-            return [package_dir[""]]
-        find = setuptools.get("packages", {})
-        where = find.get("find", {}).get("where") if isinstance(find, dict) and isinstance(find.get("find"), dict) else None
-        if isinstance(where, list) and all(isinstance(w, str) for w in where) and where != ["."]:
-            return list(where)
-    hatch = tool.get("hatch", {}).get("build", {}) if isinstance(tool.get("hatch"), dict) else {}
-    wheel = hatch.get("targets", {}).get("wheel", {}) if isinstance(hatch, dict) and isinstance(hatch.get("targets"), dict) else {}
-    packages = wheel.get("packages") if isinstance(wheel, dict) else None
+    package_dir = _at(data, "tool", "setuptools", "package-dir", "")
+    if isinstance(package_dir, str):
+        return [package_dir]
+    where = _at(data, "tool", "setuptools", "packages", "find", "where")
+    if isinstance(where, list) and all(isinstance(w, str) for w in where) and where != ["."]:
+        return list(where)
+    packages = _at(data, "tool", "hatch", "build", "targets", "wheel", "packages")
     if isinstance(packages, list):
         return sorted({str(Path(p).parent) for p in packages if isinstance(p, str) and Path(p).parent != Path(".")})
-    poetry = tool.get("poetry", {}).get("packages") if isinstance(tool.get("poetry"), dict) else None
+    poetry = _at(data, "tool", "poetry", "packages")
     if isinstance(poetry, list):
         return sorted({p["from"] for p in poetry if isinstance(p, dict) and isinstance(p.get("from"), str)})
     return []

@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-_NOT_REGULAR = "not a regular file (a device, FIFO, socket or folder)"
+NOT_REGULAR = "not a regular file (a device, FIFO, socket or folder)"
 _CHANGED = "changed on disk since it was read (edited meanwhile?); not written, run again"
 
 
@@ -72,11 +72,11 @@ def _opened(path: Path, shown: Path, flags: int) -> Iterator[int]:
     if stat.S_ISLNK(before.st_mode):
         raise _error(shown, _CHANGED)
     if not stat.S_ISREG(before.st_mode):
-        raise _error(shown, _NOT_REGULAR)
+        raise _error(shown, NOT_REGULAR)
     fd = os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise _error(shown, _NOT_REGULAR)
+            raise _error(shown, NOT_REGULAR)
         yield fd
     finally:
         os.close(fd)
@@ -259,7 +259,7 @@ def _check_output(path: Path, target: Path, sources: tuple[Path, ...]) -> os.sta
     except FileNotFoundError:
         return None
     if not stat.S_ISREG(info.st_mode):
-        raise _error(path, f"{_NOT_REGULAR}; nothing written, give a file path")
+        raise _error(path, f"{NOT_REGULAR}; nothing written, give a file path")
     for source in sources:
         try:
             seen = os.stat(source)

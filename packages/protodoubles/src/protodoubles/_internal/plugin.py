@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Generator
 from pathlib import Path
 
@@ -33,20 +32,13 @@ def stale_protocols(root: Path) -> list[str]:
     """The drift report of every stale protocol configured in ``root``/pyproject.toml (empty: all fresh
     or nothing configured). Bad configuration is reported as one line."""
     from protodoubles._internal.api import check
-    from protodoubles._internal.config import read_project
     from protodoubles._internal.errors import GenerationError
 
     try:
-        if not read_project(root).configured:
-            return []
-        result = check(root)
+        result = check(root)  # no [tool.gen_protocol]: no targets, nothing stale
     except GenerationError as exc:
         return [f"gen_protocol: error: {exc}"]
-    lines = []
-    for stale in result.stale:
-        lines.append(f"{os.path.relpath(stale.output, root)}: stale; regenerate with: {stale.regenerate}")
-        lines += [f"  - {line}" for line in stale.drift]
-    return lines
+    return [line for stale in result.stale for line in stale.report(root)]
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -56,24 +56,22 @@ def run_jobs(targets: Sequence[Options], project: Project, *, check_only: bool, 
     if check_only:
         checked = check_all(targets, project, keep_records=keep_records)
         for stale in checked.stale:
-            print(f"{os.path.relpath(stale.output, project.root)}: stale; regenerate with: {stale.regenerate}")
-            for line in stale.drift:
-                print(f"  - {line}")
+            print(*stale.report(project.root), sep="\n")
             print(stale.diff, end="")
         return not checked.stale
-    renderings = [render(options, project) for options in targets]
-    for options, rendering in zip(targets, renderings, strict=True):
+    renderings = [render(options, project) for options in targets]  # every one before anything is written
+    for rendering in renderings:
         generated = rendering.generated
         for warning in generated.warnings:
             print(f"warning: {generated.source}: {warning}", file=sys.stderr)
-        if options.output is None:
+        if generated.output is None:
             write_stdout(generated.text)
             print(generated.strength, file=sys.stderr)
             continue
         write(rendering)
-        print(f"wrote {os.path.relpath(options.output, project.root)}; {generated.strength}")
+        print(f"wrote {os.path.relpath(generated.output, project.root)}; {generated.strength}")
         if keep_records:
-            remember_written(rendering, options, project, targets)
+            remember_written(rendering, project, targets)
     return True
 
 

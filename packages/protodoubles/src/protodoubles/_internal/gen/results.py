@@ -3,6 +3,7 @@ Plain values, importable without loading the generator."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,3 +30,8 @@ class StaleProtocol:
     regenerate: str  # the command that rewrites it
     drift: tuple[str, ...]  # one line per change
     diff: str  # unified diff from the file on disk to what the class gives now
+
+    def report(self, root: Path) -> list[str]:
+        """What a stale file is reported as: its path from ``root`` and the command, then a line per change."""
+        head = f"{os.path.relpath(self.output, root)}: stale; regenerate with: {self.regenerate}"
+        return [head, *(f"  - {line}" for line in self.drift)]

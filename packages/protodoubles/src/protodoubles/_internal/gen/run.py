@@ -14,7 +14,7 @@ from pathlib import Path
 
 from protodoubles._internal.config import Options, Project
 from protodoubles._internal.errors import GenerationError
-from protodoubles._internal.files import UnsafeWriteError, is_regular_or_missing, write_output
+from protodoubles._internal.files import NOT_REGULAR, UnsafeWriteError, is_regular_or_missing, write_output
 from protodoubles._internal.gen.load.target import load_class, parse_target
 from protodoubles._internal.gen.render.module import HEADER, OLD_HEADERS
 from protodoubles._internal.gen.results import Generated, StaleProtocol
@@ -26,6 +26,7 @@ DriftReport = Callable[[str | None, str], list[str]]
 class Rendering:
     """A generated protocol with what a check and a freshness record need."""
 
+    options: Options
     generated: Generated
     report: DriftReport
     files: tuple[Path, ...]  # every file the generator read
@@ -63,7 +64,7 @@ def render(options: Options, project: Project) -> Rendering:
     strength = f"{shown} ({rendered.members} members): {rendered.strength()}"
     generated = Generated(options.source, name, options.output, rendered.text, rendered.members, strength, tuple(rendered.warnings))
     files = tuple(Path(p) for p in loader.lines.keys())  # noqa: SIM118  # a LinesCollection is not iterable
-    return Rendering(generated, report, files, tuple(loader.search_paths))
+    return Rendering(options, generated, report, files, tuple(loader.search_paths))
 
 
 def _validate(text: str, options: Options) -> None:
@@ -75,10 +76,13 @@ def _validate(text: str, options: Options) -> None:
         raise GenerationError(f"{options.source}: the generated protocol is not valid Python ({where}); nothing written") from None
 
 
+_NOT_REGULAR = f"{NOT_REGULAR}; give a file path as output"
+
+
 def read_output(path: Path) -> str | None:
     """The generated file on disk (None: there is none); never opens what is not a regular file."""
     if not is_regular_or_missing(path):
-        raise GenerationError(f"{path}: not a regular file (a device, FIFO, socket or folder); give a file path as output")
+        raise GenerationError(f"{path}: {_NOT_REGULAR}")
     try:
         return path.read_text(encoding="utf-8")
     except (FileNotFoundError, NotADirectoryError):  # a new path (one whose folder is a file fails when written)
@@ -88,11 +92,22 @@ def read_output(path: Path) -> str | None:
 
 
 def refuse_foreign_output(options: Options) -> None:
-    """An existing output must be a protocol this tool wrote (not, say, the class's own source)."""
-    if options.output is None:
+    """An existing output must be a protocol this tool wrote (not, say, the class's own source): its first
+    bytes are read, never the whole file."""
+    path = options.output
+    if path is None:
         return
-    text = read_output(options.output)
-    if text is not None and not text.startswith((HEADER, *OLD_HEADERS)):
+    if not is_regular_or_missing(path):
+        raise GenerationError(f"{path}: {_NOT_REGULAR}")
+    longest = max(len(h) for h in (HEADER, *OLD_HEADERS))
+    try:
+        with open(path, "rb") as handle:
+            first = handle.read(longest)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    except OSError as exc:
+        raise GenerationError(f"{path}: cannot read: {exc.strerror}") from None
+    if not first.startswith(tuple(h.encode() for h in (HEADER, *OLD_HEADERS))):
         raise GenerationError(f"{options.output}: exists and is not a generated protocol; pass --force to overwrite it")
 
 
@@ -107,13 +122,8 @@ def compare(rendering: Rendering, root: Path) -> StaleProtocol | None:
 
     shown = os.path.relpath(generated.output, root)
     drift = tuple(rendering.report(on_disk, generated.text))
-    return StaleProtocol(generated.output, generated.source, _regenerate(rendering), drift, unified_diff(on_disk, generated.text, shown))
-
-
-def _regenerate(rendering: Rendering) -> str:
-    first = rendering.generated.text.split("\n", 2)[1:2]
-    prefix = "# Regenerate with: "
-    return first[0][len(prefix) :] if first and first[0].startswith(prefix) else "gen-protocol"
+    regenerate = rendering.options.regenerate
+    return StaleProtocol(generated.output, generated.source, regenerate, drift, unified_diff(on_disk, generated.text, shown))
 
 
 def write(rendering: Rendering) -> None:
@@ -134,8 +144,7 @@ def key_of(options: Options) -> str:
 @dataclass(frozen=True)
 class Checked:
     stale: tuple[StaleProtocol, ...]
-    fresh: tuple[Path, ...]
-    skipped: int  # known fresh from a record: not generated again
+    fresh: tuple[Path, ...]  # compared equal, or recorded fresh and not generated again
 
 
 def check_all(targets: Sequence[Options], project: Project, *, keep_records: bool) -> Checked:
@@ -147,12 +156,10 @@ def check_all(targets: Sequence[Options], project: Project, *, keep_records: boo
         from protodoubles._internal.gen.check import fresh as known
     stale: list[StaleProtocol] = []
     fresh: list[Path] = []
-    skipped = 0
     for options, key in zip(targets, keys, strict=True):
         if options.output is None:
             raise GenerationError("--check needs an output file to compare with (-o)")
         if key in configured and known.known_fresh(project.root, key):
-            skipped += 1
             fresh.append(options.output)
             continue
         rendering = render(options, project)
@@ -163,12 +170,13 @@ def check_all(targets: Sequence[Options], project: Project, *, keep_records: boo
         fresh.append(options.output)
         if key in configured:
             known.remember(project.root, key, options.output, rendering.files, _folders(rendering, project), configured)
-    return Checked(tuple(stale), tuple(fresh), skipped)
+    return Checked(tuple(stale), tuple(fresh))
 
 
-def remember_written(rendering: Rendering, options: Options, project: Project, targets: Sequence[Options]) -> None:
+def remember_written(rendering: Rendering, project: Project, targets: Sequence[Options]) -> None:
     from protodoubles._internal.gen.check import fresh as known
 
+    options = rendering.options
     assert options.output is not None
     configured = frozenset(key_of(o) for o in targets)
     known.remember(project.root, key_of(options), options.output, rendering.files, _folders(rendering, project), configured)
