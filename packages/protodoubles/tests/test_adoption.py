@@ -4,6 +4,8 @@
 - in a ``src/``-layout project with nothing but the tool installed, ``gen-protocol`` writes a protocol that
   passes ``mypy --strict`` and that the class satisfies;
 - after ``pip install -e``, mypy and basedpyright see the package and name a drift in a test that uses ``double()``;
+- annotate-fixtures types an untyped suite so mypy names its drift, and the plugin fails a test that
+  swallowed a misused double;
 - the pre-commit hooks run in the project's own environment;
 - LICENSE and CHANGELOG ship; the tool's own tests pass with nothing of this repository installed but it.
 """
@@ -203,3 +205,54 @@ def test_the_tool_s_own_tests_pass_with_only_the_tool_installed(installed: Venv,
     done = installed.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not adoption", "tests", cwd=copy, check=False)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert " passed" in done.stdout
+
+
+def test_annotate_fixtures_and_the_plugin_work_in_the_user_s_project(installed: Venv, shop: Path) -> None:
+    """An untyped suite in the user's style: annotate-fixtures types it so mypy names the drift, and the
+    plugin fails a test that swallowed a misused double."""
+    assert installed.run("gen-protocol", cwd=shop, check=False).returncode == 0
+    tests = shop / "tests"
+    (tests / "__init__.py").write_text("", encoding="utf-8")
+    (tests / "protocols" / "__init__.py").write_text("", encoding="utf-8")
+    (tests / "conftest.py").write_text(
+        textwrap.dedent("""\
+            import pytest
+            from protodoubles import double
+
+            from tests.protocols.cart_protocol import CartProtocol
+
+
+            @pytest.fixture
+            def cart() -> CartProtocol:
+                return double(CartProtocol)
+            """),
+        encoding="utf-8",
+    )
+    (tests / "test_cart.py").write_text(
+        textwrap.dedent("""\
+            def test_add(cart):
+                cart.add_item("apple")  # DRIFT: Cart has add, not add_item
+
+
+            def test_swallowed(cart):
+                try:
+                    cart.add_item("pear")
+                except BaseException:
+                    pass
+            """),
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(shop / "src")}
+    before = _mypy(installed.python, tests / "test_cart.py", cwd=shop).stdout
+    assert "add_item" not in before, before  # untyped: mypy sees nothing behind the fixture
+    annotated = installed.run("annotate-fixtures", "tests", cwd=shop, check=False)
+    assert annotated.returncode == 0, annotated.stderr
+    assert "def test_add(cart: CartProtocol) -> None:" in (tests / "test_cart.py").read_text(encoding="utf-8")
+    report = _mypy(installed.python, tests / "test_cart.py", cwd=shop)
+    errors = [line.split(": error: ")[0].rsplit(":", 1)[1] for line in report.stdout.splitlines() if ": error: " in line]
+    assert errors == ["4", "9"], report.stdout  # both drifted lines (the annotation's import moved them down two)
+    assert report.stdout.count('"CartProtocol" has no attribute "add_item"  [attr-defined]') == 2, report.stdout
+    ran = installed.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_cart.py", cwd=shop, check=False, env=env)
+    assert ran.returncode == 1, ran.stdout
+    swallowed = ran.stdout.split("ERROR at teardown of test_swallowed", 1)
+    assert len(swallowed) == 2 and "a typed double was misused during this test" in swallowed[1], ran.stdout
