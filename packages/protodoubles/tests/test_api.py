@@ -15,6 +15,7 @@ import protodoubles
 PUBLIC = {
     # doubles
     "double", "mock_of", "when", "set_value", "expect_misuse", "Call", "Handle", "AsyncHandle", "StreamHandle", "Stub",
+    "ANY", "Raise", "inject", "Injected",
     # run-time conformance
     "assert_conforms", "conformance_problems",
     # the generator as functions

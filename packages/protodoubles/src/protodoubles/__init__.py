@@ -2,7 +2,8 @@
 
 - ``gen-protocol`` (and :func:`generate`, :func:`check`) writes a ``typing.Protocol`` from a class, statically.
 - :func:`double` gives an object a type checker sees as the protocol and that, at run time, refuses what
-  the protocol does not allow; :func:`mock_of`, :func:`when` and :func:`set_value` configure it.
+  the protocol does not allow; :func:`mock_of`, :func:`when` and :func:`set_value` configure it, and :func:`inject` hands it to code
+  that builds its own object.
 - :func:`assert_conforms` checks at run time that a class has the shape a protocol declares.
 - ``annotate-fixtures`` types a suite's fixture parameters; the pytest plugin ``protodoubles`` fails a
   session on a stale protocol and a test on a misused double.
@@ -15,7 +16,8 @@ from __future__ import annotations
 from protodoubles._internal.api import CheckResult, Generated, Options, StaleProtocol, check, generate
 from protodoubles._internal.conformance import ConformanceError, assert_conforms, conformance_problems
 from protodoubles._internal.doubles.deep import Stub, when
-from protodoubles._internal.doubles.double import AsyncHandle, Call, Handle, StreamHandle, double, mock_of, set_value
+from protodoubles._internal.doubles.double import ANY, AsyncHandle, Call, Handle, Raise, StreamHandle, double, mock_of, set_value
+from protodoubles._internal.doubles.inject import Injected, inject
 from protodoubles._internal.doubles.misuse import (
     DoubleAttributeError,
     DoubleAwaitError,
@@ -28,6 +30,7 @@ from protodoubles._internal.errors import ConfigError, GenerationError, SourceEr
 from protodoubles._internal.version import __version__
 
 __all__ = [
+    "ANY",
     "AsyncHandle",
     "Call",
     "CheckResult",
@@ -41,7 +44,9 @@ __all__ = [
     "Generated",
     "GenerationError",
     "Handle",
+    "Injected",
     "Options",
+    "Raise",
     "SourceError",
     "StaleProtocol",
     "StreamHandle",
@@ -53,6 +58,7 @@ __all__ = [
     "double",
     "expect_misuse",
     "generate",
+    "inject",
     "mock_of",
     "set_value",
     "when",

@@ -2,6 +2,7 @@
 
 - At session start, when pyproject.toml has ``[tool.gen_protocol]``, a stale generated protocol fails the
   session with its drift lines (``--no-protocol-check`` skips this).
+- Whatever ``inject()`` put in place is undone after each test.
 - Any misuse of a typed double during a test (see protodoubles._internal.doubles.misuse) fails that test at teardown, even when
   the test swallowed the error, and even under ``@pytest.mark.xfail``.
 """
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from protodoubles._internal.doubles import misuse
+from protodoubles._internal.doubles import inject, misuse
 
 _MISUSED = pytest.StashKey[list[str]]()
 
@@ -26,6 +27,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="do not check at session start that the protocols in [tool.gen_protocol] are fresh",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A test file is what this session collects as one: its reads of undeclared attributes are drift."""
+    misuse.TEST_FILES[:] = [*config.getini("python_files"), "conftest.py"]
 
 
 def stale_protocols(root: Path) -> list[str]:
@@ -61,6 +67,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     try:
         yield
     finally:
+        inject.undo_all()
         found = [f"{type(e).__name__}: {e}" for e in misuse.recorded()]
         misuse.reset()
     if found:

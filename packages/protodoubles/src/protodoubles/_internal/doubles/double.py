@@ -1,138 +1,82 @@
-"""Typed test doubles built on ``create_autospec``, with what plain autospec gets wrong fixed.
+"""Typed test doubles of protocols, and the typed handles that configure and check their methods.
 
-``double(Proto)`` gives an object that mypy sees as ``Proto`` and that at run time is a strict autospec:
-unknown attributes and calls off a signature fail. On top of autospec:
+``double(Proto)`` gives an object that mypy sees as ``Proto`` and that at run time refuses what the
+protocol does not allow (see ``protodoubles._internal.doubles.shape`` for how it is made):
 
+- a test that reads or writes an attribute the protocol does not declare, or calls a method off its
+  signature, makes a misuse; code under test probing with ``hasattr``/``getattr(..., default)`` gets
+  the real class's answer;
 - attributes the protocol only declares (``name: str``) exist, unset until the test assigns them;
 - a stream method (a plain ``def`` returning ``AsyncIterator``/``AsyncGenerator``) returns a real async
-  iterator, so ``await double.stream()`` is a TypeError, and an unconfigured one raises
-  ``DoubleNotConfiguredError`` when iterated instead of yielding nothing;
-- any other method that returns something raises ``DoubleNotConfiguredError`` until configured;
-- a member typed with another protocol is a child double, built on first access (``protodoubles._internal.doubles.deep``).
+  iterator, so ``await double.stream()`` is a misuse, and an unconfigured one fails when iterated;
+- any other method that returns something fails until configured;
+- a member typed with another protocol is a child double, made on first access.
 
 ``mock_of(double.method)`` gives a handle whose API mypy checks against the method's own signature.
 """
 
 from __future__ import annotations
 
-import inspect
-import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
-from dataclasses import dataclass
-from typing import Any, Generic, NoReturn, ParamSpec, Self, TypeVar, overload
-from unittest.mock import create_autospec
+from typing import Any, Generic, ParamSpec, Self, TypeVar, overload
 
 from typing_extensions import TypeForm
 
-from protodoubles._internal.doubles import deep
 from protodoubles._internal.doubles.deep import Stub, when
-from protodoubles._internal.doubles.misuse import DoubleNotConfiguredError, guard_attributes, guard_method
-from protodoubles._internal.members import function_of, protocol_members, returns_async_iterator
+from protodoubles._internal.doubles.method import Call, MethodDouble, Raise
+from protodoubles._internal.doubles.misuse import DoubleNotConfiguredError
+from protodoubles._internal.doubles.shape import build, data_members
 
-__all__ = ["AsyncHandle", "Call", "DoubleNotConfiguredError", "Handle", "StreamHandle", "Stub", "double", "mock_of", "set_value", "when"]
+__all__ = [
+    "ANY",
+    "AsyncHandle",
+    "Call",
+    "DoubleNotConfiguredError",
+    "Handle",
+    "Raise",
+    "Recorded",
+    "StreamHandle",
+    "Stub",
+    "double",
+    "mock_of",
+    "set_value",
+    "when",
+]
 
 T = TypeVar("T")
 P = ParamSpec("P")
 R = TypeVar("R")
 Y = TypeVar("Y")
 
-_KINDS: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()  # method mock -> sync/async/stream
-_DECLARED: weakref.WeakKeyDictionary[Any, frozenset[str]] = weakref.WeakKeyDictionary()  # double -> its data members
 
+class _Anything:
+    """Equal to every value: an argument an assertion does not check."""
 
-class _Unset:
-    """The value of a declared attribute until the test assigns one: any use of it fails clearly."""
+    def __eq__(self, other: object) -> bool:
+        return True
 
-    __slots__ = ("_where",)
-    _where: str
+    def __ne__(self, other: object) -> bool:
+        return False
 
-    def __init__(self, where: str) -> None:
-        object.__setattr__(self, "_where", where)
-
-    def _fail(self, *args: object, **kwargs: object) -> NoReturn:
-        __tracebackhide__ = True  # a failing test shows its own line, not this frame
-        raise DoubleNotConfiguredError(f"{self._where} was never set: assign it on the double first")
-
-    # every use fails alike
-    __getattr__ = __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __hash__ = __bool__ = _fail
-    __str__ = __format__ = __iter__ = __aiter__ = __len__ = __contains__ = __getitem__ = __call__ = _fail
-    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __float__ = __int__ = __index__ = _fail
+    __hash__ = None  # type: ignore[assignment]  # equal to everything, so it cannot hash consistently
 
     def __repr__(self) -> str:
-        return f"<unset {self._where}>"
+        return "ANY"
 
 
-class _UnconfiguredStream:
-    def __init__(self, where: str) -> None:
-        self._where = where
-
-    def __aiter__(self) -> NoReturn:
-        __tracebackhide__ = True  # a failing test shows its own line, not this frame
-        raise DoubleNotConfiguredError(f"{self._where} was iterated but never configured: use mock_of(...).yields(...)")
-
-
-def _is_stream(function: Any) -> bool:
-    return not inspect.iscoroutinefunction(function) and returns_async_iterator(function)
-
-
-def _returns_none(function: Any) -> bool:
-    return getattr(function, "__annotations__", {}).get("return") in ("None", None.__class__, None)
-
-
-def _fail_unconfigured(where: str) -> Callable[..., NoReturn]:
-    def fail(*args: object, **kwargs: object) -> NoReturn:
-        __tracebackhide__ = True  # a failing test shows its own line, not this frame
-        raise DoubleNotConfiguredError(f"{where} was called but never configured: use mock_of(...).returns(...)")
-
-    return fail
+ANY: Any = _Anything()  # typed Any so that it stands in for an argument of any type
 
 
 def double(proto: TypeForm[T]) -> T:
-    """A strict autospec double of a protocol class, typed as the protocol."""
+    """A strict double of a protocol class, typed as the protocol."""
     if not (isinstance(proto, type) and getattr(proto, "_is_protocol", False)):
         raise TypeError(f"double() takes a Protocol class, got {proto!r}")
-    return _build(proto, f"double({proto.__name__})")  # type: ignore[no-any-return]  # the double stands for the protocol
-
-
-def _build(proto: type, label: str) -> Any:
-    members = protocol_members(proto)
-    data = [m.name for m in members.values() if m.kind != "method"]
-    placeholders: dict[str, object] = {m.name: None for m in members.values() if m.kind == "attribute"}
-    overloaded = deep.overloaded_methods(proto, members)
-    placeholders.update(overloaded)
-    spec = type(f"{proto.__name__}Spec", (proto,), placeholders)
-    mock = create_autospec(spec, spec_set=True, instance=True)
-    children = deep.child_protocols(proto, members)
-    for name in data:
-        if name not in children:
-            setattr(mock, name, _Unset(f"{label}.{name}"))
-    deep.install_children(mock, children, label, _build)
-    for member in members.values():
-        if member.kind != "method":
-            continue
-        function = overloaded.get(member.name) or function_of(member.value)
-        method = getattr(mock, member.name)
-        where = f"{label}.{member.name}()"
-        overloads = deep.overloads_of(proto, member.name) if member.name in overloaded else []
-        deep.prepare_method(method, overloads, takes_self=not isinstance(member.value, staticmethod), where=where)
-        guard_method(method, where, stream=_is_stream(function))
-        if _is_stream(function):
-            _KINDS[method] = "stream"
-            method.side_effect = lambda *a, _where=where, **k: _UnconfiguredStream(_where)
-        else:
-            _KINDS[method] = "async" if inspect.iscoroutinefunction(function) else "sync"
-            if _returns_none(function):
-                method.return_value = None
-            else:
-                method.side_effect = _fail_unconfigured(where)
-    _DECLARED[mock] = frozenset(data)
-    guard_attributes(mock, label)
-    return mock
+    return build(proto, f"double({proto.__name__})")  # type: ignore[no-any-return]  # the double stands for the protocol
 
 
 def set_value(target: object, name: str, value: object) -> None:
     """Give a double's property (read-only for mypy) or declared attribute a value."""
-    declared = _DECLARED.get(target)
+    declared = data_members(target)
     if declared is None:
         raise TypeError(f"set_value() takes a double(...), got {target!r}")
     if name not in declared:
@@ -140,64 +84,96 @@ def set_value(target: object, name: str, value: object) -> None:
     setattr(target, name, value)
 
 
-def _asserted(assertion: Callable[..., object], *args: object, **kwargs: object) -> None:
-    """Run one of mock's assertions; its failure is raised from here, so that no frame of ``unittest.mock``
-    stands between the test's line and the message."""
-    __tracebackhide__ = True
-    try:
-        assertion(*args, **kwargs)
-    except AssertionError as exc:
-        raise AssertionError(str(exc)) from None
+def _shown(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+    return f"{name}({', '.join([*map(repr, args), *(f'{k}={v!r}' for k, v in kwargs.items())])})"
 
 
-@dataclass(frozen=True)
-class Call:
-    """One recorded call: positional and keyword arguments, ``self`` left out."""
+class Recorded(Generic[P]):
+    """The calls of one method of a double, and assertions on them typed by its signature."""
 
-    args: tuple[Any, ...]
-    kwargs: dict[str, Any]
+    def __init__(self, method: MethodDouble) -> None:
+        self._method = method
 
+    def _fail(self, message: str) -> AssertionError:
+        calls = "\n".join(f"  {_shown('call', c.args, c.kwargs)}" for c in self._method.calls) or "  (none)"
+        return AssertionError(f"{self._method.where}: {message}\ncalls made:\n{calls}")
 
-class _Recorded(Generic[P]):
-    def __init__(self, mock: Any) -> None:
-        self._mock = mock
+    def _matches(self, call: Call, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+        spec = self._method.spec
+        return spec.normalized(call.args, call.kwargs) == spec.normalized(args, kwargs)
 
     def assert_called_once_with(self, *args: P.args, **kwargs: P.kwargs) -> None:
         __tracebackhide__ = True  # a failing test shows its own line
-        _asserted(self._mock.assert_called_once_with, *args, **kwargs)
+        calls = self._method.calls
+        if len(calls) != 1 or not self._matches(calls[0], args, kwargs):
+            raise self._fail(f"expected one call, {_shown('call', args, kwargs)}")
 
     def assert_called_with(self, *args: P.args, **kwargs: P.kwargs) -> None:
+        """The last call had exactly these arguments."""
         __tracebackhide__ = True  # a failing test shows its own line
-        _asserted(self._mock.assert_called_with, *args, **kwargs)
+        calls = self._method.calls
+        if not calls or not self._matches(calls[-1], args, kwargs):
+            raise self._fail(f"expected the last call to be {_shown('call', args, kwargs)}")
 
     def assert_any_call(self, *args: P.args, **kwargs: P.kwargs) -> None:
         __tracebackhide__ = True  # a failing test shows its own line
-        _asserted(self._mock.assert_any_call, *args, **kwargs)
+        if not any(self._matches(call, args, kwargs) for call in self._method.calls):
+            raise self._fail(f"expected a call {_shown('call', args, kwargs)}")
+
+    def assert_last_call_has(self, *args: P.args, **kwargs: P.kwargs) -> None:
+        """The last call had these arguments, among others. A misspelt keyword is a mypy error; a required
+        parameter the test does not check takes ``ANY``."""
+        __tracebackhide__ = True  # a failing test shows its own line
+        calls = self._method.calls
+        if not calls:
+            raise self._fail(f"expected a call with {_shown('call', args, kwargs)}")
+        signature = self._method.spec.signature
+        try:
+            actual = signature.bind(*calls[-1].args, **calls[-1].kwargs).arguments
+            expected = signature.bind_partial(*args, **kwargs).arguments
+        except TypeError as exc:
+            raise self._fail(f"cannot compare by parameter: {exc}") from None
+        wrong = [
+            f"{name}={actual.get(name, '(not given)')!r}, expected {value!r}"
+            for name, value in expected.items()
+            if actual.get(name, _NOT_GIVEN) != value
+        ]
+        if wrong:
+            raise self._fail("the last call differs: " + "; ".join(wrong))
 
     def assert_not_called(self) -> None:
         __tracebackhide__ = True  # a failing test shows its own line
-        _asserted(self._mock.assert_not_called)
+        if self._method.calls:
+            raise self._fail("expected no call")
 
     @property
     def call_count(self) -> int:
-        return int(self._mock.call_count)
+        return len(self._method.calls)
 
     @property
     def calls(self) -> list[Call]:
-        return [Call(tuple(c.args), dict(c.kwargs)) for c in self._mock.call_args_list]
+        return list(self._method.calls)
 
     def reset(self) -> None:
-        self._mock.reset_mock()
+        """Forget the calls made; the configuration stays."""
+        self._method.reset()
 
 
-class _Returning(_Recorded[P], Generic[P, R]):
-    def returns(self, value: R) -> Self:
-        self._mock.side_effect = None
-        self._mock.return_value = value
+_NOT_GIVEN: Any = object()
+
+
+class _Returning(Recorded[P], Generic[P, R]):
+    def returns(self, value: R, /, *more: R | Raise) -> Self:
+        """Answer every call with ``value``; or, given several, answer the calls in that order (a
+        ``Raise(error)`` among them raises), and fail a call beyond the last."""
+        if more:
+            self._method.configure(replies=(value, *more))
+        else:
+            self._method.configure(returns=value)
         return self
 
     def raises(self, error: BaseException) -> Self:
-        self._mock.side_effect = error
+        self._method.configure(effect=error)
         return self
 
 
@@ -205,7 +181,7 @@ class Handle(_Returning[P, R]):
     """A synchronous method of a double."""
 
     def side_effect(self, function: Callable[P, R]) -> Self:
-        self._mock.side_effect = function
+        self._method.configure(effect=function)
         return self
 
 
@@ -213,27 +189,32 @@ class AsyncHandle(_Returning[P, R]):
     """A coroutine method of a double: configured with the awaited value's type."""
 
     def side_effect(self, function: Callable[P, Awaitable[R]] | Callable[P, R]) -> Self:
-        self._mock.side_effect = function
+        self._method.configure(effect=function)
         return self
 
     def assert_awaited_once_with(self, *args: P.args, **kwargs: P.kwargs) -> None:
         __tracebackhide__ = True  # a failing test shows its own line
-        _asserted(self._mock.assert_awaited_once_with, *args, **kwargs)
+        if self._method.await_count != 1:
+            raise self._fail(f"expected one await, it was awaited {self._method.await_count} times")
+        self.assert_called_once_with(*args, **kwargs)
 
     def assert_awaited_with(self, *args: P.args, **kwargs: P.kwargs) -> None:
         __tracebackhide__ = True  # a failing test shows its own line
-        _asserted(self._mock.assert_awaited_with, *args, **kwargs)
+        if not self._method.await_count:
+            raise self._fail("expected an await, it was never awaited")
+        self.assert_called_with(*args, **kwargs)
 
     def assert_not_awaited(self) -> None:
         __tracebackhide__ = True  # a failing test shows its own line
-        _asserted(self._mock.assert_not_awaited)
+        if self._method.await_count:
+            raise self._fail(f"expected no await, it was awaited {self._method.await_count} times")
 
     @property
     def await_count(self) -> int:
-        return int(self._mock.await_count)
+        return self._method.await_count
 
 
-class StreamHandle(_Recorded[P], Generic[P, Y]):
+class StreamHandle(Recorded[P], Generic[P, Y]):
     """A stream method of a double: each call returns a fresh real async iterator."""
 
     def yields(self, *items: Y, error: BaseException | None = None) -> Self:
@@ -245,7 +226,7 @@ class StreamHandle(_Recorded[P], Generic[P, Y]):
             if error is not None:
                 raise error
 
-        self._mock.side_effect = lambda *args, **kwargs: stream()
+        self._method.configure(effect=lambda *args, **kwargs: stream())
         return self
 
     def raises(self, error: BaseException) -> Self:
@@ -253,7 +234,7 @@ class StreamHandle(_Recorded[P], Generic[P, Y]):
         return self.yields(error=error)
 
     def side_effect(self, function: Callable[P, AsyncIterator[Y]]) -> Self:
-        self._mock.side_effect = function
+        self._method.configure(effect=function)
         return self
 
 
@@ -265,12 +246,9 @@ def mock_of(method: Callable[P, AsyncIterator[Y]]) -> StreamHandle[P, Y]: ...  #
 def mock_of(method: Callable[P, R]) -> Handle[P, R]: ...
 def mock_of(method: Callable[..., Any]) -> AsyncHandle[Any, Any] | StreamHandle[Any, Any] | Handle[Any, Any]:
     """The typed handle of one method of a ``double(...)``."""
-    try:
-        kind = _KINDS.get(method)
-    except TypeError:
-        kind = None
-    if kind is None:
+    if not isinstance(method, MethodDouble):
         raise TypeError(f"mock_of() takes a method of a double(...), got {method!r}")
-    if kind == "stream":
+    flavor = method.spec.flavor
+    if flavor == "stream":
         return StreamHandle(method)
-    return AsyncHandle(method) if kind == "async" else Handle(method)
+    return AsyncHandle(method) if flavor == "async" else Handle(method)

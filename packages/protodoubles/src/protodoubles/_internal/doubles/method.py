@@ -1,0 +1,214 @@
+"""One method of a double: checks each call against the protocol's signature, records it, and answers it.
+
+A method is one of three flavours, read off the protocol: ``sync`` (a plain ``def``), ``async`` (an
+``async def``: the call returns a coroutine, answered when awaited) and ``stream`` (a plain ``def``
+returning an async iterator: the call returns something to iterate, which refuses ``await``).
+
+What a call answers, first match wins: a stub made by ``when()`` for exactly this call; the next of a
+sequence of replies; the configured error, side effect or value; ``None`` for a method declared to
+return ``None``; otherwise a ``DoubleNotConfiguredError``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import AsyncIterator, Callable, Generator
+from dataclasses import dataclass
+from typing import Any, Literal, NoReturn
+
+from protodoubles._internal.doubles.deep import Overloads, captured
+from protodoubles._internal.doubles.misuse import DoubleAwaitError, DoubleNotConfiguredError, DoubleSignatureError
+
+__all__ = ["Call", "Flavor", "MethodDouble", "MethodSpec", "Raise"]
+
+Flavor = Literal["sync", "async", "stream"]
+_NOTHING: Any = object()  # no value configured
+
+
+@dataclass(frozen=True)
+class Call:
+    """One recorded call: positional and keyword arguments as written, ``self`` left out."""
+
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Raise:
+    """In a sequence of replies (``returns(a, Raise(error), b)``): this call raises ``error``."""
+
+    error: BaseException
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    """What every double of one protocol knows about one of its methods; made once per protocol."""
+
+    flavor: Flavor
+    returns_none: bool
+    signature: inspect.Signature  # without self or cls
+    overloads: Overloads | None
+
+    def check(self, where: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        __tracebackhide__ = True  # a failing test shows its own line, not this frame
+        if self.overloads is not None:
+            index, reasons = self.overloads.select(args, kwargs)
+            if index is None:
+                reasons = list(dict.fromkeys(reasons))
+                count = len(self.overloads.signatures)
+                raise DoubleSignatureError(
+                    f"{where} called off its signature: the call matches none of the {count} overloads: {'; '.join(reasons)}"
+                )
+            return
+        try:
+            self.signature.bind(*args, **kwargs)
+        except TypeError as exc:
+            raise DoubleSignatureError(f"{where} called off its signature: {exc}") from None
+
+    def normalized(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """A call as assertions compare it: bound to the signature (``f(1)`` is ``f(x=1)``), or as written
+        for an overloaded method."""
+        if self.overloads is not None:
+            return args, kwargs
+        try:
+            bound = self.signature.bind(*args, **kwargs)
+        except TypeError:
+            return args, kwargs
+        return bound.args, bound.kwargs
+
+
+class MethodDouble:
+    """The callable a double hands out for one of its methods: one per method per double."""
+
+    __slots__ = ("_effect", "_replies", "_returns", "_served", "await_count", "calls", "spec", "stubs", "where")
+
+    def __init__(self, spec: MethodSpec, where: str) -> None:
+        self.spec = spec
+        self.where = where
+        self.calls: list[Call] = []
+        self.await_count = 0
+        self.stubs: list[tuple[tuple[Any, ...], dict[str, Any], Callable[[], Any]]] = []
+        self._returns: Any = _NOTHING
+        self._effect: Any = None  # an error to raise, or a function to call
+        self._replies: tuple[Any, ...] = ()
+        self._served = 0
+
+    def __repr__(self) -> str:
+        return f"<method {self.where}>"
+
+    # configuration, through the typed handles of protodoubles._internal.doubles.double
+    def configure(self, *, returns: Any = _NOTHING, effect: Any = None, replies: tuple[Any, ...] = ()) -> None:
+        self._returns, self._effect, self._replies, self._served = returns, effect, replies, 0
+
+    def reset(self) -> None:
+        self.calls.clear()
+        self.await_count = 0
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        __tracebackhide__ = True  # a failing test shows its own line, not this frame
+        self.spec.check(self.where, args, kwargs)
+        captured(self, args, kwargs)  # inside when(): records the call and stops here
+        self.calls.append(Call(args, kwargs))
+        flavor = self.spec.flavor
+        if flavor == "sync":
+            return self._configured(self._answer(args, kwargs))
+        if flavor == "async":
+            return self._awaited(args, kwargs)
+        stream = self._answer(args, kwargs)
+        return _Stream(_UnconfiguredStream(self.where) if stream is _NOTHING else stream, self.where)
+
+    async def _awaited(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        __tracebackhide__ = True  # a failing test shows its own line, not this frame
+        self.await_count += 1
+        value = self._configured(self._answer(args, kwargs))
+        if inspect.isawaitable(value) and self._effect is not None and not isinstance(self._effect, BaseException):
+            return await value  # an async side effect
+        return value
+
+    def _answer(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        __tracebackhide__ = True  # a failing test shows its own line, not this frame
+        for stub_args, stub_kwargs, outcome in self.stubs:
+            if stub_args == args and stub_kwargs == kwargs:
+                return outcome()
+        effect = self._effect
+        if isinstance(effect, BaseException):
+            raise effect  # raises() answers every call
+        if self._replies:
+            return self._next_reply(args, kwargs)
+        if effect is not None:
+            self._first_overload_only(args, kwargs)
+            return effect(*args, **kwargs)
+        if self._returns is not _NOTHING:
+            self._first_overload_only(args, kwargs)
+            return self._returns
+        return None if self.spec.returns_none else _NOTHING
+
+    def _configured(self, value: Any) -> Any:
+        __tracebackhide__ = True  # a failing test shows its own line, not this frame
+        if value is _NOTHING:
+            raise DoubleNotConfiguredError(f"{self.where} was called but never configured: use mock_of(...).returns(...)")
+        return value
+
+    def _next_reply(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        __tracebackhide__ = True  # a failing test shows its own line, not this frame
+        self._first_overload_only(args, kwargs)
+        if self._served >= len(self._replies):
+            raise DoubleNotConfiguredError(
+                f"{self.where} was called {self._served + 1} times, but only {len(self._replies)} replies were configured"
+            )
+        reply = self._replies[self._served]
+        self._served += 1
+        if isinstance(reply, Raise):
+            raise reply.error
+        return reply
+
+    def _first_overload_only(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        __tracebackhide__ = True  # a failing test shows its own line, not this frame
+        overloads = self.spec.overloads
+        if overloads is None:
+            return
+        index, _ = overloads.select(args, kwargs)
+        if index:
+            raise DoubleNotConfiguredError(
+                f"{self.where} was called as its overload {index + 1} (-> {overloads.returns[index]}); returns() and side_effect() "
+                f"answer overload 1 only (-> {overloads.returns[0]}): stub this call with when(lambda: ...).returns(...)"
+            )
+
+
+class _UnconfiguredStream:
+    """What an unconfigured stream method returns: any read of it is the misuse."""
+
+    __slots__ = ("_where",)
+
+    def __init__(self, where: str) -> None:
+        self._where = where
+
+    def __aiter__(self) -> _UnconfiguredStream:
+        return self
+
+    async def __anext__(self) -> NoReturn:
+        __tracebackhide__ = True  # a failing test shows its own line, not this frame
+        raise DoubleNotConfiguredError(f"{self._where} was iterated but never configured: use mock_of(...).yields(...)")
+
+
+class _Stream:
+    """What a stream method of a double returns: iterates as the configured iterator, refuses ``await``."""
+
+    __slots__ = ("_inner", "_where")
+
+    def __init__(self, inner: AsyncIterator[object], where: str) -> None:
+        self._inner = inner
+        self._where = where
+
+    def __aiter__(self) -> AsyncIterator[object]:
+        return self._inner.__aiter__()
+
+    async def __anext__(self) -> object:
+        return await self._inner.__anext__()
+
+    def __await__(self) -> Generator[Any, None, NoReturn]:
+        __tracebackhide__ = True  # a failing test shows its own line, not this frame
+        raise DoubleAwaitError(f"{self._where} returns an async iterator: iterate it with `async for`, do not await it")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
