@@ -11,13 +11,16 @@ from pathlib import Path
 import pytest
 
 SUITE = """\
+from collections.abc import AsyncIterator
 from typing import Protocol
 
-from protodoubles import assert_conforms, double, mock_of
+from protodoubles import ANY, assert_conforms, double, mock_of
 
 
 class Greeter(Protocol):
     def greet(self, name: str) -> str: ...
+    async def fetch(self, key: str) -> int: ...
+    def watch(self, key: str) -> AsyncIterator[int]: ...
 
 
 class Wrong:
@@ -44,6 +47,33 @@ def test_wrong_assertion() -> None:
 
 def test_non_conforming_class() -> None:
     assert_conforms(Wrong, Greeter)  # LINE-CONFORMS
+
+
+def test_replies_run_out() -> None:
+    greeter = double(Greeter)
+    mock_of(greeter.greet).returns("a", "b")
+    greeter.greet("ada")
+    greeter.greet("ada")
+    greeter.greet("ada")  # LINE-REPLIES
+
+
+def test_partial_check() -> None:
+    greeter = double(Greeter)
+    mock_of(greeter.greet).returns("hi")
+    greeter.greet("ada")
+    mock_of(greeter.greet).assert_last_call_has(name="bob")  # LINE-PARTIAL
+
+
+def test_off_signature() -> None:
+    double(Greeter).greet("ada", loud=True)  # LINE-SIGNATURE
+
+
+def test_unconfigured_await() -> None:
+    double(Greeter).fetch("k").send(None)  # LINE-AWAIT: the first step of an await
+
+
+def test_awaited_stream() -> None:
+    double(Greeter).watch("k").__await__()  # LINE-STREAM: what await does first
 """
 
 
@@ -83,6 +113,11 @@ def _section(report: str, test: str) -> str:
         ("test_unconfigured_call", "LINE-CALL"),
         ("test_wrong_assertion", "LINE-ASSERT"),
         ("test_non_conforming_class", "LINE-CONFORMS"),
+        ("test_replies_run_out", "LINE-REPLIES"),
+        ("test_partial_check", "LINE-PARTIAL"),
+        ("test_off_signature", "LINE-SIGNATURE"),
+        ("test_unconfigured_await", "LINE-AWAIT"),
+        ("test_awaited_stream", "LINE-STREAM"),
     ],
 )
 def test_the_failure_shows_the_test_s_line_and_no_frame_of_the_tool(report: str, test: str, line: str) -> None:
@@ -91,3 +126,7 @@ def test_the_failure_shows_the_test_s_line_and_no_frame_of_the_tool(report: str,
     tool = Path(__file__).resolve().parent.parent / "src"
     assert "protodoubles/_internal/" not in section, textwrap.shorten(section, 2000)
     assert str(tool) not in section
+    assert "unittest/mock.py" not in section, textwrap.shorten(section, 2000)
+    marked = [text for text in section.splitlines() if text.startswith(">")]  # the line each shown frame stopped at
+    assert len(marked) == 1, marked
+    assert line in marked[0]

@@ -1,0 +1,58 @@
+"""Code under test that probes a double for an attribute the protocol does not declare gets the real
+class's answer; a test that reads or writes one is drift, and fails even when it catches the error."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+import wrapper_code
+from protodoubles import DoubleAttributeError, double, expect_misuse
+from protodoubles._internal.doubles.misuse import recorded
+from wrapper_code import Client, Sender
+
+
+@pytest.mark.parametrize("probe", [wrapper_code.has_batching, wrapper_code.batch_sender, wrapper_code.batch_sender_or_none])
+def test_code_under_test_probing_gets_the_real_class_s_answer(probe: object) -> None:
+    assert callable(probe)
+    real, fake = probe(Client("k")), probe(double(Sender))
+    assert real == fake
+    assert fake in (False, None)
+    assert recorded() == []
+
+
+def test_a_direct_read_in_code_under_test_is_the_real_class_s_attribute_error() -> None:
+    client = double(Sender)
+    with pytest.raises(AttributeError, match=r"double\(Sender\) has no attribute 'send_batch'") as raised:
+        wrapper_code.read_batch(client)
+    assert type(raised.value) is AttributeError
+    assert raised.value.name == "send_batch"
+    assert raised.value.obj is client
+    assert recorded() == []
+
+
+def test_a_test_that_reads_an_undeclared_attribute_is_recorded_even_when_it_catches_the_error() -> None:
+    client = double(Sender)
+    with contextlib.suppress(BaseException):
+        client.send_batch  # type: ignore[attr-defined]  # the drift under test
+    with contextlib.suppress(BaseException):
+        hasattr(client, "send_batch")  # a probe written in a test file is drift too
+    assert [type(error) for error in recorded()] == [DoubleAttributeError, DoubleAttributeError]
+    for error in recorded():
+        with expect_misuse(DoubleAttributeError, match="'send_batch': the protocol does not declare it"):
+            raise error
+
+
+def test_writing_an_undeclared_attribute_is_a_misuse_wherever_it_is_written() -> None:
+    client = double(Sender)
+    with expect_misuse(DoubleAttributeError, match=r"double\(Sender\)\.retry_count cannot be set"):
+        client.retry_count = 3  # type: ignore[attr-defined]  # the drift under test
+    client.timeout = 1.0  # declared: fine
+    assert client.timeout == 1.0
+
+
+def test_private_names_are_answered_plainly_everywhere_as_libraries_probe_them() -> None:
+    client = double(Sender)
+    assert not hasattr(client, "_pytest_fixture")
+    assert getattr(client, "__wrapped__", None) is None
+    assert recorded() == []
