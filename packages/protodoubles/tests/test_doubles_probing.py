@@ -3,7 +3,10 @@ class's answer; a test that reads or writes one is drift, and fails even when it
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import inspect
+from typing import Protocol
 
 import pytest
 import wrapper_code
@@ -56,3 +59,21 @@ def test_private_names_are_answered_plainly_everywhere_as_libraries_probe_them()
     assert not hasattr(client, "_pytest_fixture")
     assert getattr(client, "__wrapped__", None) is None
     assert recorded() == []
+
+
+class Mixed(Protocol):
+    def ask(self, question: str, *, model: str) -> str: ...
+    async def fetch(self, key: str) -> int: ...
+
+
+def test_methods_look_like_the_real_bound_methods_to_code_that_inspects_them() -> None:
+    mixed = double(Mixed)
+    assert inspect.iscoroutinefunction(mixed.fetch)
+    assert asyncio.iscoroutinefunction(mixed.fetch)
+    assert not inspect.iscoroutinefunction(mixed.ask)
+    assert inspect.signature(mixed.ask) == inspect.signature(Mixed.ask).replace(
+        parameters=list(inspect.signature(Mixed.ask).parameters.values())[1:]
+    )
+    assert list(inspect.signature(mixed.fetch).parameters) == ["key"]
+    assert mixed.fetch.__name__ == "fetch"
+    assert mixed.ask is mixed.ask

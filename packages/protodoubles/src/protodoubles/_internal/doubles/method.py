@@ -19,7 +19,7 @@ from typing import Any, Literal, NoReturn
 from protodoubles._internal.doubles.deep import Overloads, captured
 from protodoubles._internal.doubles.misuse import DoubleAwaitError, DoubleNotConfiguredError, DoubleSignatureError
 
-__all__ = ["Call", "Flavor", "MethodDouble", "MethodSpec", "Raise"]
+__all__ = ["AsyncMethodDouble", "Call", "Flavor", "MethodDouble", "MethodSpec", "Raise"]
 
 Flavor = Literal["sync", "async", "stream"]
 _NOTHING: Any = object()  # no value configured
@@ -95,6 +95,11 @@ class MethodDouble:
 
     def __repr__(self) -> str:
         return f"<method {self.where}>"
+
+    @property
+    def __signature__(self) -> inspect.Signature:
+        """What ``inspect.signature`` reports: the protocol's, ``self`` left out, as on a bound method."""
+        return self.spec.signature
 
     # configuration, through the typed handles of protodoubles._internal.doubles.double
     def configure(self, *, returns: Any = _NOTHING, effect: Any = None, replies: tuple[Any, ...] = ()) -> None:
@@ -173,6 +178,25 @@ class MethodDouble:
                 f"{self.where} was called as its overload {index + 1} (-> {overloads.returns[index]}); returns() and side_effect() "
                 f"answer overload 1 only (-> {overloads.returns[0]}): stub this call with when(lambda: ...).returns(...)"
             )
+
+
+async def _coroutine_template() -> None:
+    """Lends its code object to ``AsyncMethodDouble``, so that ``inspect.iscoroutinefunction`` says True."""
+
+
+class AsyncMethodDouble(MethodDouble):
+    """A coroutine method's double: looks like a coroutine function to ``inspect`` and ``asyncio``,
+    as the real bound method does, for code under test that asks before it awaits."""
+
+    __slots__ = ()
+    __code__ = _coroutine_template.__code__
+    __defaults__ = None
+    __kwdefaults__ = None
+    __annotations__: dict[str, Any] = {}  # read by inspect only, never written
+
+    @property
+    def __name__(self) -> str:
+        return self.where.rsplit(".", 1)[-1].removesuffix("()")
 
 
 class _UnconfiguredStream:

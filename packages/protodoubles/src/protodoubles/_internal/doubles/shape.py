@@ -22,7 +22,7 @@ from typing import Any, NoReturn
 
 from protodoubles._internal.doubles import misuse
 from protodoubles._internal.doubles.deep import overloads_for, overloads_of
-from protodoubles._internal.doubles.method import Flavor, MethodDouble, MethodSpec
+from protodoubles._internal.doubles.method import AsyncMethodDouble, Flavor, MethodDouble, MethodSpec
 from protodoubles._internal.doubles.misuse import DoubleNotConfiguredError
 from protodoubles._internal.members import Member, function_of, protocol_members, returns_async_iterator
 
@@ -107,7 +107,8 @@ class _Method:
         found = obj.__dict__.get(self.name)  # a dunder is looked up on the class each time
         if found is None:
             spec = self.spec or self._read_spec()
-            found = obj.__dict__[self.name] = MethodDouble(spec, f"{obj.__dict__[_LABEL]}.{self.name}()")
+            kind = AsyncMethodDouble if spec.flavor == "async" else MethodDouble
+            found = obj.__dict__[self.name] = kind(spec, f"{obj.__dict__[_LABEL]}.{self.name}()")
         return found
 
     def _read_spec(self) -> MethodSpec:
