@@ -21,7 +21,7 @@ PUBLIC = {
     # the generator as functions
     "generate", "check", "Options", "Generated", "StaleProtocol", "CheckResult",
     # errors
-    "DoubleMisuseError", "DoubleAttributeError", "DoubleSignatureError", "DoubleAwaitError", "DoubleNotConfiguredError",
+    "DoubleMisuseError", "DoubleAttributeError", "DoubleSignatureError", "DoubleTypeError", "DoubleAwaitError", "DoubleNotConfiguredError",
     "ConformanceError", "GenerationError", "SourceError", "ConfigError",
     "__version__",
 }  # fmt: skip

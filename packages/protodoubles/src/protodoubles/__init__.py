@@ -24,6 +24,7 @@ from protodoubles._internal.doubles.misuse import (
     DoubleMisuseError,
     DoubleNotConfiguredError,
     DoubleSignatureError,
+    DoubleTypeError,
     expect_misuse,
 )
 from protodoubles._internal.errors import ConfigError, GenerationError, SourceError
@@ -41,6 +42,7 @@ __all__ = [
     "DoubleMisuseError",
     "DoubleNotConfiguredError",
     "DoubleSignatureError",
+    "DoubleTypeError",
     "Generated",
     "GenerationError",
     "Handle",

@@ -30,6 +30,10 @@ class _Stubbed(Protocol):
 
     calls: Any
     stubs: list[tuple[tuple[Any, ...], dict[str, Any], Callable[[], Any]]]
+    where: str
+
+    @property
+    def spec(self) -> Any: ...  # its MethodSpec: checks a stubbed value against the selected overload
 
 
 class _Captured(BaseException):
@@ -126,7 +130,10 @@ class Stub(Generic[R]):
         self._method, self._args, self._kwargs = method, args, kwargs
 
     def returns(self, value: R) -> None:
-        """A call equal to the recorded one (``unittest.mock.ANY`` matches anything) returns ``value``."""
+        """A call equal to the recorded one (``ANY`` matches anything) returns ``value``."""
+        __tracebackhide__ = True  # a failing test shows its own line, not this frame
+        spec = self._method.spec
+        spec.check_reply(value, self._method.where, spec.overload_of(self._args, self._kwargs))
         self._method.stubs.insert(0, (self._args, self._kwargs, lambda: value))  # the latest stub of a call wins
 
     def raises(self, error: BaseException) -> None:

@@ -166,6 +166,9 @@ class _Returning(Recorded[P], Generic[P, R]):
     def returns(self, value: R, /, *more: R | Raise) -> Self:
         """Answer every call with ``value``; or, given several, answer the calls in that order (a
         ``Raise(error)`` among them raises), and fail a call beyond the last."""
+        __tracebackhide__ = True  # a failing test shows its own line
+        for reply in (value, *more):
+            self._method.spec.check_reply(reply, self._method.where)
         if more:
             self._method.configure(replies=(value, *more))
         else:
@@ -219,6 +222,9 @@ class StreamHandle(Recorded[P], Generic[P, Y]):
 
     def yields(self, *items: Y, error: BaseException | None = None) -> Self:
         """Yield ``items``; then raise ``error`` if given (a stream that breaks after some items)."""
+        __tracebackhide__ = True  # a failing test shows its own line
+        for item in items:
+            self._method.spec.check_item(item, self._method.where)
 
         async def stream() -> AsyncIterator[Y]:
             for item in items:

@@ -11,6 +11,7 @@ return ``None``; otherwise a ``DoubleNotConfiguredError``.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import AsyncIterator, Callable, Generator
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import Any, Literal, NoReturn
 
 from protodoubles._internal.doubles.deep import Overloads, captured
 from protodoubles._internal.doubles.misuse import DoubleAwaitError, DoubleNotConfiguredError, DoubleSignatureError
+from protodoubles._internal.doubles.values import UNKNOWN, check_value, item_type, resolved
 
 __all__ = ["AsyncMethodDouble", "Call", "Flavor", "MethodDouble", "MethodSpec", "Raise"]
 
@@ -48,6 +50,36 @@ class MethodSpec:
     returns_none: bool
     signature: inspect.Signature  # without self or cls
     overloads: Overloads | None
+    returns_annotations: tuple[object, ...] = ()  # the return annotation, one per overload
+    module: str = ""  # where the annotations are resolved
+
+    @functools.cached_property
+    def _return_types(self) -> tuple[Any, ...]:
+        return tuple(resolved(annotation, self.module) for annotation in self.returns_annotations)
+
+    def return_type(self, overload: int = 0) -> Any:
+        """The declared return type (for a coroutine method, what awaiting gives), or ``UNKNOWN``."""
+        types = self._return_types
+        return types[overload] if overload < len(types) else UNKNOWN
+
+    def check_reply(self, value: object, where: str, overload: int = 0) -> None:
+        __tracebackhide__ = True  # a failing test shows its own line, not this frame
+        if not isinstance(value, Raise):
+            check_value(
+                value, self.return_type(overload), f"{where} is declared to return {self._shown(overload)}, and was given {value!r}"
+            )
+
+    def check_item(self, item: object, where: str) -> None:
+        __tracebackhide__ = True  # a failing test shows its own line, not this frame
+        check_value(item, item_type(self.return_type()), f"{where} is declared to yield from {self._shown(0)}, and was given {item!r}")
+
+    def overload_of(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
+        """Which overload a call selects (0 for a method without overloads)."""
+        return (self.overloads.select(args, kwargs)[0] or 0) if self.overloads is not None else 0
+
+    def _shown(self, overload: int) -> str:
+        annotations = self.returns_annotations
+        return str(annotations[overload]) if overload < len(annotations) else "?"
 
     def check(self, where: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         __tracebackhide__ = True  # a failing test shows its own line, not this frame

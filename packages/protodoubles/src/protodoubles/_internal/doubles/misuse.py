@@ -24,6 +24,7 @@ __all__ = [
     "DoubleMisuseError",
     "DoubleNotConfiguredError",
     "DoubleSignatureError",
+    "DoubleTypeError",
     "expect_misuse",
     "recorded",
     "reset",
@@ -54,6 +55,10 @@ class DoubleSignatureError(DoubleMisuseError):
 
 class DoubleAwaitError(DoubleMisuseError):
     """A stream method's result was awaited instead of iterated."""
+
+
+class DoubleTypeError(DoubleMisuseError):
+    """A double was given a value (to return, yield or hold) of a type its protocol does not declare."""
 
 
 class DoubleNotConfiguredError(DoubleMisuseError):

@@ -23,7 +23,8 @@ from typing import Any, NoReturn
 from protodoubles._internal.doubles import misuse
 from protodoubles._internal.doubles.deep import overloads_for, overloads_of
 from protodoubles._internal.doubles.method import AsyncMethodDouble, Flavor, MethodDouble, MethodSpec
-from protodoubles._internal.doubles.misuse import DoubleNotConfiguredError
+from protodoubles._internal.doubles.misuse import DoubleNotConfiguredError, DoubleTypeError
+from protodoubles._internal.doubles.values import check_value, resolved
 from protodoubles._internal.members import Member, function_of, protocol_members, returns_async_iterator
 
 __all__ = ["DoubleBase", "Unset", "build", "data_members"]
@@ -124,17 +125,27 @@ class _Method:
             _returns_none(function),
             signature,
             overloads_for(overloads, takes_self=takes_self) if overloads else None,
+            tuple(getattr(each, "__annotations__", {}).get("return", inspect.Parameter.empty) for each in overloads or [function]),
+            function.__module__,
         )
         return self.spec
 
 
 class _Value:
-    """A property's or attribute's descriptor: what was assigned, else a child double or ``Unset``."""
+    """A property's or attribute's descriptor: what was assigned (checked against the declared type),
+    else a child double or ``Unset``."""
 
-    __slots__ = ("child", "name")
+    __slots__ = ("annotation", "child", "module", "name", "type")
 
-    def __init__(self, name: str, child: type | None) -> None:
-        self.name, self.child = name, child
+    def __init__(self, proto: type, member: Member, child: type | None) -> None:
+        self.name, self.child = member.name, child
+        if member.kind == "property":
+            getter = member.value.fget
+            self.annotation, self.module = getattr(getter, "__annotations__", {}).get("return"), getter.__module__
+        else:
+            owner = next((k for k in proto.__mro__ if member.name in vars(k).get("__annotations__", {})), proto)
+            self.annotation, self.module = member.annotation, owner.__module__
+        self.type: Any = None  # resolved on the first assignment
 
     def __get__(self, obj: DoubleBase | None, owner: type | None = None) -> Any:
         if obj is None:
@@ -149,7 +160,26 @@ class _Value:
         return made
 
     def __set__(self, obj: DoubleBase, value: object) -> None:
+        __tracebackhide__ = True  # a failing test shows its own line, not this frame
+        where = f"{obj.__dict__[_LABEL]}.{self.name}"
+        if self.child is not None:
+            _check_child(value, self.child, where)
+        else:
+            if self.type is None:
+                self.type = resolved(self.annotation, self.module)
+            check_value(value, self.type, f"{where} is declared as {self.annotation}, and was given {value!r}")
         obj.__dict__[self.name] = value
+
+
+def _check_child(value: object, proto: type, where: str) -> None:
+    """A member typed with a protocol takes a double of it, or an object with every member it declares."""
+    __tracebackhide__ = True  # a failing test shows its own line, not this frame
+    if isinstance(value, proto) if isinstance(value, DoubleBase) else all(hasattr(value, name) for name in protocol_members(proto)):
+        return
+    missing = sorted(name for name in protocol_members(proto) if not hasattr(value, name))
+    raise DoubleTypeError(
+        f"{where} is declared as {proto.__name__}, and was given {value!r}, which lacks {', '.join(missing) or 'its members'}"
+    )
 
 
 def _class_of(proto: type) -> type[DoubleBase]:
@@ -160,7 +190,7 @@ def _class_of(proto: type) -> type[DoubleBase]:
         children = _child_protocols(proto, members)
         namespace: dict[str, Any] = {"__module__": __name__, "__qualname__": f"double({proto.__qualname__})"}
         for name, member in members.items():
-            namespace[name] = _Method(proto, member) if member.kind == "method" else _Value(name, children.get(name))
+            namespace[name] = _Method(proto, member) if member.kind == "method" else _Value(proto, member, children.get(name))
         namespace["_protodoubles_members"] = frozenset(members)
         namespace["_protodoubles_data"] = frozenset(name for name, member in members.items() if member.kind != "method")
         cls: type[DoubleBase] = type(proto)(f"{proto.__name__}Double", (DoubleBase, proto), namespace)

@@ -1,0 +1,94 @@
+"""Values handed to a double are checked at run time against the types the protocol declares.
+
+mypy checks ``returns(v)`` already, but a test can hide a wrong value from it: a ``# type: ignore``, a
+value that is ``Any`` (``unittest.mock.sentinel``, ``json.loads``), a parametrized argument. So every
+value a test gives a double (``returns``, ``yields``, ``when(...).returns``, ``set_value`` and declared
+attributes) goes through typeguard's ``check_type`` against the declared type, once, when configured.
+
+Generated protocols import their types under ``if TYPE_CHECKING:``. Those imports are run once per
+protocol module, in a namespace of their own, so the annotations resolve; a name that still does not
+resolve (a package that is not installed, a private alias) leaves that member unchecked.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import sys
+import typing
+from collections.abc import AsyncIterator
+from types import ModuleType
+from typing import Any
+
+from protodoubles._internal.doubles.misuse import DoubleTypeError
+
+__all__ = ["UNKNOWN", "check_value", "item_type", "resolved"]
+
+UNKNOWN: Any = object()  # a type that could not be resolved: nothing is checked against it
+_NAMESPACES: dict[str, dict[str, Any]] = {}
+
+
+def _typing_namespace(module: ModuleType) -> dict[str, Any]:
+    """The module's globals, plus what its ``if TYPE_CHECKING:`` blocks import (each import tried alone)."""
+    name = module.__name__
+    found = _NAMESPACES.get(name)
+    if found is not None:
+        return found
+    namespace = dict(vars(module))
+    try:
+        tree = ast.parse(inspect.getsource(module))
+    except (OSError, TypeError, SyntaxError):
+        tree = ast.Module(body=[], type_ignores=[])
+    for node in tree.body:
+        if isinstance(node, ast.If) and ast.unparse(node.test).rsplit(".", 1)[-1] == "TYPE_CHECKING":
+            for statement in node.body:
+                if isinstance(statement, (ast.Import, ast.ImportFrom)):
+                    _import_into(statement, namespace, name)
+    _NAMESPACES[name] = namespace
+    return namespace
+
+
+def _import_into(statement: ast.Import | ast.ImportFrom, namespace: dict[str, Any], module: str) -> None:
+    for alias in statement.names:
+        single = ast.Module(body=[type(statement)(**{**vars(statement), "names": [alias]})], type_ignores=[])
+        try:
+            exec(compile(single, f"<type imports of {module}>", "exec"), namespace)  # noqa: S102  # one import statement copied from the protocol's own module
+        except Exception:  # noqa: S112  # a name that cannot be imported stays unresolved, and its members unchecked
+            continue
+
+
+def resolved(annotation: object, module_name: str) -> Any:
+    """``annotation`` (a string under ``from __future__ import annotations``) as a type, or ``UNKNOWN``."""
+    if not isinstance(annotation, str):
+        return annotation if annotation is not inspect.Parameter.empty else UNKNOWN
+    module = sys.modules.get(module_name)
+    if module is None:
+        return UNKNOWN
+    try:
+        return eval(annotation, _typing_namespace(module))  # noqa: S307  # an annotation the protocol's module declares
+    except Exception:  # any failure to resolve leaves the member unchecked
+        return UNKNOWN
+
+
+def item_type(stream: Any) -> Any:
+    """The item type of ``AsyncIterator[Y]`` (and the like), or ``UNKNOWN``."""
+    arguments = typing.get_args(stream)
+    origin = typing.get_origin(stream)
+    if arguments and isinstance(origin, type) and issubclass(origin, AsyncIterator):
+        return arguments[0]
+    return UNKNOWN
+
+
+def check_value(value: object, expected: Any, where: str) -> None:
+    """Fail with a misuse when ``value`` is not of type ``expected`` (``UNKNOWN``: no check)."""
+    __tracebackhide__ = True  # a failing test shows its own line, not this frame
+    if expected is UNKNOWN or isinstance(expected, typing.TypeVar):
+        return
+    from typeguard import CollectionCheckStrategy, TypeCheckError, check_type  # loaded by the first check, not by import protodoubles
+
+    try:
+        check_type(value, expected, collection_check_strategy=CollectionCheckStrategy.ALL_ITEMS)
+    except TypeCheckError as error:
+        raise DoubleTypeError(f"{where}: {error}") from None
+    except Exception:  # a type typeguard cannot check (a generic alias it does not know) is not checked
+        return

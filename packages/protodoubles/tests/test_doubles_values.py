@@ -1,0 +1,76 @@
+"""Values given to a double are checked at run time against the protocol's types, so that a value mypy
+cannot see (``Any``, a ``# type: ignore``, a parametrized argument) is still refused."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from types import SimpleNamespace
+from typing import Any
+from unittest.mock import sentinel  # the Any-typed value under test
+
+import pytest
+from protodoubles import DoubleTypeError, Raise, double, expect_misuse, mock_of, set_value, when
+from typed_protocols import Bank, Ledger
+
+WRONG: list[Any] = [{"amount": 1}, "1.00", sentinel.balance, NotImplemented, None]
+
+
+@pytest.mark.parametrize("wrong", WRONG)
+def test_returns_refuses_a_value_of_the_wrong_type(wrong: Any) -> None:
+    ledger = double(Ledger)
+    with expect_misuse(DoubleTypeError, match=r"double\(Ledger\)\.balance\(\) is declared to return Decimal, and was given"):
+        mock_of(ledger.balance).returns(wrong)
+    mock_of(ledger.balance).returns(Decimal("1.00"))
+    assert ledger.balance("a") == Decimal("1.00")
+
+
+def test_every_reply_of_a_sequence_is_checked_and_the_awaited_type_is_what_counts() -> None:
+    ledger = double(Ledger)
+    mock_of(ledger.fetch).returns([Decimal(1)], Raise(KeyError("a")), [])
+    with expect_misuse(DoubleTypeError, match=r"fetch\(\) is declared to return list\[Decimal\], and was given \[1\]"):
+        mock_of(ledger.fetch).returns([Decimal(1)], [1])  # type: ignore[list-item]  # hidden from mypy: the run-time check still refuses it
+
+
+def test_stream_items_are_checked_against_the_item_type() -> None:
+    ledger = double(Ledger)
+    mock_of(ledger.entries).yields(Decimal(1), Decimal(2))
+    with expect_misuse(DoubleTypeError, match=r"entries\(\) is declared to yield from AsyncIterator\[Decimal\], and was given 'x'"):
+        mock_of(ledger.entries).yields(Decimal(1), "x")  # type: ignore[arg-type]  # hidden from mypy: the run-time check still refuses it
+
+
+def test_a_stub_is_checked_against_the_overload_its_call_selects() -> None:
+    ledger = double(Ledger)
+    when(lambda: ledger.get("k", many=True)).returns(["a"])
+    with expect_misuse(DoubleTypeError, match=r"get\(\) is declared to return list\[str\], and was given 'a'"):
+        when(lambda: ledger.get("k", many=True)).returns("a")  # type: ignore[arg-type]  # hidden from mypy: the run-time check still refuses it
+    with expect_misuse(DoubleTypeError, match=r"get\(\) is declared to return str, and was given \['a'\]"):
+        mock_of(ledger.get).returns(["a"])  # type: ignore[arg-type]  # hidden from mypy: the run-time check still refuses it
+
+
+def test_attributes_and_properties_are_checked_when_set() -> None:
+    ledger = double(Ledger)
+    ledger.currency = "EUR"
+    set_value(ledger, "rate", Fraction(1, 3))
+    with expect_misuse(DoubleTypeError, match=r"double\(Ledger\)\.currency is declared as str, and was given 978"):
+        ledger.currency = 978  # type: ignore[assignment]  # the wrong type under test
+    with expect_misuse(DoubleTypeError, match=r"rate is declared as Fraction, and was given 0\.33"):
+        set_value(ledger, "rate", 0.33)
+
+
+def test_a_child_takes_a_double_of_its_protocol_or_something_with_every_member() -> None:
+    bank = double(Bank)
+    set_value(bank, "ledger", double(Ledger))
+    with expect_misuse(
+        DoubleTypeError,
+        match=r"double\(Bank\)\.ledger is declared as Ledger, and was given namespace\(currency='EUR'\), which lacks balance",
+    ):
+        set_value(bank, "ledger", SimpleNamespace(currency="EUR"))
+    with expect_misuse(DoubleTypeError, match=r"\.ledger is declared as Ledger"):
+        set_value(bank, "ledger", double(Bank))  # a double of another protocol
+
+
+def test_a_type_that_cannot_be_resolved_is_not_checked() -> None:
+    ledger = double(Ledger)
+    mock_of(ledger.opaque).returns(object())  # Opaque is not importable here: no false alarm
+    assert ledger.opaque() is not None
