@@ -58,7 +58,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
-    misuse.reset()
+    misuse.ledger(clear=True)
     return (yield)
 
 
@@ -68,8 +68,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
         yield
     finally:
         inject.undo_all()
-        found = [f"{type(e).__name__}: {e}" for e in misuse.recorded()]
-        misuse.reset()
+        found = [f"{type(e).__name__}: {e}" for e in misuse.ledger(clear=True)]
     if found:
         item.stash[_MISUSED] = found
         pytest.fail("a typed double was misused during this test (the error was swallowed):\n" + "\n".join(found), pytrace=False)
@@ -78,7 +77,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
-    misused = item.stash.get(_MISUSED, None) if call.when == "teardown" else misuse.recorded()
+    misused = item.stash.get(_MISUSED, None) if call.when == "teardown" else misuse.ledger(clear=False)
     if misused and hasattr(report, "wasxfail"):  # xfail does not excuse a misused double
         del report.wasxfail
         report.outcome = "failed"

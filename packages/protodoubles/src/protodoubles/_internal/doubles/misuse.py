@@ -26,6 +26,7 @@ __all__ = [
     "DoubleSignatureError",
     "DoubleTypeError",
     "expect_misuse",
+    "ledger",
     "recorded",
     "reset",
     "undeclared_read",
@@ -33,7 +34,8 @@ __all__ = [
 ]
 
 _LOCK = threading.Lock()
-_RECORD: list[DoubleMisuseError] = []
+_RECORD: list[DoubleMisuseError] = []  # what recorded() shows, and reset() clears
+_LEDGER: list[DoubleMisuseError] = []  # what the pytest plugin reads: only expect_misuse() takes an error off it
 
 
 class DoubleMisuseError(BaseException):
@@ -43,6 +45,7 @@ class DoubleMisuseError(BaseException):
         super().__init__(*args)
         with _LOCK:
             _RECORD.append(self)
+            _LEDGER.append(self)
 
 
 class DoubleAttributeError(DoubleMisuseError):
@@ -72,13 +75,26 @@ def recorded() -> list[DoubleMisuseError]:
 
 
 def reset() -> None:
+    """Clear what ``recorded()`` shows. The plugin's own ledger is not cleared: a test cannot excuse its
+    misuses by resetting; only ``expect_misuse`` takes one off."""
     with _LOCK:
         _RECORD.clear()
+
+
+def ledger(*, clear: bool) -> list[DoubleMisuseError]:
+    """The misuses not expected since the ledger was last cleared (the plugin clears it per test)."""
+    with _LOCK:
+        found = list(_LEDGER)
+        if clear:
+            _LEDGER.clear()
+            _RECORD.clear()
+        return found
 
 
 def _forget(error: BaseException) -> None:
     with _LOCK:
         _RECORD[:] = [e for e in _RECORD if e is not error]
+        _LEDGER[:] = [e for e in _LEDGER if e is not error]
 
 
 @contextmanager

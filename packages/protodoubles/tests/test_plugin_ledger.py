@@ -1,0 +1,72 @@
+"""A test cannot excuse its own misuse: resetting the record, in the test or in a fixture, leaves the
+plugin's ledger as it was; only expect_misuse() takes a misuse off."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+SUITE = """\
+import contextlib
+from typing import Protocol
+
+import pytest
+from protodoubles import DoubleAttributeError, double, expect_misuse
+from protodoubles._internal.doubles import misuse
+
+
+class Greeter(Protocol):
+    def greet(self, name: str) -> str: ...
+
+
+@pytest.fixture
+def forgiving():
+    yield
+    misuse.reset()
+
+
+def test_reset_inline() -> None:
+    greeter = double(Greeter)
+    with contextlib.suppress(BaseException):
+        greeter.wave = 1
+    misuse.reset()
+
+
+def test_reset_in_a_fixture(forgiving: None) -> None:
+    greeter = double(Greeter)
+    with contextlib.suppress(BaseException):
+        greeter.wave = 1
+
+
+def test_expected() -> None:
+    greeter = double(Greeter)
+    with expect_misuse(DoubleAttributeError):
+        greeter.wave = 1
+"""
+
+
+def test_resetting_the_record_does_not_excuse_a_misuse(tmp_path: Path) -> None:
+    (tmp_path / "test_suite.py").write_text(SUITE, encoding="utf-8")
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-rA",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:randomly",
+        "-p",
+        "no:xdist",
+        "test_suite.py",
+    ]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
+    report = done.stdout
+    assert done.returncode == 1, report + done.stderr
+    assert "ERROR test_suite.py::test_reset_inline" in report, report
+    assert "ERROR test_suite.py::test_reset_in_a_fixture" in report, report
+    assert "PASSED test_suite.py::test_expected" in report, report
+    assert report.count("a typed double was misused during this test") == 2, report
