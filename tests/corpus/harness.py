@@ -192,7 +192,7 @@ def type_parameter_count(text: str, class_name: str) -> int:
                 if isinstance(base, ast.Subscript) and _base_name(base.value) in ("Protocol", "Generic"):
                     inner = base.slice
                     return len(inner.elts) if isinstance(inner, ast.Tuple) else 1
-            return len(getattr(node, "type_params", []))
+            return 0  # the generator writes type parameters as Protocol[...] or Generic[...] bases, never in PEP 695 brackets
     return 0
 
 

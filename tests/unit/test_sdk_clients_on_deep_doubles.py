@@ -6,13 +6,11 @@ stubbed values are real SDK objects (models validated from the wire format, stre
 
 from __future__ import annotations
 
-from unittest.mock import ANY
-
 import anthropic
 import httpx2
 import openai
 import pytest
-from protodoubles import DoubleAttributeError, DoubleNotConfiguredError, DoubleSignatureError, double, expect_misuse, mock_of, when
+from protodoubles import ANY, DoubleAttributeError, DoubleNotConfiguredError, DoubleSignatureError, double, expect_misuse, mock_of, when
 
 from byok.adapters.anthropic_wire import DEFAULT_MAX_TOKENS, AnthropicWireAdapter
 from byok.adapters.base import ChatRequest, Completion, Delta
