@@ -57,8 +57,12 @@ def test_a_changed_generator_or_search_path_forgets_the_record(project: Path, mo
     monkeypatch.undo()
     record = fresh._load(project)[key]
     assert isinstance(record, dict) and isinstance(record["folders"], dict) and record["folders"]
-    folder = next(iter(record["folders"]))
-    monkeypatch.setattr(fresh, "_mtime", lambda path: -1 if path == folder else os.stat(path).st_mtime_ns)
+    changed = next(iter(record["folders"]))
+
+    def mtime(folder: str) -> int | None:  # the name of the real function's parameter: the plugin checks it
+        return -1 if folder == changed else os.stat(folder).st_mtime_ns
+
+    monkeypatch.setattr(fresh, "_mtime", mtime)
     assert not fresh.known_fresh(project, key)
 
 

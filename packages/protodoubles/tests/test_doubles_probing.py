@@ -77,3 +77,12 @@ def test_methods_look_like_the_real_bound_methods_to_code_that_inspects_them() -
     assert list(inspect.signature(mixed.fetch).parameters) == ["key"]
     assert mixed.fetch.__name__ == "fetch"
     assert mixed.ask is mixed.ask
+
+
+def test_a_near_miss_of_a_declared_name_in_code_under_test_is_drift_even_when_swallowed() -> None:
+    client = double(Sender)
+    with contextlib.suppress(BaseException):
+        wrapper_code.send_or_none(client)
+    assert [str(error) for error in recorded()] == ["double(Sender) has no attribute 'sned': the protocol declares 'send'"]
+    with expect_misuse(DoubleAttributeError, match="declares 'send'"):
+        raise recorded()[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Protocol
+from typing import Literal, Protocol, overload
 
 import pytest
 from protodoubles import ANY, DoubleNotConfiguredError, Raise, double, expect_misuse, mock_of
@@ -76,3 +76,31 @@ def test_assert_last_call_has_checks_only_the_arguments_given() -> None:
 def test_assert_last_call_has_without_a_call_fails() -> None:
     with pytest.raises(AssertionError, match=r"expected a call with call\(ANY, model='m'\)"):
         mock_of(double(Replies).ask).assert_last_call_has(ANY, model="m")
+
+
+class Overloaded(Protocol):
+    @overload
+    def create(self, *, model: str, stream: Literal[False] = False) -> str: ...
+    @overload
+    def create(self, *, model: str, stream: Literal[True]) -> list[str]: ...
+
+
+def test_assert_last_call_has_binds_to_the_overload_the_call_selected() -> None:
+    made = double(Overloaded)
+    mock_of(made.create).returns("x")
+    made.create(model="m")
+    mock_of(made.create).assert_last_call_has(model="m")
+    with pytest.raises(AssertionError, match=r"model='m', expected 'n'"):
+        mock_of(made.create).assert_last_call_has(model="n")
+
+
+def test_a_sequence_may_start_with_an_error_and_one_raise_raises_every_time() -> None:
+    replies = double(Replies)
+    mock_of(replies.ask).returns(Raise(TimeoutError("first")), "second")
+    with pytest.raises(TimeoutError, match="first"):
+        replies.ask("q", model="m")
+    assert replies.ask("q", model="m") == "second"
+    mock_of(replies.ask).returns(Raise(TimeoutError("always")))
+    for _ in range(2):
+        with pytest.raises(TimeoutError, match="always"):
+            replies.ask("q", model="m")

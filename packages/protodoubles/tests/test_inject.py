@@ -10,6 +10,7 @@ import types
 from pathlib import Path
 
 import pytest
+import sdk_module
 import wrapper_code
 from protodoubles import DoubleSignatureError, double, expect_misuse, inject, mock_of
 from wrapper_code import Client, Sender, Wrapper
@@ -39,8 +40,20 @@ def test_a_construction_off_the_real_signature_is_a_misuse() -> None:
     assert wrapper_code.Client is Client
 
 
+def test_a_class_reached_through_an_imported_module_is_injected_there_and_put_back() -> None:
+    client = double(Sender)
+    real = sdk_module.Client
+    with inject(real, client, into=wrapper_code) as made:
+        assert sdk_module.Client is not real
+        assert sdk_module.DefaultClient is sdk_module.Client  # both names of the class are replaced
+        assert wrapper_code.ModuleWrapper("k").client is client
+    made.assert_called_once_with("k")
+    assert sdk_module.Client is real
+    assert sdk_module.DefaultClient is real
+
+
 def test_a_module_without_the_class_is_refused_by_name() -> None:
-    with pytest.raises(TypeError, match=r"module textwrap has no name bound to Client; import it there"):
+    with pytest.raises(TypeError, match=r"module textwrap has no name bound to Client, and imports no module that has"):
         inject(Client, double(Sender), into=textwrap)
     with pytest.raises(TypeError, match=r"inject\(\) takes the module of the code under test as into="):
         inject(Client, double(Sender), into="wrapper_code")  # type: ignore[arg-type]  # a string target on purpose

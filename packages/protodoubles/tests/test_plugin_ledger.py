@@ -39,6 +39,10 @@ def test_reset_in_a_fixture(forgiving: None) -> None:
         greeter.wave = 1
 
 
+def test_not_swallowed() -> None:
+    double(Greeter).wave = 1
+
+
 def test_expected() -> None:
     greeter = double(Greeter)
     with expect_misuse(DoubleAttributeError):
@@ -69,4 +73,6 @@ def test_resetting_the_record_does_not_excuse_a_misuse(tmp_path: Path) -> None:
     assert "ERROR test_suite.py::test_reset_inline" in report, report
     assert "ERROR test_suite.py::test_reset_in_a_fixture" in report, report
     assert "PASSED test_suite.py::test_expected" in report, report
+    assert "FAILED test_suite.py::test_not_swallowed" in report, report
+    assert "ERROR test_suite.py::test_not_swallowed" not in report, report  # failed once, not again at teardown
     assert report.count("a typed double was misused during this test") == 2, report

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+import sdk_module
+
 
 class Sender(Protocol):
     """What the wrapper needs of a client."""
@@ -52,3 +54,17 @@ class Wrapper:
 
 def read_batch(client: Sender) -> object:
     return client.send_batch  # type: ignore[attr-defined]  # drift on purpose: the attribute is not declared
+
+
+class ModuleWrapper:
+    """Reaches its client's class through the SDK's module."""
+
+    def __init__(self, api_key: str) -> None:
+        self.client = sdk_module.Client(api_key)
+
+
+def send_or_none(client: Sender) -> str | None:
+    try:
+        return client.sned("hi")  # type: ignore[attr-defined,no-any-return]  # drift on purpose: a misspelt method, swallowed
+    except Exception:  # a wrapper that swallows everything, as some do
+        return None

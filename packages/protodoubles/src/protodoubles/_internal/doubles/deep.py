@@ -82,7 +82,7 @@ class Overloads:
             try:
                 bound = signature.bind(*((None,) if self.takes_self else ()), *args, **kwargs)
             except TypeError as exc:
-                reasons.append(str(exc))
+                reasons.append(f"overload {index + 1}: {exc}")
                 continue
             wrong = [
                 f"{name}={value!r} is not one of {self.literals[index][name]}"
@@ -91,8 +91,13 @@ class Overloads:
             ]
             if not wrong:
                 return index, []
-            reasons += wrong
+            reasons += [f"overload {index + 1}: {reason}" for reason in wrong]
         return None, reasons
+
+    def signature(self, index: int) -> inspect.Signature:
+        """Overload ``index``'s signature as a call sees it (``self`` left out)."""
+        signature = self.signatures[index]
+        return signature.replace(parameters=list(signature.parameters.values())[1:]) if self.takes_self else signature
 
 
 def _literal_able(value: object) -> bool:

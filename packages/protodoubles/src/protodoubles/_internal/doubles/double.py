@@ -127,9 +127,11 @@ class Recorded(Generic[P]):
         calls = self._method.calls
         if not calls:
             raise self._fail(f"expected a call with {_shown('call', args, kwargs)}")
-        signature = self._method.spec.signature
+        spec = self._method.spec
+        last = calls[-1]
+        signature = spec.signature if spec.overloads is None else spec.overloads.signature(spec.overload_of(last.args, last.kwargs))
         try:
-            actual = signature.bind(*calls[-1].args, **calls[-1].kwargs).arguments
+            actual = signature.bind(*last.args, **last.kwargs).arguments
             expected = signature.bind_partial(*args, **kwargs).arguments
         except TypeError as exc:
             raise self._fail(f"cannot compare by parameter: {exc}") from None
@@ -163,7 +165,7 @@ _NOT_GIVEN: Any = object()
 
 
 class _Returning(Recorded[P], Generic[P, R]):
-    def returns(self, value: R, /, *more: R | Raise) -> Self:
+    def returns(self, value: R | Raise, /, *more: R | Raise) -> Self:
         """Answer every call with ``value``; or, given several, answer the calls in that order (a
         ``Raise(error)`` among them raises), and fail a call beyond the last."""
         __tracebackhide__ = True  # a failing test shows its own line
@@ -171,6 +173,8 @@ class _Returning(Recorded[P], Generic[P, R]):
             self._method.spec.check_reply(reply, self._method.where)
         if more:
             self._method.configure(replies=(value, *more))
+        elif isinstance(value, Raise):
+            self._method.configure(effect=value.error)
         else:
             self._method.configure(returns=value)
         return self

@@ -1,7 +1,9 @@
 """Hand a double to code that builds its own object: ``inject(AsyncAnthropic, client, into=wrapper_module)``.
 
 Every name of ``into`` bound to the class is replaced by a constructor that checks its arguments against
-the real class's signature, records them, and returns the double. The handle it gives checks those
+the real class's signature, records them, and returns the double. Code that reaches the class through a
+module it imported (``import anthropic``, then ``anthropic.Anthropic(...)``) gets the same: the names of
+that module bound to the class are replaced, for as long as the injection lasts. The handle it gives checks those
 arguments with mypy's view of the real constructor (``assert_called_once_with(api_key="k")``). The names
 are put back when the ``with`` block ends, when ``undo()`` is called, or, under the pytest plugin, when
 the test ends, whichever comes first.
@@ -29,15 +31,15 @@ _LOCK = threading.Lock()
 class Injected(Recorded[P]):
     """The constructor put in place of a class: its calls, checked as the real constructor's."""
 
-    def __init__(self, method: MethodDouble, module: ModuleType, names: list[str], original: object) -> None:
+    def __init__(self, method: MethodDouble, places: list[tuple[ModuleType, str]], original: object) -> None:
         super().__init__(method)
-        self._module, self._names, self._original = module, names, original
+        self._places, self._original = places, original
 
     def undo(self) -> None:
         """Put the class back under every name it was injected for (twice is harmless)."""
-        for name in self._names:
-            if vars(self._module).get(name) is self._method:
-                setattr(self._module, name, self._original)
+        for module, name in self._places:
+            if vars(module).get(name) is self._method:
+                setattr(module, name, self._original)
         with _LOCK:
             if self in _ACTIVE:
                 _ACTIVE.remove(self)
@@ -56,22 +58,34 @@ def inject(cls: Callable[P, object], made: object, *, into: ModuleType) -> Injec
     attribute path's class, found by identity: no name is written as a string."""
     if not isinstance(into, ModuleType):
         raise TypeError(f"inject() takes the module of the code under test as into=, got {into!r}")
-    names = sorted(name for name, value in vars(into).items() if value is cls)
     label = getattr(cls, "__qualname__", repr(cls))
-    if not names:
-        raise TypeError(f"inject(): module {into.__name__} has no name bound to {label}; import it there, or pass the module that does")
+    places = _places(into, cls)
+    if not places:
+        raise TypeError(
+            f"inject(): module {into.__name__} has no name bound to {label}, and imports no module that has; import it there, or pass the module that does"
+        )
     try:
         signature = inspect.signature(cls)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"inject(): cannot read the signature of {label}: {exc}") from None
     constructor = MethodDouble(MethodSpec("sync", False, signature, None), f"{label}() in {into.__name__}")
     constructor.configure(returns=made)
-    injected: Injected[P] = Injected(constructor, into, names, cls)
-    for name in names:
-        setattr(into, name, constructor)
+    injected: Injected[P] = Injected(constructor, places, cls)
+    for module, name in places:
+        setattr(module, name, constructor)
     with _LOCK:
         _ACTIVE.append(injected)
     return injected
+
+
+def _places(into: ModuleType, cls: object) -> list[tuple[ModuleType, str]]:
+    """Where ``into`` finds ``cls``: its own names bound to it, else the names bound to it in each module
+    ``into`` imported."""
+    own = [(into, name) for name, value in sorted(vars(into).items()) if value is cls]
+    if own:
+        return own
+    modules = {id(value): value for value in vars(into).values() if isinstance(value, ModuleType)}
+    return [(module, name) for module in modules.values() for name, value in sorted(vars(module).items()) if value is cls]
 
 
 def undo_all() -> None:

@@ -9,6 +9,7 @@ states it with ``expect_misuse(...)``, which takes the error off the record.
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import os
 import re
@@ -26,6 +27,7 @@ __all__ = [
     "DoubleSignatureError",
     "DoubleTypeError",
     "expect_misuse",
+    "forget",
     "ledger",
     "recorded",
     "reset",
@@ -91,7 +93,7 @@ def ledger(*, clear: bool) -> list[DoubleMisuseError]:
         return found
 
 
-def _forget(error: BaseException) -> None:
+def forget(error: BaseException) -> None:
     with _LOCK:
         _RECORD[:] = [e for e in _RECORD if e is not error]
         _LEDGER[:] = [e for e in _LEDGER if e is not error]
@@ -107,7 +109,7 @@ def expect_misuse(kind: type[DoubleMisuseError], match: str | None = None) -> It
     except kind as error:
         if match is not None and not re.search(match, str(error)):
             raise AssertionError(f"{kind.__name__} raised, but {match!r} is not in: {error}") from None
-        _forget(error)
+        forget(error)
         return
     raise AssertionError(f"expected {kind.__name__}; nothing was raised")
 
@@ -129,15 +131,21 @@ def _is_test_code(frame: FrameType | None) -> bool:
     return found
 
 
-def undeclared_read(label: str, name: str, frame: FrameType | None, target: object) -> BaseException:
+def undeclared_read(label: str, name: str, frame: FrameType | None, target: object, declared: frozenset[str]) -> BaseException:
     """The error for reading ``name``, which the protocol does not declare, from ``frame``.
 
     Code under test gets the real class's answer, a plain AttributeError, so ``hasattr``,
-    ``getattr(..., default)`` and ``except AttributeError`` behave as in production. A test file reading
-    it is drift: a misuse, recorded even when the test catches it. Private and dunder names (which
-    libraries probe) are always the plain answer."""
-    if name.startswith("_") or not _is_test_code(frame):
+    ``getattr(..., default)`` and ``except AttributeError`` behave as in production; unless the name is a
+    near miss of a declared one (``message`` for ``messages``), which is drift, not a probe. A test file
+    reading it is drift: a misuse, recorded even when the test catches it. Private and dunder names
+    (which libraries probe) are always the plain answer."""
+    if name.startswith("_"):
         return AttributeError(f"{label} has no attribute {name!r}", name=name, obj=target)
+    if not _is_test_code(frame):
+        near = difflib.get_close_matches(name, declared, n=1, cutoff=0.75)
+        if not near:
+            return AttributeError(f"{label} has no attribute {name!r}", name=name, obj=target)
+        return DoubleAttributeError(f"{label} has no attribute {name!r}: the protocol declares {near[0]!r}")
     return DoubleAttributeError(f"{label} has no attribute {name!r}: the protocol does not declare it")
 
 

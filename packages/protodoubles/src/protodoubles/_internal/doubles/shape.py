@@ -64,7 +64,7 @@ class DoubleBase:
 
     def __getattr__(self, name: str) -> Any:
         __tracebackhide__ = True  # a failing test shows its own line, not this frame
-        raise misuse.undeclared_read(self.__dict__.get(_LABEL, "a double"), name, sys._getframe(1), self)
+        raise misuse.undeclared_read(self.__dict__.get(_LABEL, "a double"), name, sys._getframe(1), self, type(self)._protodoubles_members)
 
     def __setattr__(self, name: str, value: object) -> None:
         __tracebackhide__ = True  # a failing test shows its own line, not this frame
@@ -174,7 +174,7 @@ class _Value:
 def _check_child(value: object, proto: type, where: str) -> None:
     """A member typed with a protocol takes a double of it, or an object with every member it declares."""
     __tracebackhide__ = True  # a failing test shows its own line, not this frame
-    if isinstance(value, proto) if isinstance(value, DoubleBase) else all(hasattr(value, name) for name in protocol_members(proto)):
+    if proto in type(value).__mro__ if isinstance(value, DoubleBase) else all(hasattr(value, name) for name in protocol_members(proto)):
         return
     missing = sorted(name for name in protocol_members(proto) if not hasattr(value, name))
     raise DoubleTypeError(

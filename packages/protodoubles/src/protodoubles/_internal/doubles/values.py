@@ -22,7 +22,7 @@ from typing import Any
 
 from protodoubles._internal.doubles.misuse import DoubleTypeError
 
-__all__ = ["UNKNOWN", "check_value", "item_type", "resolved"]
+__all__ = ["UNKNOWN", "check_value", "item_type", "resolved", "type_problem"]
 
 UNKNOWN: Any = object()  # a type that could not be resolved: nothing is checked against it
 _NAMESPACES: dict[str, dict[str, Any]] = {}
@@ -79,16 +79,24 @@ def item_type(stream: Any) -> Any:
     return UNKNOWN
 
 
-def check_value(value: object, expected: Any, where: str) -> None:
-    """Fail with a misuse when ``value`` is not of type ``expected`` (``UNKNOWN``: no check)."""
-    __tracebackhide__ = True  # a failing test shows its own line, not this frame
+def type_problem(value: object, expected: Any) -> str | None:
+    """Why ``value`` is not of type ``expected``, or None (``UNKNOWN``, a TypeVar: not checked)."""
     if expected is UNKNOWN or isinstance(expected, typing.TypeVar):
-        return
+        return None
     from typeguard import CollectionCheckStrategy, TypeCheckError, check_type  # loaded by the first check, not by import protodoubles
 
     try:
         check_type(value, expected, collection_check_strategy=CollectionCheckStrategy.ALL_ITEMS)
     except TypeCheckError as error:
-        raise DoubleTypeError(f"{where}: {error}") from None
+        return str(error)
     except Exception:  # a type typeguard cannot check (a generic alias it does not know) is not checked
-        return
+        return None
+    return None
+
+
+def check_value(value: object, expected: Any, where: str) -> None:
+    """Fail with a misuse when ``value`` is not of type ``expected``."""
+    __tracebackhide__ = True  # a failing test shows its own line, not this frame
+    problem = type_problem(value, expected)
+    if problem is not None:
+        raise DoubleTypeError(f"{where}: {problem}")
