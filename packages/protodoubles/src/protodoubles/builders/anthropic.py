@@ -12,12 +12,13 @@ import base64
 import functools
 import json
 from collections.abc import Generator, Mapping, Sequence
-from typing import Any, TypedDict
+from typing import Any, TypeAlias, TypedDict
 
 from typing_extensions import Unpack
 
 try:
     import anthropic
+    import pydantic
     from anthropic.lib.streaming import AsyncMessageStreamManager, MessageStreamManager
     from anthropic.types import (
         Message,
@@ -42,6 +43,7 @@ except ImportError as error:
 from protodoubles._internal.builders import wire
 
 __all__ = [
+    "Content",
     "MessageOptions",
     "async_message_stream",
     "async_message_stream_manager",
@@ -57,6 +59,11 @@ __all__ = [
 MODEL = "claude-sonnet-4-5"
 MESSAGE_ID = "msg_protodoubles"
 _HTTP = wire.http_library(anthropic.DefaultHttpxClient)
+
+Content: TypeAlias = str | Sequence[TextBlock | ToolUseBlock] | Sequence[pydantic.BaseModel]
+"""A message's content: a text, or a list of :func:`text_block` and :func:`tool_use_block` results. A list
+written with both is inferred as ``list[BaseModel]``, their common base, so that is accepted too; every
+item is checked when the message is built."""
 _BODY_HEADER = "x-protodoubles-body"  # the sync manager's request carries its reply to the transport
 
 
@@ -92,7 +99,7 @@ def tool_use_block(
 
 
 def message(
-    content: str | Sequence[TextBlock | ToolUseBlock] = "",
+    content: Content = "",
     *,
     stop_reason: StopReason | None = None,
     stop_sequence: str | None = None,
@@ -121,9 +128,7 @@ def message(
     )
 
 
-def message_events(
-    content: str | Sequence[TextBlock | ToolUseBlock] = "", **options: Unpack[MessageOptions]
-) -> list[RawMessageStreamEvent]:
+def message_events(content: Content = "", **options: Unpack[MessageOptions]) -> list[RawMessageStreamEvent]:
     """The events a streamed :func:`message` arrives in, each validated: ``message_start`` (input tokens),
     per block ``content_block_start``, its deltas (text a word at a time, tool input as
     ``input_json_delta`` pieces) and ``content_block_stop``, then ``message_delta`` (stop reason, output
@@ -131,27 +136,21 @@ def message_events(
     return [event for _, event in _events(message(content, **options))]
 
 
-def message_stream(
-    content: str | Sequence[TextBlock | ToolUseBlock] = "", **options: Unpack[MessageOptions]
-) -> anthropic.Stream[RawMessageStreamEvent]:
+def message_stream(content: Content = "", **options: Unpack[MessageOptions]) -> anthropic.Stream[RawMessageStreamEvent]:
     """The SDK's own ``Stream`` of :func:`message_events`, decoded from server-sent events: what
     ``client.messages.create(..., stream=True)`` returns."""
     response = wire.event_stream(_HTTP, _body(message(content, **options)))
     return anthropic.Stream(cast_to=RawMessageStreamEvent, response=response, client=_client())  # type: ignore[arg-type]  # a union of event models, as the SDK passes it itself
 
 
-def async_message_stream(
-    content: str | Sequence[TextBlock | ToolUseBlock] = "", **options: Unpack[MessageOptions]
-) -> anthropic.AsyncStream[RawMessageStreamEvent]:
+def async_message_stream(content: Content = "", **options: Unpack[MessageOptions]) -> anthropic.AsyncStream[RawMessageStreamEvent]:
     """The SDK's own ``AsyncStream`` of :func:`message_events`: what ``await client.messages.create(...,
     stream=True)`` returns on an ``AsyncAnthropic``."""
     response = wire.event_stream(_HTTP, _body(message(content, **options)))
     return anthropic.AsyncStream(cast_to=RawMessageStreamEvent, response=response, client=_async_client())  # type: ignore[arg-type]  # a union of event models, as the SDK passes it itself
 
 
-def message_stream_manager(
-    content: str | Sequence[TextBlock | ToolUseBlock] = "", **options: Unpack[MessageOptions]
-) -> MessageStreamManager:
+def message_stream_manager(content: Content = "", **options: Unpack[MessageOptions]) -> MessageStreamManager:
     """What ``client.messages.stream(...)`` returns, made by that very method: ``with manager as stream``
     gives a ``MessageStream`` (``text_stream``, ``get_final_message()``, ``get_final_text()``) over
     :func:`message_events`."""
@@ -160,9 +159,7 @@ def message_stream_manager(
     return _client().messages.stream(model="protodoubles", max_tokens=1, messages=[request], extra_headers={_BODY_HEADER: body})
 
 
-def async_message_stream_manager(
-    content: str | Sequence[TextBlock | ToolUseBlock] = "", **options: Unpack[MessageOptions]
-) -> AsyncMessageStreamManager:
+def async_message_stream_manager(content: Content = "", **options: Unpack[MessageOptions]) -> AsyncMessageStreamManager:
     """What ``client.messages.stream(...)`` returns on an ``AsyncAnthropic``: ``async with manager as
     stream`` gives an ``AsyncMessageStream`` over :func:`message_events`. Nothing is left to await if
     it is never entered."""
@@ -180,7 +177,7 @@ class _Ready:
         return self._value
 
 
-def _checked_blocks(content: str | Sequence[TextBlock | ToolUseBlock]) -> list[TextBlock | ToolUseBlock]:
+def _checked_blocks(content: Content) -> list[TextBlock | ToolUseBlock]:
     given: object = content  # checked at run time: a test may pass what its annotations do not allow
     if isinstance(given, str):
         return [text_block(given)]
