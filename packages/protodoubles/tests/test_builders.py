@@ -11,15 +11,17 @@ import subprocess
 import sys
 import warnings
 from collections.abc import Sequence
+from typing import Protocol
 
 import anthropic
 import openai
 import pydantic
 import pytest
-from anthropic.lib.streaming import AsyncMessageStream, MessageStream
+from anthropic.lib.streaming import AsyncMessageStream, AsyncMessageStreamManager, MessageStream
 from anthropic.types import Message, TextBlock, ToolUseBlock
 from openai.lib.streaming.chat import ChatCompletionStreamState
 from openai.types.chat import ChatCompletion, ChatCompletionChunk, ChatCompletionMessageToolCall, ParsedChatCompletion
+from protodoubles import double, mock_of
 from protodoubles.builders import anthropic as claude
 from protodoubles.builders import openai as gpt
 
@@ -248,3 +250,27 @@ def test_a_builders_module_without_its_sdk_names_the_extra(module: str, extra: s
     assert result.returncode == 1
     assert f"ImportError: protodoubles.builders.{module} needs the" in result.stderr
     assert f"pip install 'protodoubles[{extra}]'" in result.stderr
+
+
+class Provider(Protocol):
+    """What code under test calls: the SDK's own return types, as a generated protocol of a client has them."""
+
+    async def create(self, *, model: str, stream: bool) -> openai.AsyncStream[ChatCompletionChunk]: ...
+    def messages_stream(self, *, model: str) -> AsyncMessageStreamManager: ...
+
+
+async def _reply(provider: Provider) -> tuple[str, str]:
+    """Code under test: it drains an OpenAI stream and an Anthropic stream helper."""
+    chunks = await provider.create(model="gpt-4o-mini", stream=True)
+    first = "".join([chunk.choices[0].delta.content or "" async for chunk in chunks if chunk.choices])
+    async with provider.messages_stream(model="claude-sonnet-4-5") as stream:
+        second = await stream.get_final_text()
+    return first, second
+
+
+def test_a_double_returns_what_the_builders_give_and_the_code_under_test_reads_it_as_the_sdk_s() -> None:
+    provider = double(Provider)
+    mock_of(provider.create).returns(gpt.async_chat_completion_stream("hello world"))  # mypy checks the type
+    mock_of(provider.messages_stream).returns(claude.async_message_stream_manager("bonjour tout le monde"))
+    assert asyncio.run(_reply(provider)) == ("hello world", "bonjour tout le monde")
+    mock_of(provider.create).assert_awaited_once_with(model="gpt-4o-mini", stream=True)
