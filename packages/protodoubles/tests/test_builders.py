@@ -209,7 +209,7 @@ def test_the_async_manager_and_stream_accumulate_to_the_message() -> None:
             assert type(stream) is AsyncMessageStream
             texts = [text async for text in stream.text_stream]
             final = await stream.get_final_message()
-        raw = claude.async_message_stream(content, stop_reason="pause_turn")
+        raw = claude.async_message_stream(content, stop_reason="max_tokens")
         assert type(raw) is anthropic.AsyncStream
         return texts, final, [event.type async for event in raw]
 

@@ -12,7 +12,7 @@ import base64
 import functools
 import json
 from collections.abc import Generator, Mapping, Sequence
-from typing import Any, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from typing_extensions import Unpack
 
@@ -30,7 +30,6 @@ try:
         RawMessageStartEvent,
         RawMessageStopEvent,
         RawMessageStreamEvent,
-        StopReason,
         TextBlock,
         ToolUseBlock,
         Usage,
@@ -41,6 +40,9 @@ except ImportError as error:
     ) from error
 
 from protodoubles._internal.builders import wire
+
+if TYPE_CHECKING:
+    from anthropic.types import StopReason  # exported by anthropic.types from later releases than 0.45
 
 __all__ = [
     "Content",
