@@ -26,6 +26,8 @@ PUBLIC = {
     "__version__",
 }  # fmt: skip
 PACKAGE = Path(protodoubles.__file__).parent
+# Public modules besides the facade: the SDK builders, each behind its extra ([openai], [anthropic]).
+PUBLIC_MODULES = ["protodoubles.builders", "protodoubles.builders.anthropic", "protodoubles.builders.openai"]
 
 
 def test_the_public_names_are_exactly_these() -> None:
@@ -45,13 +47,20 @@ def test_the_facade_binds_no_other_public_name() -> None:
     assert bound - {"annotations"} == PUBLIC
 
 
-def test_no_module_but_the_facade_is_public() -> None:
+def test_no_module_but_the_facade_and_the_builders_is_public() -> None:
     public = [
         module.name
         for module in pkgutil.walk_packages([str(PACKAGE)], prefix="protodoubles.")
         if not any(part.startswith("_") for part in module.name.split(".")[1:])
     ]
-    assert public == []
+    assert sorted(public) == PUBLIC_MODULES
+
+
+def test_importing_the_facade_imports_no_sdk() -> None:
+    """The SDKs are optional extras: ``import protodoubles`` (and the builders package itself) loads neither."""
+    script = "import sys, protodoubles, protodoubles.builders\nprint(sorted({'openai', 'anthropic'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120)
+    assert result.stdout.strip() == "[]"
 
 
 def test_internal_modules_do_not_re_export_the_facade() -> None:

@@ -1,0 +1,1 @@
+"""What the SDK builders (``protodoubles.builders``) share: no SDK is imported here."""
