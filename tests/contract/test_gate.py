@@ -38,7 +38,7 @@ DRIFTS = {
     "invented stream": ("    handler.stream_tokens(HELLO)\n", '"BYOKProtocol" has no attribute "stream_tokens"'),
     "awaited stream": ("    await handler.stream_completion(HELLO)\n", 'Incompatible types in "await"'),
     "iterated coroutine": ("    async for c in handler.generate_response(HELLO):\n        print(c)\n", "__aiter__"),
-    "wrong stub type": ('    mock_of(adapter.complete).returns("hi")\n', 'incompatible type "str"; expected "Completion"'),
+    "wrong stub type": ('    mock_of(adapter.complete).returns("hi")\n', 'incompatible type "str"; expected "Completion | Raise"'),
     "misspelt keyword": (
         "    mock_of(adapter.complete).assert_awaited_once_with(requst=REQUEST)\n",
         'Unexpected keyword argument "requst"',

@@ -59,7 +59,7 @@ DRIFTS = {
     "wrong model class stubbed": (
         "",
         '    mock_of(openai_client.chat.completions.create).returns(anthropic_message("hi"))\n',
-        'incompatible type "Message"; expected "ChatCompletion"',
+        'incompatible type "Message"; expected "ChatCompletion | Raise"',
         '    mock_of(openai_client.chat.completions.create).returns(openai_completion("hi"))\n',
     ),
     "wrong model class stubbed for a stream call": (

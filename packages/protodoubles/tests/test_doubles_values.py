@@ -10,7 +10,7 @@ from typing import Any
 from unittest.mock import sentinel  # the Any-typed value under test
 
 import pytest
-from protodoubles import DoubleTypeError, Raise, double, expect_misuse, mock_of, set_value, when
+from protodoubles import ANY, DoubleTypeError, Raise, double, expect_misuse, mock_of, set_value, when
 from typed_protocols import Bank, Ledger
 
 WRONG: list[Any] = [{"amount": 1}, "1.00", sentinel.balance, NotImplemented, None]
@@ -74,3 +74,19 @@ def test_a_type_that_cannot_be_resolved_is_not_checked() -> None:
     ledger = double(Ledger)
     mock_of(ledger.opaque).returns(object())  # Opaque is not importable here: no false alarm
     assert ledger.opaque() is not None
+
+
+def test_a_call_with_an_argument_of_the_wrong_type_is_a_misuse() -> None:
+    ledger = double(Ledger)
+    mock_of(ledger.balance).returns(Decimal(0))
+    with expect_misuse(DoubleTypeError, match=r"double\(Ledger\)\.balance\(\) called with account=42: int is not an instance of str"):
+        ledger.balance(42)  # type: ignore[arg-type]  # hidden from mypy: the run-time check still refuses it
+    assert mock_of(ledger.balance).call_count == 0  # refused before it was recorded
+
+
+def test_an_argument_matcher_and_an_overload_s_own_types_are_respected() -> None:
+    ledger = double(Ledger)
+    when(lambda: ledger.get(ANY, many=True)).returns(["a"])
+    assert ledger.get("k", many=True) == ["a"]
+    with expect_misuse(DoubleTypeError, match=r"get\(\) called with key=b'k'"):
+        ledger.get(b"k", many=True)  # type: ignore[call-overload]  # hidden from mypy: the run-time check still refuses it

@@ -26,6 +26,7 @@ from protodoubles._internal.doubles.deep import Stub, when
 from protodoubles._internal.doubles.method import Call, MethodDouble, Raise
 from protodoubles._internal.doubles.misuse import DoubleNotConfiguredError
 from protodoubles._internal.doubles.shape import build, data_members
+from protodoubles._internal.doubles.values import ANY
 
 __all__ = [
     "ANY",
@@ -47,24 +48,6 @@ T = TypeVar("T")
 P = ParamSpec("P")
 R = TypeVar("R")
 Y = TypeVar("Y")
-
-
-class _Anything:
-    """Equal to every value: an argument an assertion does not check."""
-
-    def __eq__(self, other: object) -> bool:
-        return True
-
-    def __ne__(self, other: object) -> bool:
-        return False
-
-    __hash__ = None  # type: ignore[assignment]  # equal to everything, so it cannot hash consistently
-
-    def __repr__(self) -> str:
-        return "ANY"
-
-
-ANY: Any = _Anything()  # typed Any so that it stands in for an argument of any type
 
 
 def double(proto: TypeForm[T]) -> T:

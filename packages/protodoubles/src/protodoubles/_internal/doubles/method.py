@@ -19,7 +19,7 @@ from typing import Any, Literal, NoReturn
 
 from protodoubles._internal.doubles.deep import Overloads, captured
 from protodoubles._internal.doubles.misuse import DoubleAwaitError, DoubleNotConfiguredError, DoubleSignatureError
-from protodoubles._internal.doubles.values import UNKNOWN, check_value, item_type, resolved
+from protodoubles._internal.doubles.values import UNKNOWN, check_value, is_matcher, item_type, resolved
 
 __all__ = ["AsyncMethodDouble", "Call", "Flavor", "MethodDouble", "MethodSpec", "Raise"]
 
@@ -82,6 +82,7 @@ class MethodSpec:
         return str(annotations[overload]) if overload < len(annotations) else "?"
 
     def check(self, where: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """A call must match the signature (one of the overloads), and each argument its declared type."""
         __tracebackhide__ = True  # a failing test shows its own line, not this frame
         if self.overloads is not None:
             index, reasons = self.overloads.select(args, kwargs)
@@ -91,11 +92,31 @@ class MethodSpec:
                 raise DoubleSignatureError(
                     f"{where} called off its signature: the call matches none of the {count} overloads: {'; '.join(reasons)}"
                 )
-            return
-        try:
-            self.signature.bind(*args, **kwargs)
-        except TypeError as exc:
-            raise DoubleSignatureError(f"{where} called off its signature: {exc}") from None
+            bound = self.overloads.signature(index).bind(*args, **kwargs)
+        else:
+            index = 0
+            try:
+                bound = self.signature.bind(*args, **kwargs)
+            except TypeError as exc:
+                raise DoubleSignatureError(f"{where} called off its signature: {exc}") from None
+        types = self._parameter_types[index]
+        for name, value in bound.arguments.items():
+            expected, kind = types[name]
+            if expected is UNKNOWN:
+                continue
+            values = (
+                value if kind == inspect.Parameter.VAR_POSITIONAL else value.values() if kind == inspect.Parameter.VAR_KEYWORD else (value,)
+            )
+            for each in values:
+                if not is_matcher(each):
+                    check_value(each, expected, f"{where} called with {name}={each!r}", all_items=False)
+
+    @functools.cached_property
+    def _parameter_types(self) -> tuple[dict[str, tuple[Any, inspect._ParameterKind]], ...]:
+        """Per overload (or the one signature): each parameter's resolved type and kind."""
+        overloads = self.overloads
+        signatures = [overloads.signature(i) for i in range(len(overloads.signatures))] if overloads is not None else [self.signature]
+        return tuple({name: (resolved(p.annotation, self.module), p.kind) for name, p in s.parameters.items()} for s in signatures)
 
     def normalized(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
         """A call as assertions compare it: bound to the signature (``f(1)`` is ``f(x=1)``), or as written

@@ -22,7 +22,7 @@ from typing import Any
 
 from protodoubles._internal.doubles.misuse import DoubleTypeError
 
-__all__ = ["UNKNOWN", "check_value", "item_type", "resolved", "type_problem"]
+__all__ = ["ANY", "UNKNOWN", "check_value", "is_matcher", "item_type", "resolved", "type_problem"]
 
 UNKNOWN: Any = object()  # a type that could not be resolved: nothing is checked against it
 _NAMESPACES: dict[str, dict[str, Any]] = {}
@@ -79,14 +79,39 @@ def item_type(stream: Any) -> Any:
     return UNKNOWN
 
 
-def type_problem(value: object, expected: Any) -> str | None:
-    """Why ``value`` is not of type ``expected``, or None (``UNKNOWN``, a TypeVar: not checked)."""
+class _Anything:
+    """Equal to every value: an argument an assertion or a stub does not check."""
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    def __ne__(self, other: object) -> bool:
+        return False
+
+    __hash__ = None  # type: ignore[assignment]  # equal to everything, so it cannot hash consistently
+
+    def __repr__(self) -> str:
+        return "ANY"
+
+
+ANY: Any = _Anything()  # typed Any so that it stands in for an argument of any type
+
+
+def is_matcher(value: object) -> bool:
+    """``ANY`` (this one or unittest.mock's): it stands for an argument, so its own type is not checked."""
+    return isinstance(value, _Anything) or type(value).__name__ == "_ANY"
+
+
+def type_problem(value: object, expected: Any, *, all_items: bool = True) -> str | None:
+    """Why ``value`` is not of type ``expected``, or None (``UNKNOWN``, a TypeVar: not checked). With
+    ``all_items`` False, a collection's first item stands for the rest (the cost of a call stays flat)."""
     if expected is UNKNOWN or isinstance(expected, typing.TypeVar):
         return None
     from typeguard import CollectionCheckStrategy, TypeCheckError, check_type  # loaded by the first check, not by import protodoubles
 
+    strategy = CollectionCheckStrategy.ALL_ITEMS if all_items else CollectionCheckStrategy.FIRST_ITEM
     try:
-        check_type(value, expected, collection_check_strategy=CollectionCheckStrategy.ALL_ITEMS)
+        check_type(value, expected, collection_check_strategy=strategy)
     except TypeCheckError as error:
         return str(error)
     except Exception:  # a type typeguard cannot check (a generic alias it does not know) is not checked
@@ -94,9 +119,9 @@ def type_problem(value: object, expected: Any) -> str | None:
     return None
 
 
-def check_value(value: object, expected: Any, where: str) -> None:
+def check_value(value: object, expected: Any, where: str, *, all_items: bool = True) -> None:
     """Fail with a misuse when ``value`` is not of type ``expected``."""
     __tracebackhide__ = True  # a failing test shows its own line, not this frame
-    problem = type_problem(value, expected)
+    problem = type_problem(value, expected, all_items=all_items)
     if problem is not None:
         raise DoubleTypeError(f"{where}: {problem}")
