@@ -69,6 +69,11 @@ def bound_message_tokens(messages: Iterable[Message]) -> int:
     return total
 
 
+def bound_tokens(text: str) -> int:
+    """An upper bound on the tokens of ``text`` for any tokenizer in use, in any script: its UTF-8 bytes."""
+    return _utf8_size(text)
+
+
 def _utf8_size(text: str) -> int:
     return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 

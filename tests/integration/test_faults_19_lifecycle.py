@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+import byok.adapters.openai_wire  # noqa: F401  # loaded up front: the SDK's import is not what is measured
 from byok import BYOKHandler, BYOKError, Message
 from byok.providers import PROVIDERS
 from tests.integration.conftest import KEYS
