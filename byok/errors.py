@@ -32,18 +32,18 @@ class ProviderError(BYOKError):
 
     ``retryable`` tells the handler whether another provider may take the request over.
     ``status`` is the HTTP status when there was one (None for timeouts and lost connections).
-    ``reached`` says whether the request may have reached the provider, to be billed: false only when it
-    surely did not (the connection was never made) or was refused (an error status, a redirect).
+    ``reached`` says whether the request may have reached the provider, to be billed: false when it surely
+    did not (the connection was never made) or was refused (by default: when there is an error status).
     The message is made one printable line: it may quote a provider's text.
     """
 
-    def __init__(self, provider_id: str, message: str, *, status: int | None = None, retryable: bool, reached: bool = True) -> None:
+    def __init__(self, provider_id: str, message: str, *, status: int | None = None, retryable: bool, reached: bool | None = None) -> None:
         message = printable(message)
         super().__init__(f"{provider_id}: {message}")
         self.provider_id = provider_id
         self.status = status
         self.retryable = retryable
-        self.reached = reached
+        self.reached = status is None if reached is None else reached
         self.reason = message
 
 

@@ -86,7 +86,7 @@ def provider_failure(
     if isinstance(exc, sdk.APIStatusError):
         status = int(exc.status_code)
         message = redact(f"HTTP {status}: {exc.message}", (secret,))
-        return ProviderError(provider_id, message, status=status, retryable=is_retryable_status(status), reached=False)
+        return ProviderError(provider_id, message, status=status, retryable=is_retryable_status(status))
     if isinstance(exc, sdk.APITimeoutError):
         return ProviderError(provider_id, "timed out", retryable=True, reached=reached)
     if isinstance(exc, sdk.APIConnectionError):
