@@ -100,7 +100,7 @@ async def test_a_stream_that_times_out_mid_way_is_charged_a_token_per_character_
     assert handler.total_cost_usd >= floor
 
 
-OUT_OF_RANGE = [
+OUT_OF_RANGE: list[tuple[dict[str, float], str]] = [
     ({"budget_usd": 1e308}, "budget_usd"),
     ({"budget_usd": float("inf")}, "budget_usd"),
     ({"budget_usd": float("nan")}, "budget_usd"),

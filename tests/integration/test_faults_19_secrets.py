@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from byok import BYOKHandler, InvalidRequestError, Message, ProviderError
+from byok import AllProvidersFailedError, BYOKHandler, InvalidRequestError, Message, ProviderError
 from byok.providers import PROVIDERS
 from tests.integration.conftest import KEYS
 from tests.integration.test_cli_e2e import byok, clean_env
@@ -48,10 +48,7 @@ async def test_a_password_in_the_base_url_reaches_no_log_at_any_level(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     async with handler_for(server, provider_id) as handler:
-        if stream:
-            text = "".join([c.text async for c in handler.stream_completion(ASK)])
-        else:
-            text = (await handler.generate_response(ASK)).text
+        text = "".join([c.text async for c in handler.stream_completion(ASK)]) if stream else (await handler.generate_response(ASK)).text
         shown = repr(handler)
     assert text == "echo: ping"
     assert PASSWORD not in caplog.text + shown
@@ -74,7 +71,7 @@ async def test_a_password_in_an_unreachable_base_url_reaches_no_exception(caplog
     caplog.set_level(logging.DEBUG)
     handler = BYOKHandler(api_keys={"openai": KEYS["openai"]}, base_urls={"openai": f"http://bob:{PASSWORD}@127.0.0.1:9/v1"})
     async with handler:
-        with pytest.raises(Exception) as caught:
+        with pytest.raises(AllProvidersFailedError, match="connection failed") as caught:
             await handler.generate_response(ASK)
     assert PASSWORD not in str(caught.value) + repr(caught.value) + caplog.text
 
