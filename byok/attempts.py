@@ -17,8 +17,8 @@ from byok.routing import (
     DEFAULT_OUTPUT_TOKENS,
     analyze_query_complexity,
     bound_message_tokens,
+    bound_tokens,
     estimate_message_tokens,
-    estimate_tokens,
     fit_messages,
 )
 from byok.types import Message, ModelInfo, QueryComplexity, Route, Usage
@@ -110,6 +110,10 @@ def plan_request(
         first = next(pair for pair in chain if pair[0] == provider_id)
     if first is not None:
         chain = [first] + [pair for pair in chain if pair[0] != first[0]]
+    if max_tokens is not None:
+        windows = [info.context_window for _, name in chain if (info := catalog.get(name)) is not None]
+        if len(windows) == len(chain) and max_tokens >= max(windows, default=0):
+            raise InvalidRequestError(f"max_tokens={max_tokens} does not fit the context window of any model it could go to")
     return Plan(chain, checked, temperature, max_tokens, stops)
 
 
@@ -157,12 +161,21 @@ def begin(catalog: ModelCatalog, budget: Budget, plan: Plan, index: int, attempt
 
 
 def charge(budget: Budget, step: Step, request: ChatRequest, reservation: float, reported: Usage | None, text: str) -> tuple[Usage, float]:
-    """Settle an attempt the provider answered: its usage (an estimate when it reported none usable),
-    capped at the input's UTF-8 size and at the output cap that was sent."""
+    """Settle an attempt the provider answered: its usage, capped at the input's UTF-8 size and at the
+    output cap that was sent. When it reported none usable, the estimate is those bounds: a token per
+    UTF-8 byte (of the input with its markup, of the text delivered), which no tokenizer in use exceeds,
+    whatever the script."""
     if reported is None:
         _log.warning("%s reported no usable token counts; charging an estimate", step.provider_id)
-    estimate = Usage(estimate_message_tokens(request.messages), estimate_tokens(text))
+    estimate = Usage(step.input_bound, bound_tokens(text))
     usage = chargeable_usage(reported, estimate, Usage(step.input_bound, request.max_tokens or 0))
     cost = step.info.cost_usd(usage.input_tokens, usage.output_tokens) if step.info else 0.0
     budget.settle(reservation, step.provider_id, cost)
     return usage, cost
+
+
+def charge_unanswered(budget: Budget, step: Step, reservation: float, *, reached: bool) -> None:
+    """Settle an attempt that got no usable answer (an error, a timeout, a cancellation): once it may have
+    reached the provider, which bills what it read, its input is charged at its bound; else nothing."""
+    cost = step.info.cost_usd(step.input_bound, 0) if reached and step.info else 0.0
+    budget.settle(reservation, step.provider_id if cost > 0 else None, cost)

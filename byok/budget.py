@@ -11,6 +11,8 @@ from byok.errors import BudgetExceededError, InvalidRequestError
 from byok.types import Usage
 from byok.validation import positive_number
 
+MAX_BUDGET_USD = 1e9  # far above any real budget, and far below where the arithmetic of token counts overflows
+
 # Floating-point sums of many small charges may drift by an ulp or so; reservations keep this much clear.
 _SLACK = 1e-9
 
@@ -20,7 +22,7 @@ class Budget:
     concurrent requests cannot all pass the check against the same remaining money."""
 
     def __init__(self, limit_usd: float | None) -> None:
-        self.limit_usd = None if limit_usd is None else positive_number("budget_usd", limit_usd, allow_zero=True)
+        self.limit_usd = None if limit_usd is None else positive_number("budget_usd", limit_usd, allow_zero=True, at_most=MAX_BUDGET_USD)
         self._lock = threading.Lock()
         self._reserved = 0.0
         self._spent: defaultdict[str, float] = defaultdict(float)

@@ -25,7 +25,7 @@ from byok.errors import (
     ProviderError,
     StreamInterruptedError,
 )
-from byok.providers import PROVIDERS, base_url_for, keys_from_env, mask_key, redact
+from byok.providers import PROVIDERS, base_url_for, keys_from_env, mask_key, public_url, redact
 from byok.types import Message
 
 if TYPE_CHECKING:
@@ -62,7 +62,11 @@ class _Output:
 
     def write(self, text: str) -> None:
         try:
-            self._stream.write(text)
+            try:
+                self._stream.write(text)
+            except UnicodeEncodeError:  # the reply was paid for: show what the output's encoding can carry
+                encoding = getattr(self._stream, "encoding", None) or "ascii"
+                self._stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
             self._stream.flush()
         except OSError as exc:
             raise _OutputFailed(exc) from None
@@ -230,7 +234,7 @@ def _providers(handler: BYOKProtocol, out: _Output) -> int:
     for provider_id in PROVIDERS:
         key = mask_key(keys[provider_id]) if provider_id in keys else "-"
         configured = "yes" if provider_id in available else "no"
-        out.line(f"{provider_id:<10} {configured:<11} {key:<14} {base_url_for(provider_id, {})}")
+        out.line(f"{provider_id:<10} {configured:<11} {key:<14} {public_url(base_url_for(provider_id, {}))}")
     if not available:
         out.line("no provider is configured: set one of the key variables above (see --help)")
     return EXIT_OK

@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """``text`` as one line that is safe on a terminal: every character that is not printable (line
+    breaks, escape sequences, control and format characters) is shown escaped, as ``\\n`` or ``\\x1b``."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _ESCAPES.get(c) or c.encode("unicode_escape").decode("ascii") for c in text)
+
 
 class BYOKError(Exception):
     """Base class of every error the handler raises on purpose."""
@@ -22,13 +32,18 @@ class ProviderError(BYOKError):
 
     ``retryable`` tells the handler whether another provider may take the request over.
     ``status`` is the HTTP status when there was one (None for timeouts and lost connections).
+    ``reached`` says whether the request may have reached the provider, to be billed: false when it surely
+    did not (the connection was never made) or was refused (by default: when there is an error status).
+    The message is made one printable line: it may quote a provider's text.
     """
 
-    def __init__(self, provider_id: str, message: str, *, status: int | None = None, retryable: bool) -> None:
+    def __init__(self, provider_id: str, message: str, *, status: int | None = None, retryable: bool, reached: bool | None = None) -> None:
+        message = printable(message)
         super().__init__(f"{provider_id}: {message}")
         self.provider_id = provider_id
         self.status = status
         self.retryable = retryable
+        self.reached = status is None if reached is None else reached
         self.reason = message
 
 
@@ -43,7 +58,7 @@ class Attempt:
 
     def __str__(self) -> str:
         status = f"HTTP {self.status}" if self.status is not None else "no status"
-        return f"{self.provider_id}/{self.model} ({status}): {self.reason}"
+        return printable(f"{self.provider_id}/{self.model} ({status}): {self.reason}")
 
 
 class AllProvidersFailedError(BYOKError):
@@ -72,6 +87,7 @@ class StreamInterruptedError(BYOKError):
     """A stream failed after text was already delivered; the text is not replayed elsewhere."""
 
     def __init__(self, provider_id: str, reason: str, *, delivered_chars: int) -> None:
+        reason = printable(reason)
         super().__init__(f"{provider_id}: stream interrupted after {delivered_chars} characters: {reason}")
         self.provider_id = provider_id
         self.reason = reason

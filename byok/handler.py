@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
 from types import TracebackType
 from typing import Self
 
 from byok.adapters.base import ProviderAdapter
-from byok.attempts import Plan, Step, begin, charge, no_provider_message, plan_request
+from byok.attempts import Plan, Step, begin, charge, charge_unanswered, no_provider_message, plan_request
 from byok.budget import Budget
 from byok.catalog import ModelCatalog
 from byok.deadline import Deadline, within
@@ -20,13 +21,14 @@ from byok.errors import (
     StreamInterruptedError,
 )
 from byok.health import HealthTracker
-from byok.providers import PROVIDERS, base_url_for, check_base_url, checked_keys, keys_from_env
+from byok.providers import PROVIDERS, base_url_for, check_base_url, check_key, checked_keys, keys_from_env
 from byok.routing import DEFAULT_OUTPUT_TOKENS, analyze_query_complexity, estimate_tokens, rank_routes, truncate_text
 from byok.types import ChatResult, Message, ModelInfo, QueryComplexity, Route, RoutingInfo, StreamChunk
 from byok.validation import positive_int, positive_number
 
 DEFAULT_TIMEOUT_S = 120.0
 DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024  # a whole reply, after decompression
+MAX_RESPONSE_BYTES = 1 << 40  # the largest max_response_bytes: 1 TiB
 ROUTE_CACHE_SIZE = 256  # rankings kept per handler (by complexity, preference and token counts)
 
 
@@ -41,7 +43,9 @@ class BYOKHandler:
     __slots__ = (
         "_available",
         "_base_urls",
+        "_built_on",
         "_clients",
+        "_guards",
         "_keys",
         "_owned",
         "_routes",
@@ -87,13 +91,16 @@ class BYOKHandler:
                 raise InvalidRequestError(f"unknown provider(s) in {where}: {unknown}; known: {list(PROVIDERS)}")
         timeout_s = positive_number("timeout_s", timeout_s)
         self.idle_timeout_s = None if idle_timeout_s is None else positive_number("idle_timeout_s", idle_timeout_s)
-        self.max_response_bytes = positive_int("max_response_bytes", max_response_bytes)
-        for provider_id in keys:
+        self.max_response_bytes = positive_int("max_response_bytes", max_response_bytes, at_most=MAX_RESPONSE_BYTES)
+        for provider_id, key in keys.items():
+            check_key(provider_id, key)
             check_base_url(provider_id, base_url_for(provider_id, base_urls or {}))
         self._keys = keys
         self._base_urls = dict(base_urls or {})
         self._clients: dict[str, ProviderAdapter] = dict(clients or {})
         self._owned: list[ProviderAdapter] = []
+        self._built_on: dict[str, asyncio.AbstractEventLoop] = {}  # the event loop each owned client belongs to
+        self._guards: dict[str, AsyncGenerator[None]] = {}  # one per owned client: see _close_with_loop
         self._available = tuple(p for p in PROVIDERS if p in keys or p in self._clients)
         self._routes, self._routes_of = {}, None
         self.timeout_s = timeout_s
@@ -114,11 +121,14 @@ class BYOKHandler:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the SDK clients this handler created (injected clients belong to their owner)."""
-        owned, self._owned = self._owned, []
-        for client in owned:
-            await client.aclose()
-            self._clients.pop(client.provider_id, None)
+        """Close the SDK clients this handler created (injected clients belong to their owner). A client
+        built on another event loop is let go: its connections went with that loop."""
+        loop = asyncio.get_running_loop()
+        for client in list(self._owned):
+            guard = self._guards.get(client.provider_id)
+            if guard is not None and self._built_on.get(client.provider_id) is loop:
+                await guard.aclose()  # closes the client
+            self._forget(client)
 
     # ----- providers, routing and costs -------------------------------------------------------------
 
@@ -212,20 +222,21 @@ class BYOKHandler:
             if held is None:
                 continue
             step, request, reservation = held
-            charged = False
+            charged, reached = False, True  # from here on, the request may reach the provider
             try:
-                reply = self._client(step.provider_id).complete(request)
+                reply = (await self._client(step.provider_id)).complete(request)
                 completion = await within(step.provider_id, self.timeout_s, reply)
                 usage, cost = charge(self.budget, step, request, reservation, completion.usage, completion.text)
                 charged = True
                 if not completion.text:
                     raise ProviderError(step.provider_id, "empty completion", retryable=True)
             except ProviderError as exc:
+                reached = exc.reached
                 self._record_failure(step, exc, attempts)
                 continue
             finally:
-                if not charged:
-                    self.budget.settle(reservation, None, 0.0)
+                if not charged:  # failed, timed out or cancelled: its input is charged if it may have been read
+                    charge_unanswered(self.budget, step, reservation, reached=reached)
             self.health.record_success(step.provider_id)
             return ChatResult(completion.text, step.provider_id, request.model, usage, cost, completion.finish_reason)
         raise AllProvidersFailedError(attempts)
@@ -253,8 +264,8 @@ class BYOKHandler:
                 continue
             step, request, reservation = held
             delivered: list[str] = []
-            charged = False
-            deltas = self._client(step.provider_id).stream(request)
+            charged, reached = False, True
+            deltas = (await self._client(step.provider_id)).stream(request)
             deadline = Deadline(step.provider_id, self.timeout_s, self.idle_timeout_s)
             try:
                 while True:
@@ -275,6 +286,7 @@ class BYOKHandler:
                     yield StreamChunk("", step.provider_id, request.model, delta.finish_reason, usage, cost)
                     return
             except ProviderError as exc:
+                reached = exc.reached
                 if delivered:
                     self.health.record_failure(step.provider_id)
                     size = sum(map(len, delivered))
@@ -283,11 +295,11 @@ class BYOKHandler:
             finally:
                 if isinstance(deltas, AsyncGenerator):  # close the provider's stream on every exit
                     await deltas.aclose()
-                if not charged:  # ended early: the provider bills what it generated, so charge an estimate
+                if not charged:  # ended early: the provider bills what it read and generated, so charge an estimate
                     if delivered:
                         charge(self.budget, step, request, reservation, None, "".join(delivered))
                     else:
-                        self.budget.settle(reservation, None, 0.0)
+                        charge_unanswered(self.budget, step, reservation, reached=reached)
         raise AllProvidersFailedError(attempts)
 
     # ----- internals --------------------------------------------------------------------------------
@@ -319,13 +331,41 @@ class BYOKHandler:
         self.health.record_failure(step.provider_id)
         attempts.append(Attempt(step.provider_id, step.request.model, exc.status, exc.reason))
 
-    def _client(self, provider_id: str) -> ProviderAdapter:
+    async def _client(self, provider_id: str) -> ProviderAdapter:
+        """The provider's client. One this handler built belongs to the event loop it was built on; used
+        from another loop (a later ``asyncio.run``), it is let go and built again."""
+        loop = asyncio.get_running_loop()
         client = self._clients.get(provider_id)
+        if client is not None and self._built_on.get(provider_id, loop) is not loop:
+            self._forget(client)
+            client = None
         if client is None:
             client = self._build_client(provider_id)
             self._clients[provider_id] = client
             self._owned.append(client)
+            self._built_on[provider_id] = loop
+            guard = self._close_with_loop(client)
+            await anext(guard)
+            self._guards[provider_id] = guard
         return client
+
+    async def _close_with_loop(self, client: ProviderAdapter) -> AsyncGenerator[None]:
+        """Waits, parked, for as long as ``client`` is in use, then closes it: on ``aclose()``, or when its
+        event loop shuts down (``asyncio.run`` finalizes every async generator on its way out), so that no
+        connection outlives the loop it belongs to."""
+        try:
+            yield
+        finally:
+            self._forget(client)
+            await client.aclose()
+
+    def _forget(self, client: ProviderAdapter) -> None:
+        if client in self._owned:
+            self._owned.remove(client)
+        if self._clients.get(client.provider_id) is client:
+            del self._clients[client.provider_id]
+            self._built_on.pop(client.provider_id, None)
+            self._guards.pop(client.provider_id, None)
 
     def _build_client(self, provider_id: str) -> ProviderAdapter:
         spec = PROVIDERS[provider_id]

@@ -68,6 +68,33 @@ def checked_keys(api_keys: Mapping[str, object]) -> dict[str, str]:
     return keys
 
 
+def check_key(provider_id: str, key: str) -> str:
+    """``key`` if it can go into an HTTP header as it is: printable ASCII, else InvalidRequestError (which
+    says what is wrong, never the key)."""
+    if not key.isascii() or not key.isprintable():
+        raise InvalidRequestError(f"the API key of {provider_id!r} contains a control or non-ASCII character: a key is printable ASCII")
+    return key
+
+
+def split_credentials(url: str) -> tuple[str, tuple[str, str] | None]:
+    """``url`` without its user and password, and those two (percent-decoded), or None when it has none.
+    They are sent as HTTP basic auth, as the HTTP client would send them, so that no URL that is logged,
+    shown or put in an error ever carries them."""
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    bare = urllib.parse.urlunsplit(parts._replace(netloc=host))
+    return bare, (urllib.parse.unquote(user), urllib.parse.unquote(password))
+
+
+def public_url(url: str) -> str:
+    """``url`` as it may be shown: with ``***`` for its user and password."""
+    bare, credentials = split_credentials(url)
+    return bare if credentials is None else bare.replace("://", "://***@", 1)
+
+
 def check_base_url(provider_id: str, url: str) -> str:
     """``url`` if it is an absolute http(s) URL with a host, else InvalidRequestError. The URL itself is
     not repeated in the message: it may carry credentials."""

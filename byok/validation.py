@@ -73,19 +73,27 @@ def _utf8(text: str) -> bool:
     return True
 
 
-def positive_number(name: str, value: object, *, allow_zero: bool = False) -> float:
-    """``value`` as a finite float > 0 (or >= 0), else InvalidRequestError naming the setting."""
+MAX_SECONDS = 1e6  # about 11 days: any deadline or cooldown beyond this is a mistake, and overflows timers
+
+
+def positive_number(name: str, value: object, *, allow_zero: bool = False, at_most: float = MAX_SECONDS) -> float:
+    """``value`` as a finite float > 0 (or >= 0) and at most ``at_most``, else InvalidRequestError naming
+    the setting."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise InvalidRequestError(f"{name} must be a finite number, got {value!r}")
     if value < 0 or (value == 0 and not allow_zero):
         raise InvalidRequestError(f"{name} must be {'>= 0' if allow_zero else '> 0'}, got {value!r}")
+    if value > at_most:
+        raise InvalidRequestError(f"{name} must be at most {at_most:g}, got {value!r}")
     return float(value)
 
 
-def positive_int(name: str, value: object) -> int:
-    """``value`` as an int >= 1, else InvalidRequestError naming the setting."""
+def positive_int(name: str, value: object, *, at_most: int | None = None) -> int:
+    """``value`` as an int >= 1 (and at most ``at_most``), else InvalidRequestError naming the setting."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise InvalidRequestError(f"{name} must be an int >= 1, got {value!r}")
+    if at_most is not None and value > at_most:
+        raise InvalidRequestError(f"{name} must be at most {at_most}, got {value!r}")
     return value
 
 

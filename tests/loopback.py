@@ -49,6 +49,8 @@ class Reply:
     gzip_inflated_bytes: int | None = None  # answer a valid JSON reply padded to this size and gzipped
     events_raw: tuple[Any, ...] | None = None  # stream exactly these JSON values as SSE data events, then [DONE]
     headers: tuple[tuple[str, str], ...] = ()  # extra response headers of a ``body`` reply
+    redirect_to: str | None = None  # answer 307 Temporary Redirect to this URL (after reading the request)
+    stall_after_chunks: int | None = None  # stream: after this many text chunks, go silent for trickle_for_s, then hang up
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,8 @@ class _WireHandler(BaseHTTPRequestHandler):
             time.sleep(reply.delay_s)
         if reply.status is not None:
             return self._error(wire, reply.status, reply.error_message or f"scripted failure {reply.status}")
+        if reply.redirect_to is not None:
+            return self._send(307, "application/json", b"{}", (("Location", reply.redirect_to),))
         if reply.malformed:
             return self._send(200, "application/json", b"{this is not json")
         if reply.body is not None:
@@ -172,7 +176,7 @@ class _WireHandler(BaseHTTPRequestHandler):
         usage = None if reply.no_usage else (reply.usage or (prompt_chars, len(text)))
         self.raw = reply
         if body.get("stream"):
-            return self._stream(wire, body, text, finish, usage, reply.cut_after_chunks)
+            return self._stream(wire, body, text, finish, usage, reply.cut_after_chunks, reply)
         if wire == "openai":
             return self._openai_json(body, text, usage)
         return self._anthropic_json(body, text, finish, usage)
@@ -282,7 +286,9 @@ class _WireHandler(BaseHTTPRequestHandler):
 
     # ----- server-sent events -------------------------------------------------------------------------
 
-    def _stream(self, wire: Wire, body: dict[str, Any], text: str, finish: str, usage: tuple[int, int] | None, cut: int | None) -> None:
+    def _stream(
+        self, wire: Wire, body: dict[str, Any], text: str, finish: str, usage: tuple[int, int] | None, cut: int | None, reply: Reply
+    ) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Transfer-Encoding", "chunked")
@@ -296,6 +302,11 @@ class _WireHandler(BaseHTTPRequestHandler):
                 self.wfile.flush()
                 self.close_connection = True
                 self.connection.shutdown(socket.SHUT_RDWR)  # no terminating chunk: a broken transfer
+                return
+            if reply.stall_after_chunks is not None and is_text and sent_text >= reply.stall_after_chunks:
+                self.wfile.flush()
+                time.sleep(reply.trickle_for_s)  # silent: the client's deadline is what this fault tests
+                self.close_connection = True
                 return
             sent_text += is_text
             payload = event.encode()

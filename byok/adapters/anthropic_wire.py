@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 import anthropic
 
 from byok.adapters.base import ChatRequest, Completion, Delta, malformed, provider_failure
-from byok.adapters.transport import ReplyRejectedError, bounded_client
+from byok.adapters.transport import NOT_SENT, ReplyRejectedError, bounded_client
 from byok.errors import ProviderError
+from byok.providers import split_credentials
 from byok.validation import checked_usage
 
 if TYPE_CHECKING:
@@ -41,7 +42,8 @@ class AnthropicWireAdapter:
         self.provider_id = provider_id
         self._key = api_key
         if client is None:
-            http = bounded_client(anthropic.DefaultAsyncHttpxClient, max_response_bytes)
+            base_url, credentials = split_credentials(base_url)  # the URL that is logged carries no password
+            http = bounded_client(anthropic.DefaultAsyncHttpxClient, max_response_bytes, credentials)
             client = anthropic.AsyncAnthropic(api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=0, http_client=http)
         self._client: AnthropicClientProtocol = client
 
@@ -60,7 +62,7 @@ class AnthropicWireAdapter:
                 stop_sequences=list(request.stop) if request.stop else anthropic.omit,
             )
         except Exception as exc:
-            raise provider_failure(self.provider_id, self._key, exc, anthropic, ReplyRejectedError) from None
+            raise provider_failure(self.provider_id, self._key, exc, anthropic, ReplyRejectedError, NOT_SENT) from None
         return _completion(self.provider_id, message)
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[Delta]:
@@ -79,7 +81,7 @@ class AnthropicWireAdapter:
                 stream=True,
             )
         except Exception as exc:
-            raise provider_failure(self.provider_id, self._key, exc, anthropic, ReplyRejectedError) from None
+            raise provider_failure(self.provider_id, self._key, exc, anthropic, ReplyRejectedError, NOT_SENT) from None
         try:
             async for event in events:
                 kind = getattr(event, "type", None)
@@ -99,7 +101,7 @@ class AnthropicWireAdapter:
         except ProviderError:
             raise
         except Exception as exc:
-            raise provider_failure(self.provider_id, self._key, exc, anthropic, ReplyRejectedError) from None
+            raise provider_failure(self.provider_id, self._key, exc, anthropic, ReplyRejectedError, NOT_SENT) from None
         finally:
             await events.close()
         if finish_reason is None:

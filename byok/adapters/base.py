@@ -62,24 +62,35 @@ def is_retryable_status(status: int) -> bool:
 
 
 def provider_failure(
-    provider_id: str, secret: str, exc: Exception, sdk: ModuleType, rejected: type[Exception] | None = None
+    provider_id: str,
+    secret: str,
+    exc: Exception,
+    sdk: ModuleType,
+    rejected: type[Exception] | None = None,
+    not_sent: tuple[type[Exception], ...] = (),
 ) -> ProviderError:
     """Translate an exception raised by ``sdk`` (openai or anthropic, which share their error classes'
     names and shape) into a ProviderError that says whether failover may help, with ``secret`` redacted.
-    A ``rejected`` error anywhere in the exception's chain (the transport refused the reply) says why."""
+    A ``rejected`` error anywhere in the exception's chain (the transport refused the reply) says why; a
+    ``not_sent`` one, or an error status, says that the provider did not take the request to bill it."""
+    reached = True
+    reason: str | None = None
     cause: BaseException | None = exc
-    while rejected is not None and cause is not None:
-        if isinstance(cause, rejected):
-            return ProviderError(provider_id, redact(f"reply rejected: {cause}", (secret,)), retryable=True)
+    while cause is not None:
+        reached = reached and not isinstance(cause, not_sent)
+        if reason is None and rejected is not None and isinstance(cause, rejected):
+            reason = redact(f"reply rejected: {cause}", (secret,))
         cause = cause.__cause__ or cause.__context__
+    if reason is not None:
+        return ProviderError(provider_id, reason, retryable=True, reached=reached)
     if isinstance(exc, sdk.APIStatusError):
         status = int(exc.status_code)
         message = redact(f"HTTP {status}: {exc.message}", (secret,))
         return ProviderError(provider_id, message, status=status, retryable=is_retryable_status(status))
     if isinstance(exc, sdk.APITimeoutError):
-        return ProviderError(provider_id, "timed out", retryable=True)
+        return ProviderError(provider_id, "timed out", retryable=True, reached=reached)
     if isinstance(exc, sdk.APIConnectionError):
-        return ProviderError(provider_id, "connection failed", retryable=True)
+        return ProviderError(provider_id, "connection failed", retryable=True, reached=reached)
     reason = redact(f"malformed or broken response ({type(exc).__name__}: {exc})", (secret,))
     return ProviderError(provider_id, reason, retryable=True)
 

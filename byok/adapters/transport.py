@@ -29,6 +29,20 @@ class ReplyRejectedError(httpx2.DecodingError):
     """A reply that is too large or in an encoding this transport cannot bound."""
 
 
+class RedirectRefusedError(ReplyRejectedError):
+    """A redirect to another origin: the request, its prompt included, is not sent there."""
+
+
+# Failures that mean the request never left: the provider cannot have billed it.
+NOT_SENT: tuple[type[Exception], ...] = (httpx2.ConnectError, httpx2.ConnectTimeout, RedirectRefusedError)
+
+
+def _origin(url: httpx2.URL) -> str:
+    """scheme://host:port of ``url``, never its user or password."""
+    port = f":{url.port}" if url.port is not None else ""
+    return f"{url.scheme}://{url.host}{port}"
+
+
 class _BoundedStream(httpx2.AsyncByteStream):
     def __init__(self, inner: httpx2.AsyncByteStream, encoding: str | None, max_bytes: int) -> None:
         self._inner = inner
@@ -74,6 +88,14 @@ class BoundedTransport(httpx2.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         response = await self._inner.handle_async_request(request)
         headers = response.headers
+        if response.has_redirect_location:
+            try:
+                target = request.url.join(headers["Location"])
+            except httpx2.InvalidURL:
+                target = httpx2.URL("invalid:")
+            if _origin(target) != _origin(request.url):  # a same-origin redirect is the client's to follow
+                await response.aclose()
+                raise RedirectRefusedError(f"redirect to another origin not followed: {_origin(target)}", request=request)
         encoding = headers.get("Content-Encoding", "identity").strip().lower()
         if encoding not in ("identity", "gzip", "deflate"):
             await response.aclose()
@@ -98,7 +120,11 @@ def proxy_mounts(max_bytes: int) -> dict[str, httpx2.AsyncBaseTransport | None]:
     return {pattern: None if url is None else BoundedTransport(max_bytes, proxy=url) for pattern, url in get_environment_proxies().items()}
 
 
-def bounded_client(factory: Callable[..., httpx2.AsyncClient], max_bytes: int) -> httpx2.AsyncClient:
+def bounded_client(
+    factory: Callable[..., httpx2.AsyncClient], max_bytes: int, credentials: tuple[str, str] | None = None
+) -> httpx2.AsyncClient:
     """An SDK's HTTP client (``factory``: its ``DefaultAsyncHttpxClient``) on a ``BoundedTransport``, with
-    the environment's proxies behind the same bound, asking only for the encodings it can bound."""
-    return factory(transport=BoundedTransport(max_bytes), mounts=proxy_mounts(max_bytes), headers=ACCEPT_ENCODING)
+    the environment's proxies behind the same bound, asking only for the encodings it can bound.
+    ``credentials``: the user and password of the base URL, sent as basic auth (not in the URL)."""
+    auth = None if credentials is None else httpx2.BasicAuth(*credentials)
+    return factory(transport=BoundedTransport(max_bytes), mounts=proxy_mounts(max_bytes), headers=ACCEPT_ENCODING, auth=auth)

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from byok import AllProvidersFailedError, BudgetExceededError, Message, StreamChunk
-from byok.routing import bound_message_tokens, estimate_message_tokens, estimate_tokens
+from byok.routing import bound_message_tokens, bound_tokens
 from contracts.byok_protocol import BYOKProtocol
 from tests.integration.conftest import HandlerFactory
 from tests.loopback import LoopbackServer, Reply, Trickle
@@ -41,7 +41,9 @@ async def test_a_trickling_provider_fails_over_within_the_deadline(
     elapsed = time.monotonic() - start
     assert (provider, text) == ("deepseek", "echo: ping")
     assert elapsed < 1.0 + MARGIN_S  # the trickle would have held the request for 8 s
-    assert handler.costs_by_provider().get(slow, 0.0) == 0.0
+    # The slow provider read the request and may bill it: its input is charged, at its bound.
+    model = server.requests(slow)[0].body["model"]
+    assert handler.costs_by_provider()[slow] == pytest.approx(handler.catalog.require(model).cost_usd(bound_message_tokens(ASK), 0))
 
 
 async def test_an_idle_stream_fails_over_long_before_the_deadline(server: LoopbackServer, make_handler: HandlerFactory) -> None:
@@ -82,7 +84,7 @@ async def test_unusable_usage_is_charged_as_an_estimate(
     handler = make_handler(provider_id)
     provider, _ = await _ask(handler, stream)
     model = handler.get_routing_info("ping").routes[0].model
-    expected = handler.catalog.require(model).cost_usd(estimate_message_tokens(ASK), estimate_tokens("four words of reply"))
+    expected = handler.catalog.require(model).cost_usd(bound_message_tokens(ASK), bound_tokens("four words of reply"))
     assert handler.costs_by_provider() == {provider: pytest.approx(expected)}
 
 

@@ -1,5 +1,5 @@
 """A consumer that stops reading a stream early: the provider's stream is closed, and what was delivered
-is charged (an estimate: the provider bills what it generated, and reports it only at the end)."""
+is charged at its bound (the provider bills what it generated, and reports it only at the end)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import gc
 import pytest
 
 from byok import Message
-from byok.routing import estimate_message_tokens, estimate_tokens
+from byok.routing import bound_message_tokens, bound_tokens
 from tests.integration.conftest import HandlerFactory
 from tests.loopback import LoopbackServer, Reply
 
@@ -27,7 +27,7 @@ async def test_stopping_early_closes_the_stream_and_releases_the_budget(
     gc.collect()  # an unclosed SDK stream would surface here as an unraisable-exception warning (an error)
     assert first.text == "one "
     info = handler.catalog.require(first.model)
-    assert handler.total_cost_usd == pytest.approx(info.cost_usd(estimate_message_tokens(ASK), estimate_tokens("one ")))
+    assert handler.total_cost_usd == pytest.approx(info.cost_usd(bound_message_tokens(ASK), bound_tokens("one ")))
     assert handler.budget.reserved_usd == 0.0  # the reservation was released
     result = await handler.generate_response(ASK)  # the connection pool is still usable
     assert result.text == "echo: ping"

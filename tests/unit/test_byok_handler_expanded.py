@@ -33,7 +33,7 @@ from byok import (
 from byok.adapters.base import ChatRequest, Completion, Delta
 from byok.catalog import ModelCatalog
 from byok.errors import ProviderError
-from byok.routing import DEFAULT_MAX_OUTPUT_TOKENS, REQUIRED_TIER, estimate_message_tokens, estimate_tokens
+from byok.routing import DEFAULT_MAX_OUTPUT_TOKENS, REQUIRED_TIER, bound_message_tokens, bound_tokens, estimate_message_tokens
 from contracts.byok_protocol import BYOKProtocol
 from tests.unit.conftest import Adapters, HandlerMaker, fails, replies, streams
 
@@ -87,7 +87,11 @@ class TestProviderFailover:
         replies(adapters["deepseek"], "after the timeout")
         result = await handler.generate_response(HI)
         assert (result.provider_id, result.text) == ("deepseek", "after the timeout")
-        assert handler.costs_by_provider() == {"deepseek": pytest.approx(CATALOG.require("deepseek-chat").cost_usd(10, 5))}
+        timed_out = CATALOG.require("gpt-4.1-nano").cost_usd(bound_message_tokens(HI), 0)  # its input may have been read
+        assert handler.costs_by_provider() == {
+            "openai": pytest.approx(timed_out),
+            "deepseek": pytest.approx(CATALOG.require("deepseek-chat").cost_usd(10, 5)),
+        }
 
     async def test_rate_limit_triggers_failover_but_a_bad_request_does_not(self, handler: BYOKProtocol, adapters: Adapters) -> None:
         fails(adapters["openai"], 429)
@@ -134,8 +138,8 @@ class TestTokenStreaming:
         assert received == ["partial "]
         assert (caught.value.provider_id, caught.value.delivered_chars) == ("openai", 8)
         mock_of(adapters["deepseek"].stream).assert_not_called()
-        delivered = CATALOG.require("gpt-4.1-nano").cost_usd(estimate_message_tokens(HI), estimate_tokens("partial "))
-        assert handler.total_cost_usd == pytest.approx(delivered)  # what was delivered is billed: an estimate
+        delivered = CATALOG.require("gpt-4.1-nano").cost_usd(bound_message_tokens(HI), bound_tokens("partial "))
+        assert handler.total_cost_usd == pytest.approx(delivered)  # what was delivered is billed, at its bound
 
     async def test_usage_arrives_on_the_last_chunk_and_is_charged(self, handler: BYOKProtocol, adapters: Adapters) -> None:
         streams(adapters["openai"], "a", "b", "c", usage=Usage(60, 30))

@@ -19,7 +19,7 @@ from byok import (
 )
 from byok.adapters.base import ChatRequest, Completion, Delta
 from byok.attempts import MIN_OUTPUT_TOKENS
-from byok.routing import DEFAULT_MAX_OUTPUT_TOKENS, bound_message_tokens, estimate_message_tokens
+from byok.routing import DEFAULT_MAX_OUTPUT_TOKENS, bound_message_tokens, bound_tokens, estimate_message_tokens
 from contracts.byok_protocol import BYOKProtocol
 from tests.unit.conftest import Adapters, HandlerMaker, fails, replies, streams
 from tests.unit.handler_paths import CATALOG, HI, asked, collect, skip_catalog
@@ -32,7 +32,11 @@ async def test_every_failed_attempt_releases_its_reservation(make_handler: Handl
     replies(adapters["anthropic"], "third time")
     await handler.generate_response(HI)
     assert handler.budget.reserved_usd == 0.0
-    assert list(handler.costs_by_provider()) == ["anthropic"]
+    # The 503 was refused, not billed; a failure with no status (a timeout, a lost connection) may have
+    # been read by the provider, and is charged its input at its bound.
+    assert list(handler.costs_by_provider()) == ["deepseek", "anthropic"]
+    input_cost = CATALOG.require(asked(adapters, "deepseek")[0].model).cost_usd(bound_message_tokens(HI), 0)
+    assert handler.costs_by_provider()["deepseek"] == pytest.approx(input_cost)
     fails(adapters["anthropic"], 400, retryable=False)
     fails(adapters["openai"], 500)
     with pytest.raises(ProviderError):
@@ -153,7 +157,7 @@ async def test_a_cancelled_stream_is_charged_for_what_it_delivered(handler: BYOK
     with pytest.raises(TimeoutError):
         await asyncio.wait_for(consume(), 0.1)
     assert got == ["abcdefgh"]
-    expected = CATALOG.require("gpt-4.1-nano").cost_usd(estimate_message_tokens(HI), 2)
+    expected = CATALOG.require("gpt-4.1-nano").cost_usd(bound_message_tokens(HI), bound_tokens("abcdefgh"))
     assert handler.costs_by_provider() == {"openai": pytest.approx(expected)}
     assert handler.budget.reserved_usd == 0.0
 
@@ -163,7 +167,7 @@ async def test_unusable_usage_is_logged_and_charged_as_an_estimate(
 ) -> None:
     replies(adapters["openai"], "abcdefgh", usage=None)
     result = await handler.generate_response(HI)
-    assert result.usage == Usage(estimate_message_tokens(HI), 2)
+    assert result.usage == Usage(bound_message_tokens(HI), bound_tokens("abcdefgh"))
     assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records] == [
         ("byok", "WARNING", "openai reported no usable token counts; charging an estimate")
     ]

@@ -91,10 +91,11 @@ async def test_openai_complete_reads_the_completion() -> None:
     assert await openai_adapter(client).complete(REQUEST) == Completion("Hello!", "stop", Usage(7, 2))
     mock_of(client.chat.completions.create).assert_awaited_once_with(
         model=MODEL,
-        messages=[{"role": "system", "content": "be brief"}, {"role": "user", "content": "hi"}],
+        messages=[],  # the messages go into the body as they are, past the SDK's per-message conversion
         temperature=0.7,
         max_tokens=openai.omit,
         stop=openai.omit,
+        extra_body={"messages": [{"role": "system", "content": "be brief"}, {"role": "user", "content": "hi"}]},
     )
 
 
@@ -117,6 +118,7 @@ async def test_openai_stream_yields_text_then_usage() -> None:
             stop=openai.omit,
             stream=True,
             stream_options={"include_usage": True},
+            extra_body=ANY,
         )
     )
     stub.returns(openai_stream("hello there", usage=(4, 2)))
