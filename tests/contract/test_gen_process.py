@@ -75,7 +75,7 @@ def test_exit_status_of_a_stale_check_and_of_bad_input_is_kept(tmp_path: Path) -
     assert missing.stderr.startswith("gen_protocol: error: class 'Nothing' not found")
 
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="platform: needs /dev/full")
 def test_a_full_stdout_is_one_line_and_exit_2(tmp_path: Path) -> None:
     with open("/dev/full", "w", encoding="utf-8") as full:
         to_stdout = _process(SAMPLE, stdout=full.fileno())
