@@ -30,6 +30,7 @@ gates: install
 	$(PY) -m ruff format --check .
 	$(PY) tools/annotate_tests.py --check tests/
 	$(PY) -m mypy tests/
+	$(VENV)/bin/ty check --no-progress
 	$(PY) -m mypy
 
 pytest: install

@@ -60,4 +60,4 @@ def anthropic_stream(text: str, *, usage: tuple[int, int] = (3, 2), model: str =
     """A real stream of message events carrying ``text``."""
     client = anthropic.AsyncAnthropic(api_key="sk-ant-double", base_url="http://127.0.0.1:9")
     response = _body(_anthropic_events({"model": model}, text, "stop", usage))
-    return anthropic.AsyncStream(cast_to=RawMessageStreamEvent, response=response, client=client)  # type: ignore[arg-type]  # the SDK casts to a union of event models here too
+    return anthropic.AsyncStream(cast_to=RawMessageStreamEvent, response=response, client=client)  # type: ignore[arg-type]  # ty: ignore[invalid-argument-type]  # the SDK casts to a union of event models here too

@@ -85,7 +85,7 @@ def test_missing_attribute_on_an_instance_is_reported() -> None:
 
 def test_annotation_and_default_changes_are_reported() -> None:
     class Shifted(Good):
-        async def fetch(self, key: bytes, *, fresh: bool) -> bytes:  # type: ignore[override]  # the drift under test
+        async def fetch(self, key: bytes, *, fresh: bool) -> bytes:  # type: ignore[override]  # ty: ignore[incompatible-method-override]  # the drift under test
             return b""
 
     assert conformance_problems(Shifted, Shape) == [

@@ -61,7 +61,7 @@ def test_overloads_of_a_sync_method() -> None:
     assert leaf.get("k") == "one"
     assert leaf.get("k", many=True) == ["a", "b"]
     with expect_misuse(DoubleSignatureError, match="matches none of the 2 overloads"):
-        leaf.get("k", few=True)  # type: ignore[call-overload]  # off every overload on purpose
+        leaf.get("k", few=True)  # type: ignore[call-overload]  # ty: ignore[no-matching-overload]  # off every overload on purpose
     assert mock_of(leaf.get).calls == [Call(("k",), {}), Call(("k",), {"many": True})]  # as written, not bound to one overload
     mock_of(leaf.get).assert_any_call("k")  # typed against the first overload (see the README)
 
@@ -83,7 +83,7 @@ def test_returns_answers_only_the_first_overload_the_one_mypy_checks_it_against(
     with expect_misuse(DoubleNotConfiguredError, match=r"double\(Leaf\)\.get\(\) was called as its overload 2 \(-> list\[str\]\)"):
         leaf.get("k", many=True)
     with expect_misuse(DoubleSignatureError, match=r"many=False is not one of \(True,\)"):
-        leaf.get("k", many=False)  # type: ignore[call-overload]  # off every overload on purpose
+        leaf.get("k", many=False)  # type: ignore[call-overload]  # ty: ignore[invalid-argument-type]  # off every overload on purpose
     mock_of(leaf.get).raises(KeyError("k"))
     with pytest.raises(KeyError):
         leaf.get("k", many=True)  # raises() answers every call

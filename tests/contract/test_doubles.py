@@ -70,9 +70,9 @@ async def test_awaiting_a_stream_method_is_a_misuse() -> None:
     adapter = double(ProviderAdapterProtocol)
     mock_of(adapter.stream).yields(Delta("a"))
     with expect_misuse(DoubleAwaitError, match=r"stream\(\) returns an async iterator: iterate it with `async for`"):
-        await adapter.stream(REQUEST)  # type: ignore[misc]  # the mistake under test
+        await adapter.stream(REQUEST)  # type: ignore[misc]  # ty: ignore[invalid-await]  # the mistake under test
     with expect_misuse(DoubleAwaitError):
-        await double(ProviderAdapterProtocol).stream(REQUEST)  # type: ignore[misc]  # unconfigured too
+        await double(ProviderAdapterProtocol).stream(REQUEST)  # type: ignore[misc]  # ty: ignore[invalid-await]  # unconfigured too
 
 
 async def test_unconfigured_coroutine_method_fails_clearly_and_none_methods_just_work() -> None:
@@ -107,17 +107,17 @@ async def test_returns_raises_side_effect_and_assertions() -> None:
 def test_unknown_attribute_reads_and_writes_raise() -> None:
     handler = double(BYOKProtocol)
     with expect_misuse(DoubleAttributeError, match="'complete_chat': the protocol does not declare it"):
-        handler.complete_chat  # type: ignore[attr-defined]  # the drift under test
+        handler.complete_chat  # type: ignore[attr-defined]  # ty: ignore[missing-attribute]  # the drift under test
     with expect_misuse(DoubleAttributeError, match=r"stream_tokens cannot be set"):
-        handler.stream_tokens = None  # type: ignore[attr-defined]  # the drift under test
+        handler.stream_tokens = None  # type: ignore[attr-defined]  # ty: ignore[missing-attribute]  # the drift under test
 
 
 async def test_calls_off_the_signature_raise() -> None:
     handler = double(BYOKProtocol)
     with expect_misuse(DoubleSignatureError, match="unexpected keyword argument 'modle'"):
-        await handler.generate_response([{"role": "user", "content": "hi"}], modle="gpt-4o")  # type: ignore[call-arg]  # misspelt on purpose
+        await handler.generate_response([{"role": "user", "content": "hi"}], modle="gpt-4o")  # type: ignore[call-arg]  # ty: ignore[unknown-argument]  # misspelt on purpose
     with expect_misuse(DoubleSignatureError, match=r"get_context_window\(\) called off its signature"):
-        handler.get_context_window()  # type: ignore[call-arg]  # missing argument on purpose
+        handler.get_context_window()  # type: ignore[call-arg]  # ty: ignore[missing-argument]  # missing argument on purpose
 
 
 def test_mock_of_refuses_what_is_not_a_double_method() -> None:

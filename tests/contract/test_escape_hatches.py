@@ -132,6 +132,6 @@ def test_without_the_plugin_a_swallowed_misuse_passes(tmp_path: Path) -> None:
 def test_writing_an_undeclared_attribute_on_the_real_handler_fails() -> None:
     handler = BYOKHandler(api_keys={})
     with pytest.raises(AttributeError, match="async_clients"):
-        handler.async_clients = {}  # type: ignore[attr-defined]  # the escape hatch under test
+        handler.async_clients = {}  # type: ignore[attr-defined]  # ty: ignore[missing-attribute]  # the escape hatch under test
     handler.timeout_s = 5.0  # declared attributes still work
     assert handler.timeout_s == 5.0

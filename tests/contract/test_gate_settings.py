@@ -66,6 +66,15 @@ def test_the_guard_pass_ignores_noqa_in_make_gates_and_pre_commit() -> None:
     assert f"ruff check --ignore-noqa --select {GUARD_RULES} tests/" in (ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8")
 
 
+def test_the_second_checker_runs_over_all_of_tests() -> None:
+    assert "$(VENV)/bin/ty check" in (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert PYPROJECT["tool"]["ty"]["src"] == {
+        "include": ["tests"],
+        "exclude": ["tests/contract/bad_cases", "tests/contract/samples", "tests/corpus/synthetic"],
+    }
+    assert "rules" not in PYPROJECT["tool"]["ty"]  # no rule of ty's turned off
+
+
 def test_mypy_sections_cannot_relax_the_tests() -> None:
     parser = configparser.ConfigParser()
     parser.read(ROOT / "mypy.ini", encoding="utf-8")

@@ -127,7 +127,7 @@ def test_a_failed_write_is_kept_and_said_after_a_good_run_only(capsys: pytest.Ca
             pass
 
     full = Full()
-    output = process.Output(full)  # type: ignore[arg-type]  # write and flush: what Output uses of a stream
+    output = process.Output(full)  # type: ignore[arg-type]  # ty: ignore[invalid-argument-type]  # write and flush: what Output uses of a stream
     output.write("first\n")
     output.write("second\n")
     assert (output.error, full.writes) == ("No space left on device", 1)

@@ -15,7 +15,7 @@ ASK: list[Message] = [{"role": "user", "content": "ping"}]
 
 
 async def stream_text(handler: BYOKHandler, **options: str) -> list[StreamChunk]:
-    return [chunk async for chunk in handler.stream_completion(ASK, **options)]  # type: ignore[arg-type]  # only str options are passed
+    return [chunk async for chunk in handler.stream_completion(ASK, **options)]  # type: ignore[arg-type]  # ty: ignore[invalid-argument-type]  # only str options are passed
 
 
 @pytest.mark.parametrize(

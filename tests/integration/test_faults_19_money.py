@@ -118,7 +118,7 @@ async def test_an_out_of_range_setting_is_bad_input_before_anything_is_sent(
 ) -> None:
     server.script("openai", Reply(gzip_inflated_bytes=1_000))
     with pytest.raises(InvalidRequestError, match=says):
-        handler = BYOKHandler(api_keys={"openai": KEYS["openai"]}, base_urls={"openai": server.base_url("openai")}, **setting)  # type: ignore[arg-type]  # out-of-range values on purpose
+        handler = BYOKHandler(api_keys={"openai": KEYS["openai"]}, base_urls={"openai": server.base_url("openai")}, **setting)  # type: ignore[arg-type]  # ty: ignore[invalid-argument-type]  # out-of-range values on purpose
         async with handler:
             if stream:
                 async for _ in handler.stream_completion([{"role": "user", "content": "hi"}]):

@@ -31,9 +31,9 @@ BAD_MESSAGES: list[tuple[object, str]] = [
 async def test_bad_messages_raise_before_sending(bad: object, says: str, server: LoopbackServer, make_handler: HandlerFactory) -> None:
     handler = make_handler("openai")
     with pytest.raises(InvalidRequestError, match=re.escape(says)):
-        await handler.generate_response(bad)  # type: ignore[arg-type]  # the wrong shapes under test
+        await handler.generate_response(bad)  # type: ignore[arg-type]  # ty: ignore[invalid-argument-type]  # the wrong shapes under test
     with pytest.raises(InvalidRequestError, match=re.escape(says)):
-        async for _ in handler.stream_completion(bad):  # type: ignore[arg-type]  # the wrong shapes under test
+        async for _ in handler.stream_completion(bad):  # type: ignore[arg-type]  # ty: ignore[invalid-argument-type]  # the wrong shapes under test
             pass
     assert server.requests() == []
 
@@ -55,7 +55,7 @@ async def test_bad_options_raise_before_sending(
     options: dict[str, object], says: str, server: LoopbackServer, make_handler: HandlerFactory
 ) -> None:
     with pytest.raises(InvalidRequestError, match=re.escape(says)):
-        await make_handler("openai").generate_response([{"role": "user", "content": "hi"}], **options)  # type: ignore[arg-type]  # bad values on purpose
+        await make_handler("openai").generate_response([{"role": "user", "content": "hi"}], **options)  # type: ignore[arg-type]  # ty: ignore[invalid-argument-type]  # bad values on purpose
     assert server.requests() == []
 
 

@@ -23,7 +23,7 @@ async def test_stopping_early_closes_the_stream_and_releases_the_budget(
     handler = make_handler(provider_id, budget_usd=1.0)
     stream = handler.stream_completion(ASK)
     first = await anext(stream)
-    await stream.aclose()  # type: ignore[attr-defined]  # stream_completion is an async generator
+    await stream.aclose()  # type: ignore[attr-defined]  # ty: ignore[missing-attribute]  # stream_completion is an async generator
     gc.collect()  # an unclosed SDK stream would surface here as an unraisable-exception warning (an error)
     assert first.text == "one "
     info = handler.catalog.require(first.model)

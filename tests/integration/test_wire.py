@@ -13,7 +13,7 @@ HELLO: list[Message] = [{"role": "system", "content": "Be brief."}, {"role": "us
 
 
 async def collect(chunks: list[StreamChunk], stream: object) -> str:
-    async for chunk in stream:  # type: ignore[attr-defined]  # each caller passes a stream_completion() iterator
+    async for chunk in stream:  # type: ignore[attr-defined]  # ty: ignore[not-iterable]  # each caller passes a stream_completion() iterator
         chunks.append(chunk)
     return "".join(c.text for c in chunks)
 

@@ -22,7 +22,7 @@ def asked(adapters: Adapters, provider_id: str, stream: bool = False) -> list[Ch
 
 
 async def collect(handler: BYOKProtocol, messages: list[Message] = HI, **options: str | float) -> list[StreamChunk]:
-    return [c async for c in handler.stream_completion(messages, **options)]  # type: ignore[arg-type]  # str and float options only
+    return [c async for c in handler.stream_completion(messages, **options)]  # type: ignore[arg-type]  # ty: ignore[invalid-argument-type]  # str and float options only
 
 
 def skip_catalog() -> ModelCatalog:

@@ -48,7 +48,7 @@ def sent(adapters: Adapters, provider_id: str) -> list[ChatRequest]:
 
 
 async def collect(handler: BYOKProtocol, messages: list[Message], **options: str) -> list[StreamChunk]:
-    return [chunk async for chunk in handler.stream_completion(messages, **options)]  # type: ignore[arg-type]  # only str options are passed
+    return [chunk async for chunk in handler.stream_completion(messages, **options)]  # type: ignore[arg-type]  # ty: ignore[invalid-argument-type]  # only str options are passed
 
 
 class TestProviderFailover:

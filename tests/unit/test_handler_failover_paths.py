@@ -61,7 +61,7 @@ async def test_a_stalled_stream_fails_over_at_the_deadline_and_the_idle_timeout(
     streams(adapters["deepseek"], "in time")
     clients = {"openai": adapters["openai"], "deepseek": adapters["deepseek"]}
     for options in ({"timeout_s": 0.05}, {"timeout_s": 30.0, "idle_timeout_s": 0.05}):
-        handler = BYOKHandler(api_keys={}, clients=clients, **options)  # type: ignore[arg-type]  # float options only
+        handler = BYOKHandler(api_keys={}, clients=clients, **options)  # type: ignore[arg-type]  # ty: ignore[invalid-argument-type]  # float options only
         chunks = await collect(handler)
         assert chunks[-1].provider_id == "deepseek"
 

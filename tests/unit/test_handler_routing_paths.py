@@ -89,7 +89,7 @@ AVAILABLE = "['openai', 'anthropic', 'deepseek']"
 )
 async def test_request_errors_say_exactly_what_is_wrong(options: dict[str, str], says: str, handler: BYOKProtocol) -> None:
     with pytest.raises(InvalidRequestError) as caught:
-        await handler.generate_response(HI, **options)  # type: ignore[arg-type]  # str options only
+        await handler.generate_response(HI, **options)  # type: ignore[arg-type]  # ty: ignore[invalid-argument-type]  # str options only
     assert str(caught.value) == says
 
 
@@ -137,7 +137,7 @@ def test_rankings_follow_the_catalog_and_default_to_no_input(handler: BYOKProtoc
     sizes = []
     for tokens in range(300):  # rankings are cached, within a bound
         handler.get_ranked_providers(QueryComplexity.SIMPLE, input_tokens=tokens)
-        sizes.append(len(handler._routes))  # type: ignore[attr-defined]  # the protocol leaves private state out
+        sizes.append(len(handler._routes))  # type: ignore[attr-defined]  # ty: ignore[missing-attribute]  # the protocol leaves private state out
     assert max(sizes) == 256
 
 

@@ -111,9 +111,9 @@ def test_route_cost_is_the_models_cost_for_the_tokens() -> None:
 def test_token_estimates_and_bounds() -> None:
     assert (estimate_tokens(""), estimate_tokens("abcd"), estimate_tokens("abcde")) == (0, 1, 2)
     messages = [{"role": "user", "content": "héllo"}, {"role": "system", "content": "ab"}]
-    assert estimate_message_tokens(messages) == 2 + 4 + 1 + 4  # type: ignore[arg-type]  # plain dicts stand in for Message
+    assert estimate_message_tokens(messages) == 2 + 4 + 1 + 4  # type: ignore[arg-type]  # ty: ignore[invalid-argument-type]  # plain dicts stand in for Message
     expected = BOUND_OVERHEAD_PER_REQUEST + 6 + 2 + 2 * BOUND_OVERHEAD_PER_MESSAGE
-    assert bound_message_tokens(messages) == expected  # type: ignore[arg-type]  # "é" is two bytes
+    assert bound_message_tokens(messages) == expected  # type: ignore[arg-type]  # ty: ignore[invalid-argument-type]  # "é" is two bytes
 
 
 def test_reserve_output_grants_what_the_money_left_pays_for() -> None:
@@ -323,7 +323,7 @@ def test_ties_between_models_of_one_provider() -> None:
 
 
 def _m(role: str, content: str) -> Message:
-    return {"role": role, "content": content}  # type: ignore[typeddict-item]  # role is one of the three in every call here
+    return {"role": role, "content": content}  # type: ignore[typeddict-item]  # ty: ignore[invalid-argument-type,invalid-explicit-return]  # role is one of the three in every call here
 
 
 def test_fit_messages_boundaries() -> None:

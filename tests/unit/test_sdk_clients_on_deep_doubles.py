@@ -48,13 +48,13 @@ def test_children_are_doubles_of_the_child_protocols_made_once() -> None:
 async def test_children_are_as_strict_as_the_root() -> None:
     client = double(OpenAIClientProtocol)
     with expect_misuse(DoubleAttributeError, match="completion"):
-        client.chat.completion  # type: ignore[attr-defined]  # the misspelling under test
+        client.chat.completion  # type: ignore[attr-defined]  # ty: ignore[missing-attribute]  # the misspelling under test
     with expect_misuse(DoubleAttributeError, match="creat"):
-        client.chat.completions.creat = None  # type: ignore[attr-defined]  # the misspelling under test
+        client.chat.completions.creat = None  # type: ignore[attr-defined]  # ty: ignore[missing-attribute]  # the misspelling under test
     with expect_misuse(DoubleNotConfiguredError, match=r"double\(OpenAIClientProtocol\)\.chat\.completions\.create\(\) was called"):
         await client.chat.completions.create(model=MODEL, messages=[])
     with expect_misuse(DoubleSignatureError, match="matches none of the 3 overloads"):
-        await client.chat.completions.create(model=MODEL, mesages=[])  # type: ignore[call-overload]  # misspelt on purpose
+        await client.chat.completions.create(model=MODEL, mesages=[])  # type: ignore[call-overload]  # ty: ignore[no-matching-overload]  # misspelt on purpose
 
 
 async def test_a_call_matching_any_overload_is_accepted_and_recorded_as_written() -> None:

@@ -45,7 +45,7 @@ BAD_SETTINGS: list[tuple[dict[str, object], str]] = [
 def test_bad_settings_raise_at_construction(settings: dict[str, object], says: str) -> None:
     options = {"api_keys": {}, **settings}
     with pytest.raises(InvalidRequestError, match=re.escape(says)):
-        BYOKHandler(**options)  # type: ignore[arg-type]  # deliberately ill-typed settings: refused at run time
+        BYOKHandler(**options)  # type: ignore[arg-type]  # ty: ignore[invalid-argument-type]  # deliberately ill-typed settings: refused at run time
 
 
 def test_a_bad_base_url_from_the_environment_raises_at_construction(monkeypatch: pytest.MonkeyPatch) -> None:
