@@ -99,6 +99,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for plan in plans:
             for report in plan.reports:
                 print(f"annotate-fixtures: {_relative(report, root)}", file=sys.stderr)
+        wrong = [_relative(line, root) for plan in plans for line in plan.wrong]
+        for line in wrong:  # never rewritten: the author of the annotation decides which type is meant
+            print(line)
         if args.check or args.diff:
             for plan, text in changed:
                 if args.diff:
@@ -117,7 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 else "annotate-fixtures: every fixture parameter is annotated",
                 file=sys.stderr,
             )
-            return EXIT_PENDING if changed else EXIT_OK
+            if wrong:
+                print(f"annotate-fixtures: {len(wrong)} parameter(s) annotated otherwise than their fixture gives", file=sys.stderr)
+            return EXIT_PENDING if changed or wrong else EXIT_OK
         for plan, _ in changed:  # a file edited meanwhile: nothing is written at all
             files.verify(plan.source.snapshot)
         for plan, text in changed:

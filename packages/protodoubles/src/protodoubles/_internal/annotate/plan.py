@@ -50,6 +50,7 @@ class Plan:
     edits: list[Edit] = field(default_factory=list)
     imports: dict[str, str] = field(default_factory=dict)  # bound name -> full path
     reports: list[str] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)  # parameters annotated otherwise than their fixture gives
 
     def render(self) -> str:
         """The file with every edit applied."""
@@ -270,7 +271,10 @@ class Planner:
         edits: list[Edit] = []
         for position, argument in enumerate(arguments):
             has_default = position >= len(arguments) - defaults
-            if (is_method and position == 0) or has_default or argument.annotation is not None or argument.arg in skip:
+            if (is_method and position == 0) or has_default or argument.arg in skip:
+                continue
+            if argument.annotation is not None:
+                self._compare(plan, function.name, argument, fixture, scopes)
                 continue
             self._check_cycles(argument.arg, fixture, scopes, (fixture,) if fixture else ())
             found = self.resolver.request(argument.arg, fixture, scopes, 0, ())
@@ -285,6 +289,17 @@ class Planner:
         if edits and comments is not None and signature is not None:  # never annotations beside a type comment
             edits += self._converted(plan.source, node, function.name, comments, signature)
         plan.edits += edits
+
+    def _compare(self, plan: Plan, function: str, argument: ast.arg, fixture: Fixture | None, scopes: list[Scope]) -> None:
+        """A parameter already annotated must say the type its fixture gives (``object`` erases it)."""
+        assert argument.annotation is not None
+        found = self.resolver.request(argument.arg, fixture, scopes, 0, ())
+        if isinstance(found, str):
+            return  # nothing known to compare with
+        written = ast.unparse(argument.annotation)
+        if _shape(written) != _shape(found.text):
+            where = f"{plan.source.path}:{argument.lineno}: {function}({argument.arg})"
+            plan.wrong.append(f"{where}: annotated {written}, but its fixture gives {found.text}")
 
     def _after(self, source: Source, argument: ast.arg, text: str, what: str) -> Edit:
         line = argument.end_lineno or argument.lineno
@@ -335,6 +350,19 @@ class Planner:
             needed[name] = full
         plan.imports.update(needed)
         return True
+
+
+def _shape(annotation: str) -> str:
+    """An annotation compared by its names' last parts, quotes and module paths left out."""
+    text = annotation.strip().strip("'\"")
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError:
+        return text
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            node.value = _shape(node.value)
+    return re.sub(r"\b(?:[A-Za-z_][A-Za-z_0-9]*\.)+([A-Za-z_][A-Za-z_0-9]*)", r"\1", ast.unparse(tree))
 
 
 def _returns_a_value(node: FunctionNode) -> bool:
