@@ -10,7 +10,8 @@ from typing import Protocol
 
 import pytest
 import wrapper_code
-from protodoubles import DoubleAttributeError, double, expect_misuse
+from generated_greeter import GreeterProtocol
+from protodoubles import DoubleAttributeError, DoubleTypeError, double, expect_misuse, mock_of
 from protodoubles._internal.doubles.misuse import recorded
 from wrapper_code import Client, Sender
 
@@ -86,3 +87,18 @@ def test_a_near_miss_of_a_declared_name_in_code_under_test_is_drift_even_when_sw
     assert [str(error) for error in recorded()] == ["double(Sender) has no attribute 'sned': the protocol declares 'send'"]
     with expect_misuse(DoubleAttributeError, match="declares 'send'"):
         raise recorded()[0]
+
+
+class InventedGreeter(GreeterProtocol, Protocol):
+    def wave(self) -> None: ...
+
+
+class NarrowedGreeter(GreeterProtocol, Protocol):
+    pass
+
+
+def test_a_protocol_written_on_top_of_a_generated_one_may_not_invent_members() -> None:
+    with expect_misuse(DoubleTypeError, match=r"double\(InventedGreeter\): it extends the generated GreeterProtocol with wave"):
+        double(InventedGreeter)
+    assert mock_of(double(NarrowedGreeter).greet).call_count == 0  # adding nothing is fine
+    assert mock_of(double(GreeterProtocol).greet).call_count == 0
