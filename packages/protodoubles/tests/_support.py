@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -80,3 +82,12 @@ def configure(project: Project, section: str, extra: Sequence[str] = ()) -> None
     """Append ``section`` (TOML text) and ``extra`` lines to the project's pyproject.toml."""
     path = project.root / "pyproject.toml"
     path.write_text(path.read_text(encoding="utf-8") + "\n" + textwrap.dedent(section) + "\n".join(extra), encoding="utf-8")
+
+
+def run_suite(folder: Path, suite: str, *options: str) -> subprocess.CompletedProcess[str]:
+    """Run ``suite`` as a user's test file in ``folder`` (an empty pytest.ini beside it), with the installed
+    plugins but xdist, randomly and the cache."""
+    (folder / "test_suite.py").write_text(suite, encoding="utf-8")
+    (folder / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:randomly", *options, "test_suite.py"]
+    return subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=300, check=False)

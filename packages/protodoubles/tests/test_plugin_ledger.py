@@ -3,9 +3,9 @@ plugin's ledger as it was; only expect_misuse() takes a misuse off."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
+
+from _support import run_suite
 
 SUITE = """\
 import contextlib
@@ -51,23 +51,7 @@ def test_expected() -> None:
 
 
 def test_resetting_the_record_does_not_excuse_a_misuse(tmp_path: Path) -> None:
-    (tmp_path / "test_suite.py").write_text(SUITE, encoding="utf-8")
-    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        "-rA",
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "no:randomly",
-        "-p",
-        "no:xdist",
-        "test_suite.py",
-    ]
-    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
+    done = run_suite(tmp_path, SUITE, "-q", "-rA")
     report = done.stdout
     assert done.returncode == 1, report + done.stderr
     assert "ERROR test_suite.py::test_reset_inline" in report, report

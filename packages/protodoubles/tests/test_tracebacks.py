@@ -3,12 +3,11 @@ misuse or an assertion error hides its frame from pytest's traceback (``__traceb
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from _support import run_suite
 
 SUITE = """\
 from collections.abc import AsyncIterator
@@ -79,23 +78,7 @@ def test_awaited_stream() -> None:
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> str:
-    folder = tmp_path_factory.mktemp("suite")
-    (folder / "test_suite.py").write_text(SUITE, encoding="utf-8")
-    (folder / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "no:xdist",
-        "-p",
-        "no:randomly",
-        "--tb=long",
-        "test_suite.py",
-    ]
-    done = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=300, check=False)
+    done = run_suite(tmp_path_factory.mktemp("suite"), SUITE, "--tb=long")
     assert done.returncode == 1, done.stdout + done.stderr
     return done.stdout
 
