@@ -3,6 +3,7 @@ cannot see (``Any``, a ``# type: ignore``, a parametrized argument) is still ref
 
 from __future__ import annotations
 
+import sys
 from decimal import Decimal
 from fractions import Fraction
 from types import SimpleNamespace
@@ -90,3 +91,25 @@ def test_an_argument_matcher_and_an_overload_s_own_types_are_respected() -> None
     assert ledger.get("k", many=True) == ["a"]
     with expect_misuse(DoubleTypeError, match=r"get\(\) called with key=b'k'"):
         ledger.get(b"k", many=True)  # type: ignore[call-overload]  # hidden from mypy: the run-time check still refuses it
+
+
+def test_a_string_or_list_given_for_an_iterable_is_judged_by_its_first_item() -> None:
+    ledger = double(Ledger)
+    ledger.post([Decimal(1)])
+    ledger.post(iter([Decimal(1)]))  # an iterator is not consumed to be checked
+    with expect_misuse(
+        DoubleTypeError, match=r"post\(\) called with lines='12': its first item: str is not an instance of decimal.Decimal"
+    ):
+        ledger.post("12")  # type: ignore[arg-type]  # ty: ignore[invalid-argument-type]  # hidden from mypy: refused at run time
+    with expect_misuse(DoubleTypeError, match=r"its first item: int is not an instance of decimal.Decimal"):
+        ledger.post([1])  # type: ignore[list-item]  # ty: ignore[invalid-argument-type]  # hidden from mypy: refused at run time
+
+
+def test_a_type_imported_for_the_checker_is_imported_only_when_a_check_needs_it() -> None:
+    sys.modules.pop("xml.dom.minidom", None)
+    ledger = double(Ledger)
+    mock_of(ledger.balance).returns(Decimal(1))
+    assert "xml.dom.minidom" not in sys.modules
+    with expect_misuse(DoubleTypeError, match=r"document\(\) is declared to return Document"):
+        mock_of(ledger.document).returns("not a document")  # type: ignore[arg-type]  # ty: ignore[invalid-argument-type]  # refused at run time
+    assert "xml.dom.minidom" in sys.modules

@@ -3,12 +3,13 @@ the type checker, and one name that cannot be resolved at run time."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING, Literal, Protocol, overload, runtime_checkable
 
 if TYPE_CHECKING:
     from decimal import Decimal
     from fractions import Fraction
+    from xml.dom.minidom import Document
 
     from not_installed_anywhere import Opaque  # type: ignore[import-not-found]  # a package this machine lacks
 
@@ -23,6 +24,8 @@ class Ledger(Protocol):
     async def fetch(self, account: str) -> list[Decimal]: ...
     def entries(self, account: str) -> AsyncIterator[Decimal]: ...
     def opaque(self) -> Opaque: ...
+    def document(self) -> Document: ...
+    def post(self, lines: Iterable[Decimal]) -> None: ...
     @overload
     def get(self, key: str) -> str: ...
     @overload

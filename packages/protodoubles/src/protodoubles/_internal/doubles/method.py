@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import typing
 from collections.abc import AsyncIterator, Callable, Generator
 from dataclasses import dataclass
 from typing import Any, Literal, NoReturn
@@ -99,9 +100,9 @@ class MethodSpec:
                 bound = self.signature.bind(*args, **kwargs)
             except TypeError as exc:
                 raise DoubleSignatureError(f"{where} called off its signature: {exc}") from None
-        types = self._parameter_types[index]
+        parameters = self._parameters[index]
         for name, value in bound.arguments.items():
-            expected, kind = types[name]
+            expected, kind = self._parameter_type(index, name), parameters[name].kind
             if expected is UNKNOWN:
                 continue
             values = (
@@ -112,11 +113,23 @@ class MethodSpec:
                     check_value(each, expected, f"{where} called with {name}={each!r}", all_items=False)
 
     @functools.cached_property
-    def _parameter_types(self) -> tuple[dict[str, tuple[Any, inspect._ParameterKind]], ...]:
-        """Per overload (or the one signature): each parameter's resolved type and kind."""
+    def _parameters(self) -> tuple[typing.Mapping[str, inspect.Parameter], ...]:
+        """Per overload (or the one signature): its parameters."""
         overloads = self.overloads
         signatures = [overloads.signature(i) for i in range(len(overloads.signatures))] if overloads is not None else [self.signature]
-        return tuple({name: (resolved(p.annotation, self.module), p.kind) for name, p in s.parameters.items()} for s in signatures)
+        return tuple(signature.parameters for signature in signatures)
+
+    @functools.cached_property
+    def _resolved(self) -> dict[tuple[int, str], Any]:
+        return {}
+
+    def _parameter_type(self, overload: int, name: str) -> Any:
+        """A parameter's type, resolved on the first call that passes it (resolving imports what it names)."""
+        key = (overload, name)
+        found = self._resolved.get(key, _NOTHING)
+        if found is _NOTHING:
+            found = self._resolved[key] = resolved(self._parameters[overload][name].annotation, self.module)
+        return found
 
     def normalized(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
         """A call as assertions compare it: bound to the signature (``f(1)`` is ``f(x=1)``), or as written

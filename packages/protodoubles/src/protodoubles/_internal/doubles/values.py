@@ -15,8 +15,9 @@ from __future__ import annotations
 import ast
 import inspect
 import sys
+import types
 import typing
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Mapping
 from types import ModuleType
 from typing import Any
 
@@ -25,16 +26,32 @@ from protodoubles._internal.doubles.misuse import DoubleTypeError
 __all__ = ["ANY", "UNKNOWN", "check_value", "is_matcher", "item_type", "resolved", "type_problem"]
 
 UNKNOWN: Any = object()  # a type that could not be resolved: nothing is checked against it
-_NAMESPACES: dict[str, dict[str, Any]] = {}
+_NAMESPACES: dict[str, _TypeNames] = {}
 
 
-def _typing_namespace(module: ModuleType) -> dict[str, Any]:
-    """The module's globals, plus what its ``if TYPE_CHECKING:`` blocks import (each import tried alone)."""
-    name = module.__name__
-    found = _NAMESPACES.get(name)
+class _TypeNames(dict[str, Any]):
+    """The names a protocol module imports under ``if TYPE_CHECKING:``, each imported on its first use, so
+    that resolving one annotation imports only what it names (an SDK family's module imports dozens)."""
+
+    def __init__(self, module: ModuleType, pending: dict[str, ast.Import | ast.ImportFrom]) -> None:
+        super().__init__()
+        self._module, self._pending = module, pending
+
+    def __missing__(self, name: str) -> Any:
+        statement = self._pending.pop(name, None)
+        if statement is None:
+            raise KeyError(name)
+        namespace: dict[str, Any] = {}
+        exec(compile(ast.Module(body=[statement], type_ignores=[]), f"<type imports of {self._module.__name__}>", "exec"), namespace)  # noqa: S102  # one import copied from the protocol's own module
+        self[name] = namespace[name]
+        return self[name]
+
+
+def _type_names(module: ModuleType) -> _TypeNames:
+    found = _NAMESPACES.get(module.__name__)
     if found is not None:
         return found
-    namespace = dict(vars(module))
+    pending: dict[str, ast.Import | ast.ImportFrom] = {}
     try:
         tree = ast.parse(inspect.getsource(module))
     except (OSError, TypeError, SyntaxError):
@@ -43,18 +60,11 @@ def _typing_namespace(module: ModuleType) -> dict[str, Any]:
         if isinstance(node, ast.If) and ast.unparse(node.test).rsplit(".", 1)[-1] == "TYPE_CHECKING":
             for statement in node.body:
                 if isinstance(statement, (ast.Import, ast.ImportFrom)):
-                    _import_into(statement, namespace, name)
-    _NAMESPACES[name] = namespace
-    return namespace
-
-
-def _import_into(statement: ast.Import | ast.ImportFrom, namespace: dict[str, Any], module: str) -> None:
-    for alias in statement.names:
-        single = ast.Module(body=[type(statement)(**{**vars(statement), "names": [alias]})], type_ignores=[])
-        try:
-            exec(compile(single, f"<type imports of {module}>", "exec"), namespace)  # noqa: S102  # one import statement copied from the protocol's own module
-        except Exception:  # noqa: S112  # a name that cannot be imported stays unresolved, and its members unchecked
-            continue
+                    for alias in statement.names:
+                        bound = alias.asname or alias.name.split(".")[0]
+                        pending[bound] = type(statement)(**{**vars(statement), "names": [alias]})
+    names = _NAMESPACES[module.__name__] = _TypeNames(module, pending)
+    return names
 
 
 def resolved(annotation: object, module_name: str) -> Any:
@@ -65,7 +75,7 @@ def resolved(annotation: object, module_name: str) -> Any:
     if module is None:
         return UNKNOWN
     try:
-        return eval(annotation, _typing_namespace(module))  # noqa: S307  # an annotation the protocol's module declares
+        return eval(annotation, vars(module), _type_names(module))  # noqa: S307  # an annotation the protocol's module declares
     except Exception:  # any failure to resolve leaves the member unchecked
         return UNKNOWN
 
@@ -116,7 +126,32 @@ def type_problem(value: object, expected: Any, *, all_items: bool = True) -> str
         return str(error)
     except Exception:  # a type typeguard cannot check (a generic alias it does not know) is not checked
         return None
-    return None
+    return _first_item_problem(value, expected)
+
+
+def _first_item_problem(value: object, expected: Any) -> str | None:
+    """typeguard checks an ``Iterable[X]`` by isinstance alone (an iterable may be consumed once). A str,
+    bytes, list or tuple given for one is judged by its first item, so a prompt string passed where
+    messages are expected is refused."""
+    if not isinstance(value, (str, bytes, list, tuple)) or not value:
+        return None
+    members = typing.get_args(expected) if typing.get_origin(expected) in (typing.Union, types.UnionType) else (expected,)
+    reasons = []
+    for member in members:
+        origin = typing.get_origin(member)
+        iterable = isinstance(origin, type) and issubclass(origin, Iterable) and not issubclass(origin, (str, bytes, Mapping))
+        if not iterable:
+            if type_problem(value, member) is None:
+                return None  # the value fits a member that is not an iterable of items
+            continue
+        if not isinstance(value, origin):
+            continue
+        arguments = typing.get_args(member)
+        problem = type_problem(value[0], arguments[0]) if arguments else None
+        if problem is None:
+            return None
+        reasons.append(problem)
+    return f"its first item: {reasons[0]}" if reasons else None
 
 
 def check_value(value: object, expected: Any, where: str, *, all_items: bool = True) -> None:
