@@ -105,12 +105,16 @@ def _binding_by_search(text: str, name: str, module: str, is_package: bool) -> B
     return _decide(text, name, defined is not None, found)
 
 
+_IMPORTED = re.compile(r"^[ \t]*from[ \t]+\S+[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.MULTILINE)
+
+
 def type_var_call(text: str, name: str) -> str | None:
     """``TypeVar("_T", bound=Any)``: the call a module-level ``name = TypeVar(...)`` makes, when it
-    fits on one line; the empty string when ``name`` is not assigned a TypeVar; None when unclear."""
+    fits on one line; the empty string when ``name`` is not assigned a TypeVar; None when unclear (imported)."""
     match = re.search(rf"^{re.escape(name)}[ \t]*(?::[^=\n]*)?=[ \t]*([^\n]*)$", text, re.MULTILINE)
-    if match is None:
-        return ""  # a class, a function, or an annotation without a value: not a TypeVar
+    if match is None:  # imported (``from tvmod import T as T``): the module it comes from says; else not a TypeVar
+        imported = any(re.search(rf"\b{re.escape(name)}\b", names) for names in _IMPORTED.findall(text))
+        return None if imported else ""
     value = match[1].split("  #", 1)[0].strip()
     if re.match(r"(?:typing(?:_extensions)?\.)?(?:TypeVar|ParamSpec|TypeVarTuple)\(", value):
         return value  # unbalanced when the call goes on over more lines: a TypeVar still, not a plain one

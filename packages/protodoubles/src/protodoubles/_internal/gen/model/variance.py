@@ -46,6 +46,7 @@ _KNOWN: dict[str, tuple[int, ...]] = {
             "AsyncContextManager",
             "AbstractContextManager",
             "AbstractAsyncContextManager",
+            "TypeForm",
         ],
         (_CO,),
     ),
@@ -124,6 +125,8 @@ class Variance:
             self._walk(args[1], sign, subst, found)
             return
         variances = self.of(head, len(args)) if any(self._mentions(arg, subst) for arg in args) else None
+        if short in {"tuple", "Tuple"}:  # one variance for every item of a tuple, however many
+            variances = (COVARIANT,) * len(args)
         for index, arg in enumerate(args):
             variance = variances[index] if variances is not None and index < len(variances) else INVARIANT
             self._walk(arg, sign * variance, subst, found)

@@ -15,40 +15,9 @@ import griffe
 from protodoubles._internal.gen.load import scan
 from protodoubles._internal.gen.load.loading import ModuleLoader
 from protodoubles._internal.gen.model.bases import Subst, type_params
+from protodoubles._internal.gen.render.bare_generics import _ANY, BARE_GENERICS
+from protodoubles._internal.gen.render.private_stubs import alias_value, bound_type_var
 
-_ANY = "\0Any"  # stands for the local name of typing.Any while a bare generic is completed
-_ONE = ["builtins.list", "builtins.set", "builtins.frozenset", "builtins.type", "typing.List", "typing.Set", "typing.FrozenSet", "typing.Type", "typing.Iterable", "typing.Iterator", "typing.AsyncIterable", "typing.AsyncIterator", "typing.Awaitable", "typing.Sequence", "typing.MutableSequence", "typing.AbstractSet", "typing.MutableSet", "typing.Collection", "typing.Container", "typing.Reversible", "typing.KeysView", "typing.ValuesView", "typing.Deque", "typing.Counter", "typing.ContextManager", "typing.AsyncContextManager", "typing.Pattern", "typing.Match", "typing.IO", "collections.deque", "collections.Counter", "contextlib.AbstractContextManager", "contextlib.AbstractAsyncContextManager", "re.Pattern", "re.Match", "asyncio.Queue", "asyncio.Future", "asyncio.Task", "asyncio.queues.Queue", "asyncio.futures.Future", "asyncio.tasks.Task", "queue.Queue", "os.PathLike", "builtins.memoryview", "typing.SupportsAbs", "typing.SupportsRound", "weakref.ref", "weakref.WeakSet"]  # fmt: skip
-_TWO = ["builtins.dict", "typing.Dict", "typing.DefaultDict", "typing.OrderedDict", "typing.ChainMap", "typing.Mapping", "typing.MutableMapping", "typing.ItemsView", "typing.AsyncGenerator", "collections.defaultdict", "collections.OrderedDict", "collections.ChainMap", "weakref.WeakKeyDictionary", "weakref.WeakValueDictionary"]  # fmt: skip
-_THREE = ["typing.Generator", "typing.Coroutine"]
-BARE_GENERICS: dict[str, str] = {
-    **dict.fromkeys(_ONE, f"[{_ANY}]"),
-    **dict.fromkeys(_TWO, f"[{_ANY}, {_ANY}]"),
-    **dict.fromkeys(_THREE, f"[{_ANY}, {_ANY}, {_ANY}]"),
-    "builtins.tuple": f"[{_ANY}, ...]",
-    "typing.Tuple": f"[{_ANY}, ...]",
-    "typing.Callable": f"[..., {_ANY}]",
-}
-for _path in list(BARE_GENERICS):  # collections.abc spells the typing ABCs the same way
-    if _path.startswith("typing.") and _path.split(".")[1] not in {
-        "List",
-        "Set",
-        "FrozenSet",
-        "Dict",
-        "Type",
-        "Tuple",
-        "Deque",
-        "DefaultDict",
-        "Counter",
-        "ChainMap",
-        "OrderedDict",
-        "Pattern",
-        "Match",
-        "IO",
-        "ContextManager",
-        "AsyncContextManager",
-    }:
-        BARE_GENERICS["collections.abc." + _path.split(".")[1]] = BARE_GENERICS[_path]
-BARE_GENERICS["collections.abc.Set"] = BARE_GENERICS["typing.AbstractSet"]
 _BUILTIN_NAMES = frozenset(vars(builtins))
 # `TypeVar("_T")` or `TypeVar("_T", bound=Any)`: a TypeVar the protocol can declare itself, instead of importing
 # a stub's private name (`from typing import _T`) or one bound to Any (mypy rejects a class against overloads
@@ -72,6 +41,7 @@ class Imports:
         self._outer: dict[str, str | None] = {}
         self._typed: dict[str, bool] = {}  # top-level package -> whether mypy reads it typed
         self.untyped: set[str] = set()  # names written as Any: their packages carry no types
+        self._expanding: set[str] = set()  # private stub aliases being written out (see private_stubs)
         self.submodules: set[str] = set()  # `importlib.metadata` of `importlib.metadata.Distribution`: imported whole
 
     def follow(self, path: str) -> str:
@@ -106,8 +76,9 @@ class Imports:
             canonical = f"typing.{name}"  # one spelling, so that both backports and typing meet as one name
         if canonical in {"typing.Any", "typing.Self"}:
             local = name
-        if self._bound_to_any(canonical):
-            # a plain TypeVar (see _PLAIN_TYPE_VAR): the protocol declares its own
+        bound = bound_type_var(self.loader, canonical) if name.startswith("_") else None
+        if bound is not None or self._bound_to_any(canonical):
+            # a plain TypeVar (see _PLAIN_TYPE_VAR), or a stub's private one: the protocol declares its own
             canonical = f"<here>.{name}"
         candidate, counter = local, 1
         while ((known := self.bound.get(candidate)) is not None and known != canonical) or candidate in self.shadowed:
@@ -115,7 +86,7 @@ class Imports:
             candidate = f"{local}_{counter}"
         self.bound[candidate] = canonical
         if canonical.startswith("<here>."):
-            self.declared_here[candidate] = f"{candidate} = TypeVar({candidate!r})"
+            self.declared_here[candidate] = f"{candidate} = TypeVar({candidate!r}{f', bound={bound}' if bound else ''})"
         return candidate
 
     def _bound_to_any(self, path: str) -> bool:
@@ -200,12 +171,23 @@ class Imports:
                     parts.append(self.add("Any", "typing.Any"))
                     dropped = id(item) in chains
                     continue
+            value = alias_value(self.loader, canonical) if id(item) not in subscripted | set(chains) else None
+            if value is not None:  # a stub's private alias: its value, a recursive one Any where it recurs
+                parts.append(self.add("Any", "typing.Any") if canonical in self._expanding else self._expand(canonical, value))
+                continue
             parts.append(self.add(item.name, canonical))
             if id(item) in chains and canonical == item.name:
                 self._submodule(chains[id(item)])
             if id(item) not in subscripted and id(item) not in chains and not (id(item) in in_type and _names_type(item)):
                 parts.append(self.bare_arguments(canonical))  # but a bare `type` inside `type[...]`, which must stay bare
         return "".join(parts)
+
+    def _expand(self, path: str, value: griffe.Expr | str) -> str:
+        self._expanding.add(path)
+        try:
+            return self.render(value)
+        finally:
+            self._expanding.discard(path)
 
     def _untyped(self, path: str) -> bool:
         """Whether ``path`` comes from an installed package that has neither a ``py.typed`` marker nor stubs:
@@ -283,43 +265,7 @@ class Imports:
         return out
 
 
-_TYPING_NAMES = frozenset(
-    [
-        "Any",
-        "Self",
-        "Protocol",
-        "TypeVar",
-        "ParamSpec",
-        "TypeVarTuple",
-        "Unpack",
-        "Concatenate",
-        "Literal",
-        "Final",
-        "ClassVar",
-        "Annotated",
-        "TypeAlias",
-        "TypeGuard",
-        "Never",
-        "NoReturn",
-        "LiteralString",
-        "Required",
-        "NotRequired",
-        "TypedDict",
-        "overload",
-        "override",
-        "final",
-        "runtime_checkable",
-        "Callable",
-        "Awaitable",
-        "AsyncIterator",
-        "AsyncGenerator",
-        "Iterator",
-        "Generator",
-        "Coroutine",
-        "Mapping",
-        "Sequence",
-    ]
-)
+_TYPING_NAMES = frozenset(["Any", "Self", "Protocol", "TypeVar", "ParamSpec", "TypeVarTuple", "Unpack", "Concatenate", "Literal", "Final", "ClassVar", "Annotated", "TypeAlias", "TypeGuard", "Never", "NoReturn", "LiteralString", "Required", "NotRequired", "TypedDict", "overload", "override", "final", "runtime_checkable", "Callable", "Awaitable", "AsyncIterator", "AsyncGenerator", "Iterator", "Generator", "Coroutine", "Mapping", "Sequence"])  # fmt: skip
 
 
 def _class_arguments(loader: ModuleLoader, path: str) -> str:

@@ -161,7 +161,17 @@ def _type_params(cls: griffe.Class, writer: ProtocolWriter) -> list[TypeParam]:
                 definition = _definition(item, writer.loader)
                 if definition is not None:
                     found.append((item.name, definition))
-    return [_redeclare(name, d, writer) if d is not None else TypeParam(name, name, "") for name, d in found]
+    return [_redeclare(name, d, writer) if d is not None else _any_str(name, writer) for name, d in found]
+
+
+def _any_str(name: str, writer: ProtocolWriter) -> TypeParam:
+    """``typing.AnyStr`` is invariant: used one way only, the protocol declares its own, as mypy requires."""
+    signs = writer.uses.get(name, set())
+    if COVARIANT in signs and CONTRAVARIANT in signs:
+        return TypeParam(name, name, "")
+    variance = "contravariant" if CONTRAVARIANT in signs else "covariant"
+    local = f"{name}_{variance[: -len('variant')]}"
+    return TypeParam(name, local, f"{local} = TypeVar({local!r}, str, bytes, {variance}=True)")
 
 
 def _definition(name: griffe.ExprName, loader: ModuleLoader) -> griffe.Attribute | None:

@@ -1,0 +1,41 @@
+"""Names that a standard-library stub keeps to itself (``_typeshed.FloatInt``, ``sqlite3._DataError``,
+``builtins._ClassInfo``, ``builtins._ExceptionT``): the typeshed bundled with basedpyright lacks some of them
+or refuses their import, so the protocol writes them out instead of importing them. A type alias becomes
+its value; a type variable bound to a builtin class is declared in the protocol module."""
+
+from __future__ import annotations
+
+import builtins
+import re
+
+import griffe
+
+from protodoubles._internal.gen.load.loading import ModuleLoader
+
+_BUILTIN_NAMES = frozenset(vars(builtins))
+_BOUND_TYPE_VAR = re.compile(r"(?:typing(?:_extensions)?\.)?TypeVar\(([\'\"])\w+\1, bound=(?:builtins\.)?(\w+)\)")
+
+
+def _private(loader: ModuleLoader, path: str) -> griffe.Attribute | None:
+    """The stub's declaration of ``path`` when it is a private name of the standard library's stubs."""
+    module, _, name = path.rpartition(".")
+    top = module.split(".")[0]
+    if not module or top not in loader.stdlib or not (name.startswith("_") or top == "_typeshed"):
+        return None
+    found = loader.resolve(path)
+    return found if isinstance(found, griffe.Attribute) and found.value is not None else None
+
+
+def alias_value(loader: ModuleLoader, path: str) -> griffe.Expr | str | None:
+    """The value of ``path`` when it is a stub's private type alias (``_DataError: TypeAlias = DataError``)."""
+    found = _private(loader, path)
+    if found is None or str(found.annotation).rsplit(".", 1)[-1] != "TypeAlias":
+        return None
+    return found.value
+
+
+def bound_type_var(loader: ModuleLoader, path: str) -> str | None:
+    """The builtin class a stub's private type variable is bound to (``Exception`` for ``_ExceptionT``)."""
+    found = _private(loader, path)
+    match = _BOUND_TYPE_VAR.fullmatch(str(found.value)) if found is not None else None
+    return match[2] if match is not None and match[2] in _BUILTIN_NAMES else None
