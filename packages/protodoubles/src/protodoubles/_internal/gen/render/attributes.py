@@ -96,6 +96,10 @@ class AttributeRendering(PropertyRendering):
             text = self._expr(obj.annotation, use="inout")
             if str(base.cls.filepath).endswith(".pyi") and self._is_callable(obj.annotation):
                 # a stub's class-level Callable: pyright binds it like a method, mypy does not
+                if re.search(r"\bClassVar\[", obj.source):  # griffe drops the ClassVar; one without self cannot be bound
+                    self.warnings.append(f"{name}: a ClassVar Callable, which pyright binds as a method; left out")
+                    self.weakened.append(f"{name} (left out: ClassVar Callable)")
+                    return []
                 any_callable = f"{self.imports.add('Callable', 'collections.abc.Callable')}[..., {self.imports.add('Any', 'typing.Any')}]"
                 self.weakened.append(f"{name} (read-only, Callable: bound by pyright)")
                 return self._read_only(name, f"{any_callable} | {text}")

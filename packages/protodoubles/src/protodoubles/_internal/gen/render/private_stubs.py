@@ -1,4 +1,4 @@
-"""Names that a standard-library stub keeps to itself (``_typeshed.FloatInt``, ``sqlite3._DataError``,
+"""Names the protocol writes out instead of importing. Those a standard-library stub keeps to itself (``_typeshed.FloatInt``, ``sqlite3._DataError``,
 ``builtins._ClassInfo``, ``builtins._ExceptionT``): the typeshed bundled with basedpyright lacks some of them
 or refuses their import, so the protocol writes them out instead of importing them. A type alias becomes
 its value; a type variable bound to a builtin class is declared in the protocol module."""
@@ -27,11 +27,17 @@ def _private(loader: ModuleLoader, path: str) -> griffe.Attribute | None:
 
 
 def alias_value(loader: ModuleLoader, path: str) -> griffe.Expr | str | None:
-    """The value of ``path`` when it is a stub's private type alias (``_DataError: TypeAlias = DataError``)."""
+    """The value of ``path`` when it is a stub's private type alias (``_DataError: TypeAlias = DataError``),
+    or an implicit alias whose definition silences a checker (``_Op = (Insert  # type: ignore[type-arg]
+    | Delete)``): mypy takes that one for a variable, not a type."""
     found = _private(loader, path)
-    if found is None or str(found.annotation).rsplit(".", 1)[-1] != "TypeAlias":
-        return None
-    return found.value
+    if found is not None and str(found.annotation).rsplit(".", 1)[-1] == "TypeAlias":
+        return found.value
+    if path.rpartition(".")[2].startswith("_") and "." in path:
+        found = loader.resolve(path) if path.rpartition(".")[0].split(".")[0] not in loader.stdlib else None
+        if isinstance(found, griffe.Attribute) and found.annotation is None and isinstance(found.value, griffe.ExprBinOp):
+            return found.value if "type: ignore" in found.source else None
+    return None
 
 
 def bound_type_var(loader: ModuleLoader, path: str) -> str | None:

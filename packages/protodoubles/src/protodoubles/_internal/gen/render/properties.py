@@ -50,6 +50,7 @@ class PropertyRendering:
         if attribute.annotation is not None:
             self.annotations += 1
         annotation = self._expr(attribute.annotation, use="out") if attribute.annotation is not None else self._missing(f"{name} property")
+        annotation = self._coroutine_if_async(attribute.labels, annotation)
         cached = self._cached_property_class(attribute) if "cached" in attribute.labels else None
         if cached is not None:  # pyright compares the descriptor itself, mypy what it returns
             local = self.imports.add(cached.name, cached.path)
@@ -95,7 +96,14 @@ class PropertyRendering:
         returns = (
             self._missing(f"{name} property") if func.returns is None else self._managed(name, func) or self._expr(func.returns, use="out")
         )
-        return self._read_only(name, returns)
+        return self._read_only(name, self._coroutine_if_async(func.labels, returns))
+
+    def _coroutine_if_async(self, kinds: set[str], returns: str) -> str:
+        """``@property async def``: reading the property gives a coroutine."""
+        if "async" not in kinds:
+            return returns
+        any_ = self.imports.add("Any", "typing.Any")
+        return f"{self.imports.add('Coroutine', 'collections.abc.Coroutine')}[{any_}, {any_}, {returns}]"
 
     def _descriptor_getter(self, name: str, func: griffe.Function, descriptor: griffe.Class) -> list[str]:
         if func.returns is None:

@@ -196,7 +196,7 @@ class ProtocolWriter(AttributeRendering):
                 lines += rendered
         if sum(line.strip() == "@overload" for line in lines) == 1:
             lines.remove("    @overload")
-        return lines
+        return _overlap_acknowledged(lines)
 
     # ----- functions and properties -----------------------------------------------------------------
 
@@ -319,6 +319,21 @@ def _overlap_ignores(func: griffe.Function) -> str:
     """The overlap the source acknowledges on an overload (``# type: ignore[overload-overlap]``, as typeshed
     and numpy write it), acknowledged the same way on the protocol's copy."""
     text = "\n".join(func.lines) if func.lineno and func.endlineno else ""
-    found = ["type: ignore[overload-overlap]"] if "overload-overlap" in text else []
+    # where only pyright sees the overlap, mypy calls the ignore unused: that is acknowledged too
+    found = ["type: ignore[overload-overlap, unused-ignore]"] if "overload-overlap" in text else []
     found += ["pyright: ignore[reportOverlappingOverload]"] if "reportOverlappingOverload" in text else []
     return "".join(f"  # {comment}" for comment in found)
+
+
+_PYRIGHT_OVERLAP = "pyright: ignore[reportOverlappingOverload]"
+
+
+def _overlap_acknowledged(lines: list[str]) -> list[str]:
+    """Overloads with different returns, each but the last acknowledging an overlap for pyright: the library
+    may declare them overlapping, or they overlap once the class's type arguments are in, and pyright reports
+    that on the protocol while the class itself is fine (mypy reads its own ``overload-overlap`` code)."""
+    defs = [i for i, line in enumerate(lines) if line.startswith(("    def ", "    async def "))]
+    returns = {lines[i].rsplit(") -> ", 1)[-1].split(": ...", 1)[0] for i in defs}
+    if len(defs) < 2 or len(returns) < 2:
+        return lines
+    return [f"{line}  # {_PYRIGHT_OVERLAP}" if i in defs[:-1] and _PYRIGHT_OVERLAP not in line else line for i, line in enumerate(lines)]
