@@ -131,6 +131,8 @@ class Imports:
         chains = {id(node.first): str(node) for node in attributes}
         subscripted |= {id(node.first) for node in attributes if id(node) in subscripted}  # `a.B[...]`: its head too
         in_type = {id(name) for node in found if _names_type(node.left) for name in _expr_names(node.slice)}
+        # `os.PathLike` written bare: its last name is where the arguments go
+        ends = {id(n.last): n for n in attributes if id(n) not in subscripted and id(n.first) not in in_type | subscripted}
         parts: list[str] = []
         dropped = False  # the rest of a dotted name already written as Any
         for item in expr.iterate(flat=True):
@@ -140,6 +142,8 @@ class Imports:
             dropped = False
             if not isinstance(item, griffe.ExprName) or isinstance(item.parent, griffe.Expr):
                 parts.append(str(item))
+                if id(item) in ends and isinstance(item, griffe.ExprName):
+                    parts.append(self.bare_arguments(self.follow(ends[id(item)].canonical_path)))
                 continue
             if item.name in replace:
                 parts.append(with_name)
