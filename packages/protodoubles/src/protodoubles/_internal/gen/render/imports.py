@@ -175,9 +175,9 @@ class Imports:
                     parts.append(self.add("Any", "typing.Any"))
                     dropped = id(item) in chains
                     continue
-            value = alias_value(self.loader, canonical) if id(item) not in subscripted | set(chains) else None
-            if value is not None:  # a stub's private alias: its value, a recursive one Any where it recurs
-                parts.append(self.add("Any", "typing.Any") if canonical in self._expanding else self._expand(canonical, value))
+            alias = alias_value(self.loader, canonical) if id(item) not in subscripted | set(chains) else None
+            if alias is not None:  # a stub's private alias: its value, a recursive one Any where it recurs
+                parts.append(self.add("Any", "typing.Any") if canonical in self._expanding else self._expand(canonical, alias))
                 continue
             parts.append(self.add(item.name, canonical))
             if id(item) in chains and canonical == item.name:

@@ -34,9 +34,9 @@ def alias_value(loader: ModuleLoader, path: str) -> griffe.Expr | str | None:
     if found is not None and str(found.annotation).rsplit(".", 1)[-1] == "TypeAlias":
         return found.value
     if path.rpartition(".")[2].startswith("_") and "." in path:
-        found = loader.resolve(path) if path.rpartition(".")[0].split(".")[0] not in loader.stdlib else None
-        if isinstance(found, griffe.Attribute) and found.annotation is None and isinstance(found.value, griffe.ExprBinOp):
-            return found.value if "type: ignore" in found.source else None
+        implicit = loader.resolve(path) if path.rpartition(".")[0].split(".")[0] not in loader.stdlib else None
+        if isinstance(implicit, griffe.Attribute) and implicit.annotation is None and isinstance(implicit.value, griffe.ExprBinOp):
+            return implicit.value if "type: ignore" in implicit.source else None
     return None
 
 
