@@ -115,6 +115,11 @@ class Imports:
                     return item.name
         if owner in self.class_paths and name in _BUILTIN_NAMES:
             return name  # `set[str]` in a class that has a method `set`: griffe resolves it to the method
+        if owner in self.class_paths and not isinstance(member := self.loader.get(path), (griffe.Class, type(None))):
+            try:  # `-> date` in a class with a method `date`: the name the module imports
+                return member.module.resolve(name)
+            except griffe.NameResolutionError:
+                return path
         return path
 
     def render(
@@ -133,6 +138,7 @@ class Imports:
         in_type = {id(name) for node in found if _names_type(node.left) for name in _expr_names(node.slice)}
         # `os.PathLike` written bare: its last name is where the arguments go
         ends = {id(n.last): n for n in attributes if id(n) not in subscripted and id(n.first) not in in_type | subscripted}
+        firsts = {id(n.first): n.canonical_path for n in attributes}
         parts: list[str] = []
         dropped = False  # the rest of a dotted name already written as Any
         for item in expr.iterate(flat=True):
@@ -149,6 +155,10 @@ class Imports:
                 parts.append(with_name)
                 continue
             canonical = self.canonical(item)
+            if subst and subst.get(firsts.get(id(item), "")) == ("Any", {}):
+                parts.append(self.add("Any", "typing.Any"))  # `t.AnyStr` replaced whole
+                dropped = True
+                continue
             if subst and canonical in subst:
                 value, inner = subst[canonical]
                 parts.append(

@@ -12,13 +12,13 @@ import griffe
 
 from protodoubles._internal.gen.load.loading import ModuleLoader
 from protodoubles._internal.gen.load.source import ClassFacts, facts_of_class, function_facts_of, literal_type
-from protodoubles._internal.gen.model.bases import Base, Subst, linearize, type_params
+from protodoubles._internal.gen.model.bases import Base, Subst, linearize, type_params, type_vars_in
 from protodoubles._internal.gen.model.bases import members as class_members
 from protodoubles._internal.gen.model.kinds import PLAIN_DECORATORS, descriptor_get, final_of, is_enum
 from protodoubles._internal.gen.model.self_types import bounded_self, labels, self_applies, self_in_bounded_argument, self_type_names
 from protodoubles._internal.gen.model.variance import CONTRAVARIANT, COVARIANT, INVARIANT, Uses, Variance
 from protodoubles._internal.gen.render.attributes import VAR_KINDS, AttributeRendering
-from protodoubles._internal.gen.render.imports import Imports
+from protodoubles._internal.gen.render.imports import Imports, expression_fields
 from protodoubles._internal.gen.render.properties import PROPERTY_DECORATORS
 from protodoubles._internal.gen.render.quoted import unquote
 
@@ -202,11 +202,23 @@ class ProtocolWriter(AttributeRendering):
 
     def _function(self, name: str, func: griffe.Function, *decorators: str) -> list[str]:
         outer = self._subst
-        self._subst = {**outer, **self._self_arguments(func)}
+        self._subst = {**outer, **self._self_arguments(func), **self._returned_only(name, func)}
         try:
             return self._signature(name, func, decorators)
         finally:
             self._subst = outer
+
+    def _returned_only(self, name: str, func: griffe.Function) -> Subst:
+        """A type variable of the method that only its return names (``-> IO[AnyStr]``): pyright then finds the
+        method's type not assignable to itself, so it is written as Any."""
+        own = self.method_type_vars(_outside_callables(func.returns), func.parent) if func.returns is not None else set()
+        for param in func.parameters if own else ():
+            own -= type_vars_in(param.annotation, self.loader) if param.annotation is not None else set()
+        if not own:
+            return {}
+        self.warnings.append(f"{name}: a type variable of its own in its return type only; written as Any")
+        self.weakened.append(f"{name} (Any: a type variable in the return type only)")
+        return {path: ("Any", {}) for path in own}
 
     def _self_arguments(self, func: griffe.Function) -> Subst:
         """``def first(self: Query[O]) -> O`` in ``class Query(Generic[T])``: for every instance O is T,
@@ -337,3 +349,22 @@ def _overlap_acknowledged(lines: list[str]) -> list[str]:
     if len(defs) < 2 or len(returns) < 2:
         return lines
     return [f"{line}  # {_PYRIGHT_OVERLAP}" if i in defs[:-1] and _PYRIGHT_OVERLAP not in line else line for i, line in enumerate(lines)]
+
+
+def _outside_callables(expr: griffe.Expr | str) -> griffe.Expr | str:
+    """The names of ``expr`` outside any ``Callable[...]`` in it: a type variable there belongs to the callable."""
+    names: list[str | griffe.Expr] = []
+    stack: list[object] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, griffe.ExprName):
+            names.append(node)
+        elif isinstance(node, griffe.ExprSubscript) and str(node.left).rsplit(".", 1)[-1] == "Callable":
+            continue
+        elif isinstance(node, griffe.ExprAttribute):
+            names.append(node.last)  # `t.AnyStr`: the name it ends with
+        elif isinstance(node, griffe.Expr):
+            for field in expression_fields(type(node)):
+                value = getattr(node, field)
+                stack.extend(value if isinstance(value, list) else [value])
+    return griffe.ExprTuple(names)
