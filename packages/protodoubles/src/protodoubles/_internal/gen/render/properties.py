@@ -132,7 +132,7 @@ class PropertyRendering:
             return None
         path = self.imports.follow(value.function.canonical_path)
         if path in PROPERTY_DECORATORS:
-            return self._property_call(name, obj, value)
+            return self._property_call(name)
         found = descriptor_get(self.loader, path, self.warnings) if "." in path else None
         if found is None:
             return None
@@ -148,22 +148,12 @@ class PropertyRendering:
         declared = self.imports.add(descriptor.name, descriptor.path) + self.imports.bare_arguments(descriptor.path)
         return self._descriptor(name, returns, declared)
 
-    def _property_call(self, name: str, obj: griffe.Attribute, call: griffe.ExprCall) -> list[str]:
-        """``data = property(get_data, set_data)`` in a class body: a property of what the getter returns;
-        pyright finds no getter in one whose getter is overloaded, so that one is left out."""
-        owner = obj.parent
-        names = [a.name for a in call.arguments[:2] if isinstance(a, griffe.ExprName)]
-        getter, setter = [owner.members.get(n) if isinstance(owner, griffe.Class) else None for n in [*names, "", ""][:2]]
-        if not isinstance(getter, griffe.Function) or getter.overloads:
-            self.warnings.append(f"{name}: property() of an overloaded getter, which pyright cannot read; left out")
-            self.weakened.append(f"{name} (left out: property() of an overloaded getter)")
-            return []
-        self.annotations += getter.returns is not None
-        lines = self._read_only(name, self._expr(getter.returns, use="out") if getter.returns else self._missing(f"{name} property"))
-        value = list(setter.parameters)[1:2] if isinstance(setter, griffe.Function) else []
-        if value and value[0].annotation is not None:
-            lines += [f"    @{name}.setter", f"    def {name}(self, value: {self._expr(value[0].annotation, use='in')}) -> None: ..."]
-        return lines
+    def _property_call(self, name: str) -> list[str]:
+        """``data = property(get_data, set_data)`` in a class body: pyright reads no getter and no setter in it,
+        so no protocol property matches the class there; it is left out, and said."""
+        self.warnings.append(f"{name}: property() called in the class body, which pyright reads without a getter; left out")
+        self.weakened.append(f"{name} (left out: property() call)")
+        return []
 
     def _plain_class(self, annotation: griffe.Expr | str) -> bool:
         """An annotation that is only the name of a class (no union, literal or alias to widen)."""

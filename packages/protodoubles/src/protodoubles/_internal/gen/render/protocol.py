@@ -19,6 +19,7 @@ from protodoubles._internal.gen.model.self_types import bounded_self, labels, se
 from protodoubles._internal.gen.model.variance import CONTRAVARIANT, COVARIANT, INVARIANT, Uses, Variance
 from protodoubles._internal.gen.render.attributes import VAR_KINDS, AttributeRendering
 from protodoubles._internal.gen.render.imports import Imports, expression_fields
+from protodoubles._internal.gen.render.overlaps import acknowledged, source_ignores
 from protodoubles._internal.gen.render.properties import PROPERTY_DECORATORS
 from protodoubles._internal.gen.render.quoted import unquote
 
@@ -196,7 +197,7 @@ class ProtocolWriter(AttributeRendering):
                 lines += rendered
         if sum(line.strip() == "@overload" for line in lines) == 1:
             lines.remove("    @overload")
-        return _overlap_acknowledged(lines)
+        return acknowledged(lines)
 
     # ----- functions and properties -----------------------------------------------------------------
 
@@ -269,7 +270,7 @@ class ProtocolWriter(AttributeRendering):
         else:
             returns = self._expr(func.returns, replace=self_names, use="out")
         prefix = "async def" if is_async and not generator else "def"
-        lines.append(f"    {prefix} {name}({params}) -> {returns}: ...{_overlap_ignores(func) if decorators else ''}")
+        lines.append(f"    {prefix} {name}({params}) -> {returns}: ...{source_ignores(func) if decorators else ''}")
         return lines
 
     def _parameters(self, func: griffe.Function, label: str, *, skip_annotation_of_first: bool) -> str:
@@ -325,30 +326,6 @@ class ProtocolWriter(AttributeRendering):
         if klass.path not in self._facts:
             self._facts[klass.path] = facts_of_class(klass)
         return self._facts[klass.path]
-
-
-def _overlap_ignores(func: griffe.Function) -> str:
-    """The overlap the source acknowledges on an overload (``# type: ignore[overload-overlap]``, as typeshed
-    and numpy write it), acknowledged the same way on the protocol's copy."""
-    text = "\n".join(func.lines) if func.lineno and func.endlineno else ""
-    # where only pyright sees the overlap, mypy calls the ignore unused: that is acknowledged too
-    found = ["type: ignore[overload-overlap, unused-ignore]"] if "overload-overlap" in text else []
-    found += ["pyright: ignore[reportOverlappingOverload]"] if "reportOverlappingOverload" in text else []
-    return "".join(f"  # {comment}" for comment in found)
-
-
-_PYRIGHT_OVERLAP = "pyright: ignore[reportOverlappingOverload]"
-
-
-def _overlap_acknowledged(lines: list[str]) -> list[str]:
-    """Overloads with different returns, each but the last acknowledging an overlap for pyright: the library
-    may declare them overlapping, or they overlap once the class's type arguments are in, and pyright reports
-    that on the protocol while the class itself is fine (mypy reads its own ``overload-overlap`` code)."""
-    defs = [i for i, line in enumerate(lines) if line.startswith(("    def ", "    async def "))]
-    returns = {lines[i].rsplit(") -> ", 1)[-1].split(": ...", 1)[0] for i in defs}
-    if len(defs) < 2 or len(returns) < 2:
-        return lines
-    return [f"{line}  # {_PYRIGHT_OVERLAP}" if i in defs[:-1] and _PYRIGHT_OVERLAP not in line else line for i, line in enumerate(lines)]
 
 
 def _outside_callables(expr: griffe.Expr | str) -> griffe.Expr | str:

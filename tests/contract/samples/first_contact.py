@@ -1,0 +1,171 @@
+"""One small class per generator defect that a run over classes nobody here had seen found (issue 18);
+tests/contract/test_gen_first_contact.py reads them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import TYPE_CHECKING, Any, AnyStr, ClassVar, Generic, Literal, TypeGuard, TypeVar, overload
+
+from typing_extensions import TypeForm
+
+from tests.contract.samples.typevars import D
+
+if TYPE_CHECKING:
+    from _typeshed import FloatInt
+    from builtins import _ClassInfo
+
+E_co = TypeVar("E_co", covariant=True)
+R = TypeVar("R")
+
+
+class Shelf(Generic[D]):
+    def put(self, item: D) -> None: ...
+    def take(self) -> D:
+        raise NotImplementedError
+
+
+class Store(Generic[D]):
+    """A type variable imported from another module, given to a class invariant in it (pymongo)."""
+
+    def shelf(self) -> Shelf[D]:
+        raise NotImplementedError
+
+
+class Events(Generic[E_co]):
+    """A covariant type variable inside a tuple and a TypeForm (xml.etree's XMLPullParser, msgspec)."""
+
+    def read(self) -> Iterator[tuple[str, E_co]]:
+        raise NotImplementedError
+
+    def form(self) -> TypeForm[E_co]:
+        raise NotImplementedError
+
+
+class Lines(Generic[AnyStr]):
+    """``typing.AnyStr`` used in returns only (fileinput.FileInput)."""
+
+    def readline(self) -> AnyStr:
+        raise NotImplementedError
+
+
+class Stubbed:
+    """Names a standard-library stub keeps private (yaml, unittest, sqlite3 name them)."""
+
+    limit: ClassVar[FloatInt] = 1.0
+
+    def kinds(self, *choices: _ClassInfo) -> bool:
+        return bool(choices)
+
+
+class Failures(ExceptionGroup[ValueError]):
+    """``subgroup``/``split`` typed with builtins' private ``_ExceptionT`` (cattrs)."""
+
+
+class Overlapping:
+    """Overloads that pyright calls overlapping, mypy not: a call with no argument matches both (werkzeug's
+    ``get_data``); and ``value: None`` before ``value: Any`` (marshmallow's ``deserialize``)."""
+
+    @overload
+    def get_data(self, as_text: Literal[False] = False) -> bytes: ...
+    @overload
+    def get_data(self, as_text: Literal[True] = ...) -> str: ...
+    def get_data(self, as_text: bool = False) -> bytes | str:
+        return "" if as_text else b""
+
+    @overload
+    def load(self, value: None) -> None: ...
+    @overload
+    def load(self, value: Any) -> int: ...
+    def load(self, value: Any) -> int | None:
+        return None if value is None else 0
+
+
+class Awaited:
+    """``@property async def`` (pymongo's AsyncMongoClient.address)."""
+
+    @property
+    async def address(self) -> tuple[str, int] | None:
+        return None
+
+
+_Op = (
+    Shelf  # type: ignore[type-arg]  # an implicit alias written as pymongo writes _WriteOp
+    | int
+)
+
+
+class Writer:
+    def write(self, op: _Op) -> None: ...
+
+
+def is_names(value: object) -> TypeGuard[list[str]]:
+    return isinstance(value, list)
+
+
+class Guarded:
+    """A parameter narrowed by a TypeGuard before it is assigned (marshmallow's ``only``)."""
+
+    def __init__(self, only: tuple[str, ...] | None = None) -> None:
+        if only is not None and not is_names(only):
+            raise TypeError(only)
+        self.only = only
+
+
+class Group:
+    pass
+
+
+class AppGroup(Group):
+    pass
+
+
+class Scaffold:
+    def __init__(self) -> None:
+        self.cli: Group = Group()
+
+
+class Blueprint(Scaffold):
+    """An attribute a base annotates and a subclass assigns unannotated (flask's ``cli``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cli = AppGroup()
+
+
+class Body:
+    """``value = property(get, set)`` in a class body, with a plain and an overloaded getter (werkzeug): pyright
+    finds no getter in either."""
+
+    def get_size(self) -> int:
+        return 0
+
+    def set_size(self, value: int) -> None: ...
+
+    size = property(get_size, set_size)
+
+    @overload
+    def get_data(self, as_text: Literal[False] = False) -> bytes: ...
+    @overload
+    def get_data(self, as_text: Literal[True]) -> str: ...
+    def get_data(self, as_text: bool = False) -> bytes | str:
+        return "" if as_text else b""
+
+    data = property(get_data)
+
+
+class Opener:
+    """A method type variable in the return type only (flask's ``open_resource -> IO[AnyStr]``)."""
+
+    def open(self, name: str) -> list[R]:
+        return []
+
+    def route(self, rule: str) -> Callable[[R], R]:
+        raise NotImplementedError
+
+
+class Moment:
+    """A method named like the imported type its annotations use (arrow's ``def date(self) -> date``)."""
+
+    def date(self) -> date:
+        raise NotImplementedError
