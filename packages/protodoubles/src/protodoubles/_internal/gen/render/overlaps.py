@@ -29,9 +29,8 @@ def acknowledged(lines: list[str]) -> list[str]:
     parsed = [_signature(lines[i]) for i in defs]
     out = list(lines)
     for k, i in enumerate(defs):
-        if PYRIGHT in lines[i] or parsed[k] is None:
-            continue
-        if any(later is not None and _overlap(parsed[k], later) for later in parsed[k + 1 :]):
+        first = parsed[k]
+        if PYRIGHT not in lines[i] and first is not None and any(later and _overlap(first, later) for later in parsed[k + 1 :]):
             out[i] = f"{lines[i]}  # {PYRIGHT}"
     return out
 
