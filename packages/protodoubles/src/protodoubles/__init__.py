@@ -12,20 +12,48 @@ Everything importable from here is the public API; ``protodoubles._internal`` ma
 
 from __future__ import annotations
 
-from protodoubles._internal.api import CheckResult, Generated, Options, StaleProtocol, check, generate
-from protodoubles._internal.conformance import ConformanceError, assert_conforms, conformance_problems
-from protodoubles._internal.doubles.deep import Stub, when
-from protodoubles._internal.doubles.double import AsyncHandle, Call, Handle, StreamHandle, double, mock_of, set_value
-from protodoubles._internal.doubles.misuse import (
-    DoubleAttributeError,
-    DoubleAwaitError,
-    DoubleMisuseError,
-    DoubleNotConfiguredError,
-    DoubleSignatureError,
-    expect_misuse,
-)
+from typing import TYPE_CHECKING
+
 from protodoubles._internal.errors import ConfigError, GenerationError, SourceError
 from protodoubles._internal.version import __version__
+
+if TYPE_CHECKING:
+    from protodoubles._internal.api import CheckResult, Generated, Options, StaleProtocol, check, generate
+    from protodoubles._internal.conformance import ConformanceError, assert_conforms, conformance_problems
+    from protodoubles._internal.doubles.deep import Stub, when
+    from protodoubles._internal.doubles.double import AsyncHandle, Call, Handle, StreamHandle, double, mock_of, set_value
+    from protodoubles._internal.doubles.misuse import (
+        DoubleAttributeError,
+        DoubleAwaitError,
+        DoubleMisuseError,
+        DoubleNotConfiguredError,
+        DoubleSignatureError,
+        expect_misuse,
+    )
+
+# Each name is imported when first used: `gen-protocol`, which runs under this package, loads none of the
+# doubles (unittest.mock and the rest are a third of its start-up otherwise).
+_LAZY = {
+    "protodoubles._internal.api": "CheckResult Generated Options StaleProtocol check generate",
+    "protodoubles._internal.conformance": "ConformanceError assert_conforms conformance_problems",
+    "protodoubles._internal.doubles.deep": "Stub when",
+    "protodoubles._internal.doubles.double": "AsyncHandle Call Handle StreamHandle double mock_of set_value",
+    "protodoubles._internal.doubles.misuse": "DoubleAttributeError DoubleAwaitError DoubleMisuseError DoubleNotConfiguredError "
+    "DoubleSignatureError expect_misuse",
+}
+_WHERE = {name: module for module, names in _LAZY.items() for name in names.split()}
+
+
+def __getattr__(name: str) -> object:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'protodoubles' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "AsyncHandle",

@@ -153,6 +153,8 @@ def _declared(loader: ModuleLoader, param: str) -> int:
     module, _, name = param.rpartition(".")
     source = loader.text(module) if module else None
     call = scan.type_var_call(source[0], name) if source is not None else None
+    if call is None and module and (final := loader.final_path(param)) != param:  # imported: where it is defined
+        return _declared(loader, final)
     if not call or call.count("(") > call.count(")"):  # a call over several lines: read the whole of it
         found = loader.resolve(param) if module else None
         call = str(found.value) if isinstance(found, griffe.Attribute) else ""

@@ -94,7 +94,7 @@ class Imports:
         if known is None:
             module, _, name = path.rpartition(".")
             source = self.loader.text(module) if module and self.loader.loaded(module) is None else None
-            value = scan.type_var_call(source[0], name) if source is not None else None
+            value = (scan.type_var_call(source[0], name) or "") if source is not None else None  # imported: not one
             if value is None:
                 found = self.loader.resolve(path) if "." in path else None
                 value = str(found.value) if isinstance(found, griffe.Attribute) else ""
@@ -324,7 +324,7 @@ def _type_params_in_text(loader: ModuleLoader, module: str, source: tuple[str, b
             target = loader.final_path(found.source) if found.source is not None else f"{module}.{name}"
             target_module, _, target_name = target.rpartition(".")
             text = loader.text(target_module) if target_module else None
-            call = scan.type_var_call(text[0], target_name) if text is not None else None
+            call = (scan.type_var_call(text[0], target_name) or "") if text is not None else None
             if call is None:
                 return None
             if call:

@@ -16,11 +16,23 @@ _BUILTIN_NAMES = frozenset(vars(builtins))
 _BOUND_TYPE_VAR = re.compile(r"(?:typing(?:_extensions)?\.)?TypeVar\(([\'\"])\w+\1, bound=(?:builtins\.)?(\w+)\)")
 
 
+def _assigned(loader: ModuleLoader, path: str) -> str | None:
+    """The text of the module-level assignment to ``path`` (to the next line that starts a statement), read
+    from the module's text: most names are not assigned there, and no module is visited to learn that."""
+    module, _, name = path.rpartition(".")
+    source = loader.text(module) if module else None
+    found = re.search(rf"^{re.escape(name)}\b[ \t]*[:=].*?(?=^\S)", source[0] + "\n.", re.MULTILINE | re.DOTALL) if source else None
+    return found[0] if found else None
+
+
 def _private(loader: ModuleLoader, path: str) -> griffe.Attribute | None:
     """The stub's declaration of ``path`` when it is a private name of the standard library's stubs."""
     module, _, name = path.rpartition(".")
     top = module.split(".")[0]
     if not module or top not in loader.stdlib or not (name.startswith("_") or top == "_typeshed"):
+        return None
+    text = loader.text(module)  # assigned in the stub (under an `if sys...` too), or no alias of it: not visited
+    if text is not None and not re.search(rf"^[ \t]*{re.escape(name)}\b[ \t]*[:=]", text[0], re.MULTILINE):
         return None
     found = loader.resolve(path)
     return found if isinstance(found, griffe.Attribute) and found.value is not None else None
@@ -33,7 +45,8 @@ def alias_value(loader: ModuleLoader, path: str) -> griffe.Expr | str | None:
     found = _private(loader, path)
     if found is not None and str(found.annotation).rsplit(".", 1)[-1] == "TypeAlias":
         return found.value
-    if path.rpartition(".")[2].startswith("_") and "." in path:
+    assigned = _assigned(loader, path) if path.rpartition(".")[2].startswith("_") and "." in path else None
+    if assigned is not None and "type: ignore" in assigned and "|" in assigned:
         implicit = loader.resolve(path) if path.rpartition(".")[0].split(".")[0] not in loader.stdlib else None
         if isinstance(implicit, griffe.Attribute) and implicit.annotation is None and isinstance(implicit.value, griffe.ExprBinOp):
             return implicit.value if "type: ignore" in implicit.source else None
