@@ -46,6 +46,12 @@ CASES: list[tuple[str, str, list[str], list[str]]] = [
     # its get_data needs as_text to return str: no overlap to acknowledge
     ("Body", "", ["    def get_size(self) -> int: ..."], ["def size", "def data", "pyright: ignore"]),
     ("Opener", "", ["    def open(self, name: str) -> list[Any]: ...", "    def route(self, rule: str) -> Callable[[R], R]: ..."], []),
+    (
+        "Decorated",
+        "",
+        ["    def cursor(self, name: str) -> Result[int]: ...", "    def cwd(self) -> Awaitable[str]: ..."],
+        ["async def", "contextlib"],
+    ),
     ("Moment", "", ["    from datetime import date as date_2", "    def date(self) -> date_2: ..."], ["-> date:"]),
 ]
 

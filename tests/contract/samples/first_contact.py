@@ -3,9 +3,9 @@ tests/contract/test_gen_first_contact.py reads them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from datetime import date
-from typing import TYPE_CHECKING, Any, AnyStr, ClassVar, Generic, Literal, TypeGuard, TypeVar, overload
+from typing import TYPE_CHECKING, Any, AnyStr, ClassVar, Generic, Literal, ParamSpec, TypeGuard, TypeVar, overload
 
 from typing_extensions import TypeForm
 
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 E_co = TypeVar("E_co", covariant=True)
 R = TypeVar("R")
+P = ParamSpec("P")
 
 
 class Shelf(Generic[D]):
@@ -169,3 +170,38 @@ class Moment:
 
     def date(self) -> date:
         raise NotImplementedError
+
+
+class Result(Generic[R]):
+    def __init__(self, coroutine: Coroutine[Any, Any, R]) -> None:
+        self.coroutine = coroutine
+
+
+def managed(method: Callable[..., Coroutine[Any, Any, R]]) -> Callable[..., Result[R]]:
+    def wrapper(*args: Any, **kwargs: Any) -> Result[R]:
+        return Result(method(*args, **kwargs))
+
+    return wrapper
+
+
+def wraps_async(wrapped: Callable[..., object]) -> Callable[[Callable[P, R]], Callable[P, Awaitable[R]]]:
+    def decorator(fn: Callable[P, R]) -> Callable[P, Awaitable[R]]:
+        async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            return fn(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+class Decorated:
+    """Typed decorators that change what a method returns (aiosqlite's ``@contextmanager``, trio's
+    ``@_wraps_async``)."""
+
+    @managed
+    async def cursor(self, name: str) -> int:
+        return len(name)
+
+    @wraps_async(print)
+    def cwd(self) -> str:
+        return ""

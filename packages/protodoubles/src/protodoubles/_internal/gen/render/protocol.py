@@ -18,6 +18,7 @@ from protodoubles._internal.gen.model.kinds import PLAIN_DECORATORS, descriptor_
 from protodoubles._internal.gen.model.self_types import bounded_self, labels, self_applies, self_in_bounded_argument, self_type_names
 from protodoubles._internal.gen.model.variance import CONTRAVARIANT, COVARIANT, INVARIANT, Uses, Variance
 from protodoubles._internal.gen.render.attributes import VAR_KINDS, AttributeRendering
+from protodoubles._internal.gen.render.decorated import DecoratedRendering
 from protodoubles._internal.gen.render.imports import Imports, expression_fields
 from protodoubles._internal.gen.render.overlaps import acknowledged, source_ignores
 from protodoubles._internal.gen.render.properties import PROPERTY_DECORATORS
@@ -78,7 +79,7 @@ def _decorator_path(decorator: griffe.Decorator) -> str:
     return head.canonical_path if isinstance(head, (griffe.ExprName, griffe.ExprAttribute)) else str(head)
 
 
-class ProtocolWriter(AttributeRendering):
+class ProtocolWriter(AttributeRendering, DecoratedRendering):
     def __init__(self, cls: griffe.Class, loader: ModuleLoader, *, include_private: bool) -> None:
         self.cls = cls
         self.loader = loader
@@ -256,10 +257,14 @@ class ProtocolWriter(AttributeRendering):
         generator = is_async and function_facts_of(func)[0]
         self_names = self_type_names(func, self.loader) if "staticmethod" not in kinds else set()
         params = self._parameters(func, name, skip_annotation_of_first="staticmethod" not in kinds)
-        managed = self._managed(name, func, self_names)
+        decorated = self._decorated_returns(func) if func.decorators else None
+        managed = self._managed(name, func, self_names) if decorated is None else None
         if func.returns is not None:
             self.annotations += 1
-        if managed is not None:  # @contextmanager turns a generator of T into a context manager of T
+        if decorated is not None:  # a typed decorator that changes what the method returns
+            returns = decorated
+            is_async = generator = False
+        elif managed is not None:  # @contextmanager turns a generator of T into a context manager of T
             returns = managed
             is_async = generator = False
         elif func.returns is None and generator:
