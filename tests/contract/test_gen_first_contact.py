@@ -44,7 +44,7 @@ CASES: list[tuple[str, str, list[str], list[str]]] = [
     ("Guarded", "", ["    @property\n    def only(self) -> tuple[str, ...] | None | list[str]: ..."], ["only: "]),
     ("Blueprint", "", ["    @property\n    def cli(self) -> Group: ..."], ["AppGroup", "cli: "]),
     # its get_data needs as_text to return str: no overlap to acknowledge
-    ("Body", "", ["    def get_size(self) -> int: ..."], ["def size", "def data", "pyright: ignore"]),
+    ("Body", "", ["    def get_size(self) -> int: ..."], ["def size", "def data", "def vary", "pyright: ignore"]),
     ("Opener", "", ["    def open(self, name: str) -> list[Any]: ...", "    def route(self, rule: str) -> Callable[[R], R]: ..."], []),
     (
         "Decorated",

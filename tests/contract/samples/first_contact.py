@@ -134,6 +134,10 @@ class Blueprint(Scaffold):
         self.cli = AppGroup()
 
 
+def header_property(name: str) -> property:
+    return property(lambda self: name)
+
+
 class Body:
     """``value = property(get, set)`` in a class body, with a plain and an overloaded getter (werkzeug): pyright
     finds no getter in either."""
@@ -153,6 +157,7 @@ class Body:
         return "" if as_text else b""
 
     data = property(get_data)
+    vary = header_property("Vary")  # a function typed to return a property (werkzeug's _set_property)
 
 
 class Opener:

@@ -131,8 +131,9 @@ class PropertyRendering:
         if not isinstance(value, griffe.ExprCall) or not isinstance(value.function, (griffe.ExprName, griffe.ExprAttribute)):
             return None
         path = self.imports.follow(value.function.canonical_path)
-        if path in PROPERTY_DECORATORS:
-            return self._property_call(name)
+        made = self.loader.resolve(path) if "." in path and path not in PROPERTY_DECORATORS else None
+        if path in PROPERTY_DECORATORS or (isinstance(made, griffe.Function) and str(made.returns) in PROPERTY_DECORATORS):
+            return self._property_call(name)  # `property(...)`, or a function typed to return a property
         found = descriptor_get(self.loader, path, self.warnings) if "." in path else None
         if found is None:
             return None
@@ -149,7 +150,8 @@ class PropertyRendering:
         return self._descriptor(name, returns, declared)
 
     def _property_call(self, name: str) -> list[str]:
-        """``data = property(get_data, set_data)`` in a class body: pyright reads no getter and no setter in it,
+        """``data = property(get_data, set_data)`` (or ``vary = _set_property("Vary")``, typed ``-> property``) in
+        a class body: pyright reads no getter and no setter in it,
         so no protocol property matches the class there; it is left out, and said."""
         self.warnings.append(f"{name}: property() called in the class body, which pyright reads without a getter; left out")
         self.weakened.append(f"{name} (left out: property() call)")
