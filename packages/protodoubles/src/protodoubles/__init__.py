@@ -12,12 +12,12 @@ Everything importable from here is the public API; ``protodoubles._internal`` ma
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import typing as _typing
 
 from protodoubles._internal.errors import ConfigError, GenerationError, SourceError
 from protodoubles._internal.version import __version__
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:  # the names below load lazily at run time (see __getattr__)
     from protodoubles._internal.api import CheckResult, Generated, Options, StaleProtocol, check, generate
     from protodoubles._internal.conformance import ConformanceError, assert_conforms, conformance_problems
     from protodoubles._internal.doubles.deep import Stub, when
