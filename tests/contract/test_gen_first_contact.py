@@ -36,6 +36,8 @@ CASES: list[tuple[str, str, list[str], list[str]]] = [
             "    def get_data(self, as_text: Literal[True] = ...) -> str: ...\n",
             "    def load(self, value: None) -> None: ...  # pyright: ignore[reportOverlappingOverload]",
             "    def load(self, value: Any) -> int: ...\n",
+            "    def read(self, names: Iterable[str]) -> list[str]: ...  # pyright: ignore[reportOverlappingOverload]",
+            "    def read(self, names: Iterable[str | bytes]) -> list[str | bytes]: ...\n",
         ],
         [],
     ),
@@ -52,6 +54,8 @@ CASES: list[tuple[str, str, list[str], list[str]]] = [
         ["    def cursor(self, name: str) -> Result[int]: ...", "    def cwd(self) -> Awaitable[str]: ..."],
         ["async def", "contextlib"],
     ),
+    ("Monitor", "", ["    def ping(self) -> bool: ..."], ["master", "SyncClient"]),
+    ("Rows", "[int, str]", ["class RowsProtocol(Protocol[Unpack[Ts]]):", "    def first(self) -> Any: ..."], ["-> R"]),
     ("Moment", "", ["    from datetime import date as date_2", "    def date(self) -> date_2: ..."], ["-> date:"]),
 ]
 
@@ -73,6 +77,7 @@ def test_protocol_text(cls: str, args: str, present: list[str], absent: list[str
         (f"{FIRST}:Body", "size: property() called in the class body, which pyright reads without a getter; left out"),
         (f"{FIRST}:Opener", "open: a type variable of its own in its return type only; written as Any"),
         ("tests.contract.samples.stubbed:Limiter", "factory: a ClassVar Callable, which pyright binds as a method; left out"),
+        (f"{FIRST}:Monitor", "master: every overload is for a self type the class is not; left out"),
     ],
 )
 def test_a_weakened_member_is_said(target: str, said: str, gen: GenRunner) -> None:

@@ -3,9 +3,9 @@ tests/contract/test_gen_first_contact.py reads them."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Iterator
 from datetime import date
-from typing import TYPE_CHECKING, Any, AnyStr, ClassVar, Generic, Literal, ParamSpec, TypeGuard, TypeVar, overload
+from typing import TYPE_CHECKING, Any, AnyStr, ClassVar, Generic, Literal, ParamSpec, Protocol, TypeGuard, TypeVar, TypeVarTuple, Unpack, overload
 
 from typing_extensions import TypeForm
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 E_co = TypeVar("E_co", covariant=True)
 R = TypeVar("R")
 P = ParamSpec("P")
+Ts = TypeVarTuple("Ts")
 
 
 class Shelf(Generic[D]):
@@ -65,7 +66,8 @@ class Failures(ExceptionGroup[ValueError]):
 
 class Overlapping:
     """Overloads that pyright calls overlapping, mypy not: a call with no argument matches both (werkzeug's
-    ``get_data``); and ``value: None`` before ``value: Any`` (marshmallow's ``deserialize``)."""
+    ``get_data``); ``value: None`` before ``value: Any`` (marshmallow's ``deserialize``); an iterable of fewer
+    types before one of more (configparser's ``read``)."""
 
     @overload
     def get_data(self, as_text: Literal[False] = False) -> bytes: ...
@@ -73,6 +75,13 @@ class Overlapping:
     def get_data(self, as_text: Literal[True] = ...) -> str: ...
     def get_data(self, as_text: bool = False) -> bytes | str:
         return "" if as_text else b""
+
+    @overload
+    def read(self, names: Iterable[str]) -> list[str]: ...
+    @overload
+    def read(self, names: Iterable[str | bytes]) -> list[str | bytes]: ...
+    def read(self, names: Iterable[str | bytes]) -> list[str] | list[str | bytes]:
+        return []
 
     @overload
     def load(self, value: None) -> None: ...
@@ -210,3 +219,33 @@ class Decorated:
     @wraps_async(print)
     def cwd(self) -> str:
         return ""
+
+
+class SyncClient(Protocol):
+    _is_async_client: Literal[False]
+
+
+class AsyncClient(Protocol):
+    _is_async_client: Literal[True]
+
+
+class Monitor:
+    """Overloads meant for clients of either kind, on a class that is neither (redis's Sentinel)."""
+
+    @overload
+    def master(self: SyncClient, name: str) -> str: ...
+    @overload
+    def master(self: AsyncClient, name: str) -> Awaitable[str]: ...
+    def master(self, name: str) -> str | Awaitable[str]:
+        return name
+
+    def ping(self) -> bool:
+        return True
+
+
+class Rows(Generic[Unpack[Ts]]):
+    """A method type variable given only through ``self``'s arguments, against a TypeVarTuple (sqlalchemy's
+    ``Result.scalar_one``)."""
+
+    def first(self: Rows[R, Unpack[tuple[Any, ...]]]) -> R:
+        raise NotImplementedError

@@ -68,6 +68,30 @@ def _overlap(first: tuple[_Params, bool, str], later: tuple[_Params, bool, str])
         if other is None:
             if not (default or kwargs):
                 return False
-        elif not (annotation == other[0] or other[0] in _OPEN or (default and other[1])):
+        elif not (_covers(annotation, other[0]) or (default and other[1])):
             return False
     return True
+
+
+def _covers(narrow: str, wide: str) -> bool:
+    """Whether every value of type ``narrow`` is one of ``wide``, as far as the text shows: the same type,
+    an open one, or a union of fewer members (``Iterable[str | bytes]`` covers ``Iterable[str]``)."""
+    if narrow == wide or wide in _OPEN:
+        return True
+    try:
+        a, b = ast.parse(narrow, mode="eval").body, ast.parse(wide, mode="eval").body
+    except SyntaxError:
+        return False
+    if isinstance(a, ast.Subscript) and isinstance(b, ast.Subscript):
+        if ast.unparse(a.value) != ast.unparse(b.value):
+            return False
+        inner_a = a.slice.elts if isinstance(a.slice, ast.Tuple) else [a.slice]
+        inner_b = b.slice.elts if isinstance(b.slice, ast.Tuple) else [b.slice]
+        return len(inner_a) == len(inner_b) and all(_covers(ast.unparse(x), ast.unparse(y)) for x, y in zip(inner_a, inner_b, strict=True))
+    return _members(a) <= _members(b)
+
+
+def _members(node: ast.expr) -> set[str]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _members(node.left) | _members(node.right)
+    return {ast.unparse(node)}

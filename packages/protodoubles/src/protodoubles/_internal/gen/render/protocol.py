@@ -178,7 +178,12 @@ class ProtocolWriter(AttributeRendering, DecoratedRendering):
             self.weakened.append(f"{name} (Self as Any in a bounded argument)")
             self._subst = {**self._subst, **{path: ("Any", {}) for path in spelled}}
         if obj.overloads:
-            overloads = [o for o in kept if self_applies(o, self.bases, self.loader, self.imports)] or kept
+            overloads = [o for o in kept if self_applies(o, self.bases, self.loader, self.imports)]
+            if not overloads and all(_self_protocol(o) for o in kept):  # redis's `self: SyncClientProtocol`
+                self.warnings.append(f"{name}: every overload is for a self type the class is not; left out")
+                self.weakened.append(f"{name} (left out: overloads for other self types)")
+                return []
+            overloads = overloads or kept
             if len(overloads) == 1:
                 return self._function(name, overloads[0])
             return self._overloads(name, overloads)
@@ -204,17 +209,22 @@ class ProtocolWriter(AttributeRendering, DecoratedRendering):
 
     def _function(self, name: str, func: griffe.Function, *decorators: str) -> list[str]:
         outer = self._subst
-        self._subst = {**outer, **self._self_arguments(func), **self._returned_only(name, func)}
+        mapped = self._self_arguments(func)
+        self._subst = {**outer, **self._returned_only(name, func, set(mapped)), **mapped}
         try:
             return self._signature(name, func, decorators)
         finally:
             self._subst = outer
 
-    def _returned_only(self, name: str, func: griffe.Function) -> Subst:
-        """A type variable of the method that only its return names (``-> IO[AnyStr]``): pyright then finds the
-        method's type not assignable to itself, so it is written as Any."""
-        own = self.method_type_vars(_outside_callables(func.returns), func.parent) if func.returns is not None else set()
-        for param in func.parameters if own else ():
+    def _returned_only(self, name: str, func: griffe.Function, mapped: AbstractSet[str]) -> Subst:
+        """A type variable of the method that only its return names (``-> IO[AnyStr]``), or that only a
+        subscripted ``self`` annotation gives and ``mapped`` does not bind to the class's (``self: Result[_T,
+        Unpack[Ts]]``): pyright finds such a method's type not assignable to itself, so it is written as Any."""
+        own = self.method_type_vars(_outside_callables(func.returns), func.parent) - mapped if func.returns is not None else set()
+        params = list(func.parameters) if own else []
+        if params and "staticmethod" not in labels(func) and isinstance(params[0].annotation, griffe.ExprSubscript):
+            params = params[1:] if str(params[0].annotation.left).rsplit(".", 1)[-1] != "type" else params
+        for param in params:
             own -= type_vars_in(param.annotation, self.loader) if param.annotation is not None else set()
         if not own:
             return {}
@@ -350,3 +360,9 @@ def _outside_callables(expr: griffe.Expr | str) -> griffe.Expr | str:
                 value = getattr(node, field)
                 stack.extend(value if isinstance(value, list) else [value])
     return griffe.ExprTuple(names)
+
+
+def _self_protocol(func: griffe.Function) -> bool:
+    """Whether the overload annotates ``self`` with a plain name (a protocol or class it is meant for)."""
+    params = list(func.parameters)
+    return bool(params) and isinstance(params[0].annotation, (griffe.ExprName, griffe.ExprAttribute))
