@@ -6,6 +6,7 @@ returns. A mixin of ``ProtocolWriter``."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Set as AbstractSet
 
 import griffe
@@ -34,8 +35,8 @@ class DecoratedRendering:
             head = value.function if isinstance(value, griffe.ExprCall) else value
             if not isinstance(head, (griffe.ExprName, griffe.ExprAttribute)) or head.canonical_path in PLAIN_DECORATORS:
                 continue
-            path = head.canonical_path
-            found = self.loader.resolve(self.imports.follow(path)) if "." in path and not path.startswith("typing") else None
+            path = self.imports.follow(head.canonical_path) if "." in head.canonical_path else ""
+            found = self.loader.resolve(path) if path and not path.startswith("typing") and self._typed_callable(path) else None
             if not isinstance(found, griffe.Function) or found.returns is None:
                 continue
             takes, gives = _callable(found.returns)  # a decorator factory: the decorator it returns
@@ -48,6 +49,18 @@ class DecoratedRendering:
             if bound is not None:
                 return bound
         return None
+
+    def _typed_callable(self, path: str) -> bool:
+        """Whether the module's text defines ``path`` as a function annotated to return a ``Callable`` (the
+        module is visited only then)."""
+        module, _, name = path.rpartition(".")
+        source = self.loader.text(module) if self.loader.loaded(module) is None else None
+        if source is None:
+            return True
+        found = re.search(rf"^(?:async[ \t]+)?def[ \t]+{re.escape(name)}\b(.*?):[ \t]*(?:#[^\n]*)?\n", source[0], re.MULTILINE | re.DOTALL)
+        returns = re.search(r"->([^\n]*Callable\b[^\n]*)", found[1]) if found is not None else None
+        # `-> Callable[[_F], _F]` hands the method back unchanged: nothing to read
+        return returns is not None and re.search(r"Callable\[\[(\w+)\],\s*\1\]", returns[1]) is None
 
     def _bound(
         self, taken: griffe.Expr | str | None, gives: griffe.Expr | str | None, func: griffe.Function

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import griffe
 
 from protodoubles._internal.gen.load.loading import ModuleLoader
-from protodoubles._internal.gen.model.bases import Base
+from protodoubles._internal.gen.model.bases import Base, is_type_param
 from protodoubles._internal.gen.model.variance import CONTRAVARIANT, COVARIANT
 from protodoubles._internal.gen.render.imports import Imports
 from protodoubles._internal.gen.render.protocol import ProtocolWriter, Rendered
@@ -175,7 +175,9 @@ def _any_str(name: str, writer: ProtocolWriter) -> TypeParam:
 
 
 def _definition(name: griffe.ExprName, loader: ModuleLoader) -> griffe.Attribute | None:
-    obj = loader.resolve(name.canonical_path) if "." in name.canonical_path else None
+    if "." not in name.canonical_path or not is_type_param(loader, name.canonical_path):
+        return None  # a class given as a base's argument (`Proxy[Session]`): its module is not visited for that
+    obj = loader.resolve(name.canonical_path)
     if isinstance(obj, griffe.Attribute) and str(obj.value).split("(")[0].rsplit(".", 1)[-1] in _TYPE_PARAM_FACTORIES:
         return obj
     return None
