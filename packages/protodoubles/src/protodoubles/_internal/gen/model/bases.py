@@ -67,8 +67,8 @@ def is_type_param(loader: ModuleLoader, path: str, hops: int = 4) -> bool:
         call = scan.type_var_call(source[0], name)
         if call is not None:
             return call != ""
-        found = scan.binding(source[0], name, module, source[1]) if hops else None  # imported: from where, as text
-        return found is not None and found.source is not None and is_type_param(loader, found.source, hops - 1)
+        bound = scan.binding(source[0], name, module, source[1]) if hops else None  # imported: from where, as text
+        return bound is not None and bound.source is not None and is_type_param(loader, bound.source, hops - 1)
     found = loader.resolve(path) if "." in path else None
     return isinstance(found, griffe.Attribute) and str(found.value).split("(")[0].rsplit(".", 1)[-1] in _PARAM_FACTORIES
 
