@@ -118,14 +118,27 @@ def _imported_names(text: str) -> frozenset[str]:
     return frozenset(name for names in _IMPORTED.findall(text) for name in re.findall(r"\w+", names))
 
 
+_ASSIGNED = re.compile(r"^(\w+)[ \t]*(?::[^=\n]*)?=[ \t]*([^\n]*)$", re.MULTILINE)
+
+
+@functools.lru_cache(maxsize=64)
+def _assignments(text: str) -> dict[str, str]:
+    """The value each top-level ``name = ...`` (or ``name: T = ...``) line assigns, the first for a name,
+    read once per module text."""
+    found: dict[str, str] = {}
+    for name, value in _ASSIGNED.findall(text):
+        found.setdefault(name, value)
+    return found
+
+
 def type_var_call(text: str, name: str) -> str | None:
     """``TypeVar("_T", bound=Any)``: the call a module-level ``name = TypeVar(...)`` makes, when it
     fits on one line; the empty string when ``name`` is not assigned a TypeVar; None when unclear (imported)."""
-    match = re.search(rf"^{re.escape(name)}[ \t]*(?::[^=\n]*)?=[ \t]*([^\n]*)$", text, re.MULTILINE)
-    if match is None:  # imported (``from tvmod import T as T``): the module it comes from says; else not a TypeVar
+    assigned = _assignments(text).get(name)
+    if assigned is None:  # imported (``from tvmod import T as T``): the module it comes from says; else not a TypeVar
         imported = name in _imported_names(text) and name not in _index(text).defined  # a class here is no TypeVar
         return None if imported else ""
-    value = match[1].split("  #", 1)[0].strip()
+    value = assigned.split("  #", 1)[0].strip()
     if re.match(r"(?:typing(?:_extensions)?\.)?(?:TypeVar|ParamSpec|TypeVarTuple)\(", value):
         return value  # unbalanced when the call goes on over more lines: a TypeVar still, not a plain one
     return ""
