@@ -109,13 +109,10 @@ def _binding_by_search(text: str, name: str, module: str, is_package: bool) -> B
     return _decide(text, name, defined is not None, found)
 
 
-_IMPORTED = re.compile(r"^[ \t]*from[ \t]+\S+[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)", re.MULTILINE)
-
-
 @functools.lru_cache(maxsize=64)
 def _imported_names(text: str) -> frozenset[str]:
     """Every name the module's ``from ... import`` statements bind or mention, read once per module text."""
-    return frozenset(name for names in _IMPORTED.findall(text) for name in re.findall(r"\w+", names))
+    return frozenset(re.findall(r"\w+", " ".join(names for _, names in _index(text).imports_from)))
 
 
 _ASSIGNED = re.compile(r"^(\w+)[ \t]*(?::[^=\n]*)?=[ \t]*([^\n]*)$", re.MULTILINE)
