@@ -1,7 +1,8 @@
-"""Type variables that tests/contract/samples/first_contact.py imports, as pymongo imports its own."""
+"""Type variables that tests/contract/samples/first_contact.py imports, as pymongo imports its own: defined
+in one module (typevars_defined.py) and re-exported from this one."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from tests.contract.samples.typevars_defined import D as D
 
-D = TypeVar("D")
+__all__ = ["D"]
