@@ -52,6 +52,7 @@ CASES: list[tuple[str, str, str, list[str], list[str]]] = [
             "    def items(self) -> tuple[Any, ...]: ...",
             "    def stream(self) -> AsyncIterator[Any]: ...",
             "    def later(self) -> Awaitable[Any]: ...",
+            "    def location(self, path: os.PathLike[Any]) -> None: ...",
         ],
         [],
     ),
@@ -125,7 +126,7 @@ CASES: list[tuple[str, str, str, list[str], list[str]]] = [
             # a stub's Callable attribute: pyright binds it like a method, so only this form holds for both
             "    @property\n    def on_limit(self) -> Callable[..., Any] | Callable[[int, str], None]: ...",
         ],
-        ["rate: Any", "tokens: Any"],
+        ["rate: Any", "tokens: Any", "factory"],
     ),
     ("tests.contract.samples.lazy:Worker", "tests.contract.samples.lazy.impl:Worker", "", ["    def run(self, job: str) -> int: ..."], []),
     (
@@ -262,7 +263,13 @@ CASES: list[tuple[str, str, str, list[str], list[str]]] = [
     (f"{HELD}:Button", f"{HELD_MODULE}:Button", "", ["    @tip.setter\n    def tip(self, tip: str | None) -> None: ..."], ["Any"]),
     (f"{HELD}:Select", f"{HELD_MODULE}:Select", "", ["    def self_group(self) -> Grouping[Any]: ..."], ["[Self]", "ReSelf"]),
     (f"{HELD}:Column", f"{HELD_MODULE}:Column", "", ["    def comparator(self) -> Engine.Comparator[int]: ..."], ["Engine[Any]"]),
-    (f"{HELD}:Finder", f"{HELD_MODULE}:Finder", "", ["    def find(self, path: str) -> int: ...  # type: ignore[overload-overlap]"], []),
+    (
+        f"{HELD}:Finder",
+        f"{HELD_MODULE}:Finder",
+        "",
+        ["    def find(self, path: str) -> int: ...  # type: ignore[overload-overlap, unused-ignore]"],
+        [],
+    ),
     (f"{HELD}:Aligned", f"{HELD_MODULE}:Aligned", "", ["    @property\n    def vertical(self) -> str | None: ..."], ["AlignMethod"]),
     (f"{HELD}:Decoded", f"{HELD_MODULE}:Decoded", "", ["    size: int"], ["encoding:", "InitVar["]),
 ]

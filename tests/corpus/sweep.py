@@ -180,7 +180,6 @@ ARGS: dict[str, tuple[str, ...]] = {
 }
 
 _TYPESHED_SKEW = "mypy's bundled typeshed and basedpyright's disagree on Handler.lock (RLock or Lock): no mutable declaration fits both"
-_OVERLAP = "overloads that overlap once inherited type parameters are substituted (pyright reports them)"
 
 # source -> why it fails one of the checks
 KNOWN: dict[str, str] = {
@@ -189,12 +188,8 @@ KNOWN: dict[str, str] = {
     "logging:StreamHandler": _TYPESHED_SKEW,
     "logging:FileHandler": _TYPESHED_SKEW,
     "logging.handlers:RotatingFileHandler": _TYPESHED_SKEW,
-    "click:File": _OVERLAP,
-    "click:IntRange": _OVERLAP,
-    "configparser:ConfigParser": _OVERLAP + "; and typeshed skew on values()/popitem()",
+    "configparser:ConfigParser": "mypy's bundled typeshed and basedpyright's disagree on values() and popitem() (_Section or SectionProxy)",
     "click.testing:CliRunner": "pyright reads a TypeAlias declared in both branches of a sys.platform test differently in two places",
-    "sqlalchemy.engine:Result": "a method's TypeVar given through `self: Result[_T, Unpack[TupleAny]]`, against a TypeVarTuple, is left free",
-    "redis.sentinel:Sentinel": "its methods are overloaded on self types the class is neither of: no checker binds them on the class",
 }
 
 

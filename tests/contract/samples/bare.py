@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Dict
 
@@ -24,3 +25,6 @@ class Bare:
 
     def later(self) -> Awaitable:
         raise NotImplementedError
+
+    def location(self, path: os.PathLike) -> None:
+        """A bare generic written through its module."""

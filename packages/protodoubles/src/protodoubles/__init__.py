@@ -13,22 +13,51 @@ Everything importable from here is the public API; ``protodoubles._internal`` ma
 
 from __future__ import annotations
 
-from protodoubles._internal.api import CheckResult, Generated, Options, StaleProtocol, check, generate
-from protodoubles._internal.conformance import ConformanceError, assert_conforms, conformance_problems
-from protodoubles._internal.doubles.deep import Stub, when
-from protodoubles._internal.doubles.double import ANY, AsyncHandle, Call, Handle, Raise, StreamHandle, double, mock_of, set_value
-from protodoubles._internal.doubles.inject import Injected, inject
-from protodoubles._internal.doubles.misuse import (
-    DoubleAttributeError,
-    DoubleAwaitError,
-    DoubleMisuseError,
-    DoubleNotConfiguredError,
-    DoubleSignatureError,
-    DoubleTypeError,
-    expect_misuse,
-)
+import typing as _typing
+
 from protodoubles._internal.errors import ConfigError, GenerationError, SourceError
 from protodoubles._internal.version import __version__
+
+if _typing.TYPE_CHECKING:  # the names below load lazily at run time (see __getattr__)
+    from protodoubles._internal.api import CheckResult, Generated, Options, StaleProtocol, check, generate
+    from protodoubles._internal.conformance import ConformanceError, assert_conforms, conformance_problems
+    from protodoubles._internal.doubles.deep import Stub, when
+    from protodoubles._internal.doubles.double import ANY, AsyncHandle, Call, Handle, Raise, StreamHandle, double, mock_of, set_value
+    from protodoubles._internal.doubles.inject import Injected, inject
+    from protodoubles._internal.doubles.misuse import (
+        DoubleAttributeError,
+        DoubleAwaitError,
+        DoubleMisuseError,
+        DoubleNotConfiguredError,
+        DoubleSignatureError,
+        DoubleTypeError,
+        expect_misuse,
+    )
+
+# Each name is imported when first used: `gen-protocol`, which runs under this package, loads none of the
+# doubles (unittest.mock and the rest are a third of its start-up otherwise).
+_LAZY = {
+    "protodoubles._internal.api": "CheckResult Generated Options StaleProtocol check generate",
+    "protodoubles._internal.conformance": "ConformanceError assert_conforms conformance_problems",
+    "protodoubles._internal.doubles.deep": "Stub when",
+    "protodoubles._internal.doubles.double": "ANY AsyncHandle Call Handle Raise StreamHandle double mock_of set_value",
+    "protodoubles._internal.doubles.inject": "Injected inject",
+    "protodoubles._internal.doubles.misuse": "DoubleAttributeError DoubleAwaitError DoubleMisuseError DoubleNotConfiguredError "
+    "DoubleSignatureError DoubleTypeError expect_misuse",
+}
+_WHERE = {name: module for module, names in _LAZY.items() for name in names.split()}
+
+
+def __getattr__(name: str) -> object:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'protodoubles' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ANY",

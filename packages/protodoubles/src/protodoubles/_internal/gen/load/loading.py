@@ -291,6 +291,17 @@ class ModuleLoader:
             path = step
         return path
 
+    def text_path(self, path: str) -> str:
+        """Where a re-exported name is defined, as far as the modules' texts say (no module is visited)."""
+        seen: set[str] = set()
+        while path not in seen:
+            seen.add(path)
+            step = self._scan_step(path)
+            if step is None or step == path:
+                return path
+            path = step
+        return path
+
     def _scan_step(self, path: str) -> str | None:
         """The next path in a re-export chain, read from the module's text; ``path`` itself when it is
         the definition; None when the text does not say."""

@@ -44,6 +44,7 @@ class _Index:
     defined: frozenset[str]
     imports_from: list[tuple[str, str]]
     plain_import_words: frozenset[str]
+    classes: frozenset[str]  # defined by a top-level class or def, which an import inside a function does not rebind
 
 
 # each line start as a newline (the text gets one in front): a literal first character lets the
@@ -55,9 +56,10 @@ _PLAIN_IMPORT = re.compile(r"\n[ \t]*import[ \t]([^\n]*)")
 @functools.lru_cache(maxsize=64)
 def _index(text: str) -> _Index:
     lined = "\n" + text
-    defined = frozenset(a or b for a, b in _DEFINED.findall(lined))
+    found = _DEFINED.findall(lined)
+    defined = frozenset(a or b for a, b in found)
     words = frozenset(re.findall(r"\w+", "\n".join(_PLAIN_IMPORT.findall(lined))))
-    return _Index(defined, _IMPORT_FROM.findall(lined), words)
+    return _Index(defined, _IMPORT_FROM.findall(lined), words, frozenset(a for a, _ in found if a))
 
 
 def binding(text: str, name: str, module: str, is_package: bool) -> Binding | None:
@@ -68,6 +70,8 @@ def binding(text: str, name: str, module: str, is_package: bool) -> Binding | No
     found = [_imported(module, is_package, relative, names, name) for relative, names in index.imports_from if name in names]
     if name in index.plain_import_words:
         return None
+    if name in index.classes:
+        return Binding(None)
     return _decide(text, name, name in index.defined, [b for bs in found for b in bs])
 
 
@@ -105,13 +109,33 @@ def _binding_by_search(text: str, name: str, module: str, is_package: bool) -> B
     return _decide(text, name, defined is not None, found)
 
 
+@functools.lru_cache(maxsize=64)
+def _imported_names(text: str) -> frozenset[str]:
+    """Every name the module's ``from ... import`` statements bind or mention, read once per module text."""
+    return frozenset(re.findall(r"\w+", " ".join(names for _, names in _index(text).imports_from)))
+
+
+_ASSIGNED = re.compile(r"^(\w+)[ \t]*(?::[^=\n]*)?=[ \t]*([^\n]*)$", re.MULTILINE)
+
+
+@functools.lru_cache(maxsize=64)
+def _assignments(text: str) -> dict[str, str]:
+    """The value each top-level ``name = ...`` (or ``name: T = ...``) line assigns, the first for a name,
+    read once per module text."""
+    found: dict[str, str] = {}
+    for name, value in _ASSIGNED.findall(text):
+        found.setdefault(name, value)
+    return found
+
+
 def type_var_call(text: str, name: str) -> str | None:
     """``TypeVar("_T", bound=Any)``: the call a module-level ``name = TypeVar(...)`` makes, when it
-    fits on one line; the empty string when ``name`` is not assigned a TypeVar; None when unclear."""
-    match = re.search(rf"^{re.escape(name)}[ \t]*(?::[^=\n]*)?=[ \t]*([^\n]*)$", text, re.MULTILINE)
-    if match is None:
-        return ""  # a class, a function, or an annotation without a value: not a TypeVar
-    value = match[1].split("  #", 1)[0].strip()
+    fits on one line; the empty string when ``name`` is not assigned a TypeVar; None when unclear (imported)."""
+    assigned = _assignments(text).get(name)
+    if assigned is None:  # imported (``from tvmod import T as T``): the module it comes from says; else not a TypeVar
+        imported = name in _imported_names(text) and name not in _index(text).defined  # a class here is no TypeVar
+        return None if imported else ""
+    value = assigned.split("  #", 1)[0].strip()
     if re.match(r"(?:typing(?:_extensions)?\.)?(?:TypeVar|ParamSpec|TypeVarTuple)\(", value):
         return value  # unbalanced when the call goes on over more lines: a TypeVar still, not a plain one
     return ""

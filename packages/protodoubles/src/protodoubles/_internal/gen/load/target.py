@@ -74,7 +74,9 @@ def load_class(target: Target, *, focus: bool = True) -> tuple[griffe.Class, Mod
     loader = ModuleLoader(target.search_paths, [FactsExtension()])
     try:
         if focus:  # a protocol family (protodoubles._internal.gen.render.family) may follow into other classes of the module
-            loader.focus_on(target.module, target.qualname.split(".")[0])
+            # where the class is defined, read from the texts (`pkg:Client` re-exported from `pkg._client`)
+            defined = loader.text_path(f"{target.module}.{target.qualname.split('.')[0]}")
+            loader.focus_on(*defined.rsplit(".", 1))
         module = loader.module(target.module)
     except SourceError as exc:
         raise GenerationError(str(exc)) from None

@@ -60,13 +60,15 @@ def _arguments(expr: griffe.Expr | str) -> list[griffe.Expr | str] | None:
     return list(index.elements) if isinstance(index, griffe.ExprTuple) else [index]
 
 
-def is_type_param(loader: ModuleLoader, path: str) -> bool:
+def is_type_param(loader: ModuleLoader, path: str, hops: int = 4) -> bool:
     module, _, name = path.rpartition(".")
     source = loader.text(module) if module and loader.loaded(module) is None else None
     if source is not None:
         call = scan.type_var_call(source[0], name)
         if call is not None:
             return call != ""
+        bound = scan.binding(source[0], name, module, source[1]) if hops else None  # imported: from where, as text
+        return bound is not None and bound.source is not None and is_type_param(loader, bound.source, hops - 1)
     found = loader.resolve(path) if "." in path else None
     return isinstance(found, griffe.Attribute) and str(found.value).split("(")[0].rsplit(".", 1)[-1] in _PARAM_FACTORIES
 

@@ -46,6 +46,7 @@ _KNOWN: dict[str, tuple[int, ...]] = {
             "AsyncContextManager",
             "AbstractContextManager",
             "AbstractAsyncContextManager",
+            "TypeForm",
         ],
         (_CO,),
     ),
@@ -124,6 +125,8 @@ class Variance:
             self._walk(args[1], sign, subst, found)
             return
         variances = self.of(head, len(args)) if any(self._mentions(arg, subst) for arg in args) else None
+        if short in {"tuple", "Tuple"}:  # one variance for every item of a tuple, however many
+            variances = (COVARIANT,) * len(args)
         for index, arg in enumerate(args):
             variance = variances[index] if variances is not None and index < len(variances) else INVARIANT
             self._walk(arg, sign * variance, subst, found)
@@ -150,6 +153,8 @@ def _declared(loader: ModuleLoader, param: str) -> int:
     module, _, name = param.rpartition(".")
     source = loader.text(module) if module else None
     call = scan.type_var_call(source[0], name) if source is not None else None
+    if call is None and module and (final := loader.final_path(param)) != param:  # imported: where it is defined
+        return _declared(loader, final)
     if not call or call.count("(") > call.count(")"):  # a call over several lines: read the whole of it
         found = loader.resolve(param) if module else None
         call = str(found.value) if isinstance(found, griffe.Attribute) else ""

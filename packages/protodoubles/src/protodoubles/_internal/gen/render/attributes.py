@@ -9,7 +9,7 @@ import re
 import griffe
 
 from protodoubles._internal.gen.load import scan
-from protodoubles._internal.gen.load.source import class_function
+from protodoubles._internal.gen.load.source import ClassFacts, class_function
 from protodoubles._internal.gen.model.bases import Base, Subst, owned_type_params, type_vars_in
 from protodoubles._internal.gen.model.kinds import (
     ENUM_BASES,
@@ -40,6 +40,9 @@ class AttributeRendering(PropertyRendering):
     def _function_member(self, name: str, obj: griffe.Function) -> list[str]:
         raise NotImplementedError
 
+    def _facts_of(self, klass: griffe.Class) -> ClassFacts:
+        raise NotImplementedError
+
     def method_type_vars(self, annotation: griffe.Expr | str, owner: griffe.Object | None) -> set[str]:
         """The type variables in ``annotation`` (of a member of class ``owner``) that belong to the member
         alone: neither a type parameter of the class nor of its bases."""
@@ -63,6 +66,8 @@ class AttributeRendering(PropertyRendering):
         if shadowed is not None:
             return shadowed
         class_level = "class-attribute" in obj.labels
+        if (redeclared := None if class_level else self._declared_above(name, obj, base)) is not None:
+            return redeclared
         if self.enum and base.cls.path not in ENUM_BASES and class_level and is_member_value(obj):
             # an enum member: read-only, of the enum's type for mypy; pyright compares its value's type
             enum_class = self.imports.add(base.cls.name, base.cls.path)
@@ -96,6 +101,10 @@ class AttributeRendering(PropertyRendering):
             text = self._expr(obj.annotation, use="inout")
             if str(base.cls.filepath).endswith(".pyi") and self._is_callable(obj.annotation):
                 # a stub's class-level Callable: pyright binds it like a method, mypy does not
+                if re.search(r"\bClassVar\[", obj.source):  # griffe drops the ClassVar; one without self cannot be bound
+                    self.warnings.append(f"{name}: a ClassVar Callable, which pyright binds as a method; left out")
+                    self.weakened.append(f"{name} (left out: ClassVar Callable)")
+                    return []
                 any_callable = f"{self.imports.add('Callable', 'collections.abc.Callable')}[..., {self.imports.add('Any', 'typing.Any')}]"
                 self.weakened.append(f"{name} (read-only, Callable: bound by pyright)")
                 return self._read_only(name, f"{any_callable} | {text}")
@@ -136,7 +145,14 @@ class AttributeRendering(PropertyRendering):
                             # `if role not in (A, B): raise` narrows role: read-only holds, whatever the narrowing
                             self._inferred_read_only = True
                             self.weakened.append(f"{attribute.name} (read-only: {param.name} is tested before it is assigned)")
-                        return self._parameter_type(attribute.name, param, function, use)
+                        guard = self._type_guard(param.name, function, attribute.lineno)
+                        text = self._parameter_type(attribute.name, param, function, use)
+                        if guard is None:
+                            return text
+                        # `if not is_seq(m): raise` narrows m to what the TypeGuard says, not to a part of m
+                        self._inferred_read_only = True
+                        self.weakened.append(f"{attribute.name} (read-only: {param.name} is narrowed by a TypeGuard)")
+                        return f"{text} | {guard}"
         if isinstance(value, griffe.ExprCall) and isinstance(value.function, griffe.ExprName):
             if value.function.canonical_path in _BUILTIN_CALLS:  # `self.root = str(root)`, `ATTRS = frozenset(...)`
                 self.annotations += 1
@@ -145,6 +161,45 @@ class AttributeRendering(PropertyRendering):
             if isinstance(called, griffe.Class):
                 self.annotations += 1
                 return self.imports.add(value.function.name, called.path) + self.imports.bare_arguments(called.path)
+        return None
+
+    def _declared_above(self, name: str, obj: griffe.Attribute, base: Base) -> list[str] | None:
+        """An instance attribute a base annotates and a subclass assigns unannotated (``self.cli = AppGroup()``
+        over ``cli: Group``): mypy reads the base's type, pyright the subclass's; a read-only property of the
+        base's type, the wider one, holds for both."""
+        index = next(i for i, b in enumerate(self.bases) if b is base)
+        if obj.annotation is None:
+            above = [(b, m) for b in self.bases[index + 1 :] if isinstance(m := b.cls.members.get(name), griffe.Attribute)]
+            found = next(((b, m) for b, m in above if m.annotation is not None and "class-attribute" not in m.labels), None)
+        else:
+            below = self.bases[:index]
+            assigned = any(
+                (isinstance(m := b.cls.members.get(name), griffe.Attribute) and m.annotation is None)
+                or (name in (facts := self._facts_of(b.cls).self_attributes) and facts[name].annotation is None)
+                for b in below
+            )
+            found = (base, obj) if assigned else None
+        if found is None or found[1].annotation is None:
+            return None
+        outer, self._subst = self._subst, found[0].subst
+        text, self._subst, self.annotations = self._expr(found[1].annotation, use="out"), outer, self.annotations + 1
+        self.weakened.append(f"{name} (read-only: a subclass assigns it without the annotation {found[0].cls.name} gives)")
+        return self._read_only(name, text)
+
+    def _type_guard(self, name: str, function: griffe.Function, lineno: int) -> str | None:
+        """What a ``TypeGuard`` function called on ``name`` in a condition before line ``lineno`` narrows it to."""
+        start = function.lineno or 0
+        text = "\n".join(function.lines[: max(lineno - start, 0)] if start else [])
+        for match in re.finditer(rf"^\s*(?:if|elif|while|assert)\b.*?\b([\w.]+)\(\s*{re.escape(name)}\s*[,)]", text, re.MULTILINE):
+            head, _, rest = match[1].partition(".")
+            try:
+                path = function.module.resolve(head) + (f".{rest}" if rest else "")
+            except griffe.NameResolutionError:
+                continue
+            guard = self.loader.resolve(self.imports.follow(path)) if "." in path else None
+            returns = guard.returns if isinstance(guard, griffe.Function) else None
+            if isinstance(returns, griffe.ExprSubscript) and str(returns.left).rsplit(".", 1)[-1] == "TypeGuard":
+                return self._expr(returns.slice, use="out")
         return None
 
     def _parameter_type(self, name: str, param: griffe.Parameter, function: griffe.Function, use: str) -> str:

@@ -15,40 +15,9 @@ import griffe
 from protodoubles._internal.gen.load import scan
 from protodoubles._internal.gen.load.loading import ModuleLoader
 from protodoubles._internal.gen.model.bases import Subst, type_params
+from protodoubles._internal.gen.render.bare_generics import _ANY, BARE_GENERICS
+from protodoubles._internal.gen.render.private_stubs import alias_value, bound_type_var
 
-_ANY = "\0Any"  # stands for the local name of typing.Any while a bare generic is completed
-_ONE = ["builtins.list", "builtins.set", "builtins.frozenset", "builtins.type", "typing.List", "typing.Set", "typing.FrozenSet", "typing.Type", "typing.Iterable", "typing.Iterator", "typing.AsyncIterable", "typing.AsyncIterator", "typing.Awaitable", "typing.Sequence", "typing.MutableSequence", "typing.AbstractSet", "typing.MutableSet", "typing.Collection", "typing.Container", "typing.Reversible", "typing.KeysView", "typing.ValuesView", "typing.Deque", "typing.Counter", "typing.ContextManager", "typing.AsyncContextManager", "typing.Pattern", "typing.Match", "typing.IO", "collections.deque", "collections.Counter", "contextlib.AbstractContextManager", "contextlib.AbstractAsyncContextManager", "re.Pattern", "re.Match", "asyncio.Queue", "asyncio.Future", "asyncio.Task", "asyncio.queues.Queue", "asyncio.futures.Future", "asyncio.tasks.Task", "queue.Queue", "os.PathLike", "builtins.memoryview", "typing.SupportsAbs", "typing.SupportsRound", "weakref.ref", "weakref.WeakSet"]  # fmt: skip
-_TWO = ["builtins.dict", "typing.Dict", "typing.DefaultDict", "typing.OrderedDict", "typing.ChainMap", "typing.Mapping", "typing.MutableMapping", "typing.ItemsView", "typing.AsyncGenerator", "collections.defaultdict", "collections.OrderedDict", "collections.ChainMap", "weakref.WeakKeyDictionary", "weakref.WeakValueDictionary"]  # fmt: skip
-_THREE = ["typing.Generator", "typing.Coroutine"]
-BARE_GENERICS: dict[str, str] = {
-    **dict.fromkeys(_ONE, f"[{_ANY}]"),
-    **dict.fromkeys(_TWO, f"[{_ANY}, {_ANY}]"),
-    **dict.fromkeys(_THREE, f"[{_ANY}, {_ANY}, {_ANY}]"),
-    "builtins.tuple": f"[{_ANY}, ...]",
-    "typing.Tuple": f"[{_ANY}, ...]",
-    "typing.Callable": f"[..., {_ANY}]",
-}
-for _path in list(BARE_GENERICS):  # collections.abc spells the typing ABCs the same way
-    if _path.startswith("typing.") and _path.split(".")[1] not in {
-        "List",
-        "Set",
-        "FrozenSet",
-        "Dict",
-        "Type",
-        "Tuple",
-        "Deque",
-        "DefaultDict",
-        "Counter",
-        "ChainMap",
-        "OrderedDict",
-        "Pattern",
-        "Match",
-        "IO",
-        "ContextManager",
-        "AsyncContextManager",
-    }:
-        BARE_GENERICS["collections.abc." + _path.split(".")[1]] = BARE_GENERICS[_path]
-BARE_GENERICS["collections.abc.Set"] = BARE_GENERICS["typing.AbstractSet"]
 _BUILTIN_NAMES = frozenset(vars(builtins))
 # `TypeVar("_T")` or `TypeVar("_T", bound=Any)`: a TypeVar the protocol can declare itself, instead of importing
 # a stub's private name (`from typing import _T`) or one bound to Any (mypy rejects a class against overloads
@@ -72,6 +41,7 @@ class Imports:
         self._outer: dict[str, str | None] = {}
         self._typed: dict[str, bool] = {}  # top-level package -> whether mypy reads it typed
         self.untyped: set[str] = set()  # names written as Any: their packages carry no types
+        self._expanding: set[str] = set()  # private stub aliases being written out (see private_stubs)
         self.submodules: set[str] = set()  # `importlib.metadata` of `importlib.metadata.Distribution`: imported whole
 
     def follow(self, path: str) -> str:
@@ -106,8 +76,9 @@ class Imports:
             canonical = f"typing.{name}"  # one spelling, so that both backports and typing meet as one name
         if canonical in {"typing.Any", "typing.Self"}:
             local = name
-        if self._bound_to_any(canonical):
-            # a plain TypeVar (see _PLAIN_TYPE_VAR): the protocol declares its own
+        bound = bound_type_var(self.loader, canonical) if name.startswith("_") else None
+        if bound is not None or self._bound_to_any(canonical):
+            # a plain TypeVar (see _PLAIN_TYPE_VAR), or a stub's private one: the protocol declares its own
             canonical = f"<here>.{name}"
         candidate, counter = local, 1
         while ((known := self.bound.get(candidate)) is not None and known != canonical) or candidate in self.shadowed:
@@ -115,7 +86,7 @@ class Imports:
             candidate = f"{local}_{counter}"
         self.bound[candidate] = canonical
         if canonical.startswith("<here>."):
-            self.declared_here[candidate] = f"{candidate} = TypeVar({candidate!r})"
+            self.declared_here[candidate] = f"{candidate} = TypeVar({candidate!r}{f', bound={bound}' if bound else ''})"
         return candidate
 
     def _bound_to_any(self, path: str) -> bool:
@@ -123,7 +94,7 @@ class Imports:
         if known is None:
             module, _, name = path.rpartition(".")
             source = self.loader.text(module) if module and self.loader.loaded(module) is None else None
-            value = scan.type_var_call(source[0], name) if source is not None else None
+            value = (scan.type_var_call(source[0], name) or "") if source is not None else None  # imported: not one
             if value is None:
                 found = self.loader.resolve(path) if "." in path else None
                 value = str(found.value) if isinstance(found, griffe.Attribute) else ""
@@ -144,6 +115,11 @@ class Imports:
                     return item.name
         if owner in self.class_paths and name in _BUILTIN_NAMES:
             return name  # `set[str]` in a class that has a method `set`: griffe resolves it to the method
+        if owner in self.class_paths and not isinstance(member := self.loader.get(path), (griffe.Class, type(None))):
+            try:  # `-> date` in a class with a method `date`: the name the module imports
+                return member.module.resolve(name)
+            except griffe.NameResolutionError:
+                return path
         return path
 
     def render(
@@ -160,6 +136,9 @@ class Imports:
         chains = {id(node.first): str(node) for node in attributes}
         subscripted |= {id(node.first) for node in attributes if id(node) in subscripted}  # `a.B[...]`: its head too
         in_type = {id(name) for node in found if _names_type(node.left) for name in _expr_names(node.slice)}
+        # `os.PathLike` written bare: its last name is where the arguments go
+        ends = {id(n.last): n for n in attributes if id(n) not in subscripted and id(n.first) not in in_type | subscripted}
+        firsts = {id(n.first): n.canonical_path for n in attributes}
         parts: list[str] = []
         dropped = False  # the rest of a dotted name already written as Any
         for item in expr.iterate(flat=True):
@@ -169,11 +148,17 @@ class Imports:
             dropped = False
             if not isinstance(item, griffe.ExprName) or isinstance(item.parent, griffe.Expr):
                 parts.append(str(item))
+                if id(item) in ends and isinstance(item, griffe.ExprName):
+                    parts.append(self.bare_arguments(self.follow(ends[id(item)].canonical_path)))
                 continue
             if item.name in replace:
                 parts.append(with_name)
                 continue
             canonical = self.canonical(item)
+            if subst and subst.get(firsts.get(id(item), "")) == ("Any", {}):
+                parts.append(self.add("Any", "typing.Any"))  # `t.AnyStr` replaced whole
+                dropped = True
+                continue
             if subst and canonical in subst:
                 value, inner = subst[canonical]
                 parts.append(
@@ -200,12 +185,23 @@ class Imports:
                     parts.append(self.add("Any", "typing.Any"))
                     dropped = id(item) in chains
                     continue
+            alias = alias_value(self.loader, canonical) if id(item) not in subscripted | set(chains) else None
+            if alias is not None:  # a stub's private alias: its value, a recursive one Any where it recurs
+                parts.append(self.add("Any", "typing.Any") if canonical in self._expanding else self._expand(canonical, alias))
+                continue
             parts.append(self.add(item.name, canonical))
             if id(item) in chains and canonical == item.name:
                 self._submodule(chains[id(item)])
             if id(item) not in subscripted and id(item) not in chains and not (id(item) in in_type and _names_type(item)):
                 parts.append(self.bare_arguments(canonical))  # but a bare `type` inside `type[...]`, which must stay bare
         return "".join(parts)
+
+    def _expand(self, path: str, value: griffe.Expr | str) -> str:
+        self._expanding.add(path)
+        try:
+            return self.render(value)
+        finally:
+            self._expanding.discard(path)
 
     def _untyped(self, path: str) -> bool:
         """Whether ``path`` comes from an installed package that has neither a ``py.typed`` marker nor stubs:
@@ -283,43 +279,7 @@ class Imports:
         return out
 
 
-_TYPING_NAMES = frozenset(
-    [
-        "Any",
-        "Self",
-        "Protocol",
-        "TypeVar",
-        "ParamSpec",
-        "TypeVarTuple",
-        "Unpack",
-        "Concatenate",
-        "Literal",
-        "Final",
-        "ClassVar",
-        "Annotated",
-        "TypeAlias",
-        "TypeGuard",
-        "Never",
-        "NoReturn",
-        "LiteralString",
-        "Required",
-        "NotRequired",
-        "TypedDict",
-        "overload",
-        "override",
-        "final",
-        "runtime_checkable",
-        "Callable",
-        "Awaitable",
-        "AsyncIterator",
-        "AsyncGenerator",
-        "Iterator",
-        "Generator",
-        "Coroutine",
-        "Mapping",
-        "Sequence",
-    ]
-)
+_TYPING_NAMES = frozenset(["Any", "Self", "Protocol", "TypeVar", "ParamSpec", "TypeVarTuple", "Unpack", "Concatenate", "Literal", "Final", "ClassVar", "Annotated", "TypeAlias", "TypeGuard", "Never", "NoReturn", "LiteralString", "Required", "NotRequired", "TypedDict", "overload", "override", "final", "runtime_checkable", "Callable", "Awaitable", "AsyncIterator", "AsyncGenerator", "Iterator", "Generator", "Coroutine", "Mapping", "Sequence"])  # fmt: skip
 
 
 def _class_arguments(loader: ModuleLoader, path: str) -> str:
@@ -364,7 +324,7 @@ def _type_params_in_text(loader: ModuleLoader, module: str, source: tuple[str, b
             target = loader.final_path(found.source) if found.source is not None else f"{module}.{name}"
             target_module, _, target_name = target.rpartition(".")
             text = loader.text(target_module) if target_module else None
-            call = scan.type_var_call(text[0], target_name) if text is not None else None
+            call = (scan.type_var_call(text[0], target_name) or "") if text is not None else None
             if call is None:
                 return None
             if call:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import griffe
 
 from protodoubles._internal.gen.load.loading import ModuleLoader
-from protodoubles._internal.gen.model.bases import Base
+from protodoubles._internal.gen.model.bases import Base, is_type_param
 from protodoubles._internal.gen.model.variance import CONTRAVARIANT, COVARIANT
 from protodoubles._internal.gen.render.imports import Imports
 from protodoubles._internal.gen.render.protocol import ProtocolWriter, Rendered
@@ -161,11 +161,23 @@ def _type_params(cls: griffe.Class, writer: ProtocolWriter) -> list[TypeParam]:
                 definition = _definition(item, writer.loader)
                 if definition is not None:
                     found.append((item.name, definition))
-    return [_redeclare(name, d, writer) if d is not None else TypeParam(name, name, "") for name, d in found]
+    return [_redeclare(name, d, writer) if d is not None else _any_str(name, writer) for name, d in found]
+
+
+def _any_str(name: str, writer: ProtocolWriter) -> TypeParam:
+    """``typing.AnyStr`` is invariant: used one way only, the protocol declares its own, as mypy requires."""
+    signs = writer.uses.get(name, set())
+    if COVARIANT in signs and CONTRAVARIANT in signs:
+        return TypeParam(name, name, "")
+    variance = "contravariant" if CONTRAVARIANT in signs else "covariant"
+    local = f"{name}_{variance[: -len('variant')]}"
+    return TypeParam(name, local, f"{local} = TypeVar({local!r}, str, bytes, {variance}=True)")
 
 
 def _definition(name: griffe.ExprName, loader: ModuleLoader) -> griffe.Attribute | None:
-    obj = loader.resolve(name.canonical_path) if "." in name.canonical_path else None
+    if "." not in name.canonical_path or not is_type_param(loader, name.canonical_path):
+        return None  # a class given as a base's argument (`Proxy[Session]`): its module is not visited for that
+    obj = loader.resolve(name.canonical_path)
     if isinstance(obj, griffe.Attribute) and str(obj.value).split("(")[0].rsplit(".", 1)[-1] in _TYPE_PARAM_FACTORIES:
         return obj
     return None

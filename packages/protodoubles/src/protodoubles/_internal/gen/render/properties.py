@@ -50,6 +50,7 @@ class PropertyRendering:
         if attribute.annotation is not None:
             self.annotations += 1
         annotation = self._expr(attribute.annotation, use="out") if attribute.annotation is not None else self._missing(f"{name} property")
+        annotation = self._coroutine_if_async(attribute.labels, annotation)
         cached = self._cached_property_class(attribute) if "cached" in attribute.labels else None
         if cached is not None:  # pyright compares the descriptor itself, mypy what it returns
             local = self.imports.add(cached.name, cached.path)
@@ -95,7 +96,14 @@ class PropertyRendering:
         returns = (
             self._missing(f"{name} property") if func.returns is None else self._managed(name, func) or self._expr(func.returns, use="out")
         )
-        return self._read_only(name, returns)
+        return self._read_only(name, self._coroutine_if_async(func.labels, returns))
+
+    def _coroutine_if_async(self, kinds: set[str], returns: str) -> str:
+        """``@property async def``: reading the property gives a coroutine."""
+        if "async" not in kinds:
+            return returns
+        any_ = self.imports.add("Any", "typing.Any")
+        return f"{self.imports.add('Coroutine', 'collections.abc.Coroutine')}[{any_}, {any_}, {returns}]"
 
     def _descriptor_getter(self, name: str, func: griffe.Function, descriptor: griffe.Class) -> list[str]:
         if func.returns is None:
@@ -123,6 +131,9 @@ class PropertyRendering:
         if not isinstance(value, griffe.ExprCall) or not isinstance(value.function, (griffe.ExprName, griffe.ExprAttribute)):
             return None
         path = self.imports.follow(value.function.canonical_path)
+        made = self.loader.resolve(path) if "." in path and path not in PROPERTY_DECORATORS else None
+        if path in PROPERTY_DECORATORS or (isinstance(made, griffe.Function) and str(made.returns) in PROPERTY_DECORATORS):
+            return self._property_call(name)  # `property(...)`, or a function typed to return a property
         found = descriptor_get(self.loader, path, self.warnings) if "." in path else None
         if found is None:
             return None
@@ -137,6 +148,14 @@ class PropertyRendering:
         returns = self._expr(getter.returns, use="out")
         declared = self.imports.add(descriptor.name, descriptor.path) + self.imports.bare_arguments(descriptor.path)
         return self._descriptor(name, returns, declared)
+
+    def _property_call(self, name: str) -> list[str]:
+        """``data = property(get_data, set_data)`` (or ``vary = _set_property("Vary")``, typed ``-> property``) in
+        a class body: pyright reads no getter and no setter in it,
+        so no protocol property matches the class there; it is left out, and said."""
+        self.warnings.append(f"{name}: property() called in the class body, which pyright reads without a getter; left out")
+        self.weakened.append(f"{name} (left out: property() call)")
+        return []
 
     def _plain_class(self, annotation: griffe.Expr | str) -> bool:
         """An annotation that is only the name of a class (no union, literal or alias to widen)."""

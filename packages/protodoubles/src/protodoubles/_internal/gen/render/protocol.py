@@ -12,13 +12,15 @@ import griffe
 
 from protodoubles._internal.gen.load.loading import ModuleLoader
 from protodoubles._internal.gen.load.source import ClassFacts, facts_of_class, function_facts_of, literal_type
-from protodoubles._internal.gen.model.bases import Base, Subst, linearize, type_params
+from protodoubles._internal.gen.model.bases import Base, Subst, linearize, type_params, type_vars_in
 from protodoubles._internal.gen.model.bases import members as class_members
 from protodoubles._internal.gen.model.kinds import PLAIN_DECORATORS, descriptor_get, final_of, is_enum
 from protodoubles._internal.gen.model.self_types import bounded_self, labels, self_applies, self_in_bounded_argument, self_type_names
 from protodoubles._internal.gen.model.variance import CONTRAVARIANT, COVARIANT, INVARIANT, Uses, Variance
 from protodoubles._internal.gen.render.attributes import VAR_KINDS, AttributeRendering
-from protodoubles._internal.gen.render.imports import Imports
+from protodoubles._internal.gen.render.decorated import DecoratedRendering
+from protodoubles._internal.gen.render.imports import Imports, expression_fields
+from protodoubles._internal.gen.render.overlaps import acknowledged, source_ignores
 from protodoubles._internal.gen.render.properties import PROPERTY_DECORATORS
 from protodoubles._internal.gen.render.quoted import unquote
 
@@ -77,7 +79,7 @@ def _decorator_path(decorator: griffe.Decorator) -> str:
     return head.canonical_path if isinstance(head, (griffe.ExprName, griffe.ExprAttribute)) else str(head)
 
 
-class ProtocolWriter(AttributeRendering):
+class ProtocolWriter(AttributeRendering, DecoratedRendering):
     def __init__(self, cls: griffe.Class, loader: ModuleLoader, *, include_private: bool) -> None:
         self.cls = cls
         self.loader = loader
@@ -176,7 +178,12 @@ class ProtocolWriter(AttributeRendering):
             self.weakened.append(f"{name} (Self as Any in a bounded argument)")
             self._subst = {**self._subst, **{path: ("Any", {}) for path in spelled}}
         if obj.overloads:
-            overloads = [o for o in kept if self_applies(o, self.bases, self.loader, self.imports)] or kept
+            overloads = [o for o in kept if self_applies(o, self.bases, self.loader, self.imports)]
+            if not overloads and all(_self_protocol(o) for o in kept):  # redis's `self: SyncClientProtocol`
+                self.warnings.append(f"{name}: every overload is for a self type the class is not; left out")
+                self.weakened.append(f"{name} (left out: overloads for other self types)")
+                return []
+            overloads = overloads or kept
             if len(overloads) == 1:
                 return self._function(name, overloads[0])
             return self._overloads(name, overloads)
@@ -196,17 +203,34 @@ class ProtocolWriter(AttributeRendering):
                 lines += rendered
         if sum(line.strip() == "@overload" for line in lines) == 1:
             lines.remove("    @overload")
-        return lines
+        return acknowledged(lines)
 
     # ----- functions and properties -----------------------------------------------------------------
 
     def _function(self, name: str, func: griffe.Function, *decorators: str) -> list[str]:
         outer = self._subst
-        self._subst = {**outer, **self._self_arguments(func)}
+        mapped = self._self_arguments(func)
+        self._subst = {**outer, **self._returned_only(name, func, set(mapped)), **mapped}
         try:
             return self._signature(name, func, decorators)
         finally:
             self._subst = outer
+
+    def _returned_only(self, name: str, func: griffe.Function, mapped: AbstractSet[str]) -> Subst:
+        """A type variable of the method that only its return names (``-> IO[AnyStr]``), or that only a
+        subscripted ``self`` annotation gives and ``mapped`` does not bind to the class's (``self: Result[_T,
+        Unpack[Ts]]``): pyright finds such a method's type not assignable to itself, so it is written as Any."""
+        own = self.method_type_vars(_outside_callables(func.returns), func.parent) - mapped if func.returns is not None else set()
+        params = list(func.parameters) if own else []
+        if params and "staticmethod" not in labels(func) and isinstance(params[0].annotation, griffe.ExprSubscript):
+            params = params[1:] if str(params[0].annotation.left).rsplit(".", 1)[-1] != "type" else params
+        for param in params:
+            own -= type_vars_in(param.annotation, self.loader) if param.annotation is not None else set()
+        if not own:
+            return {}
+        self.warnings.append(f"{name}: a type variable of its own in its return type only; written as Any")
+        self.weakened.append(f"{name} (Any: a type variable in the return type only)")
+        return {path: ("Any", {}) for path in own}
 
     def _self_arguments(self, func: griffe.Function) -> Subst:
         """``def first(self: Query[O]) -> O`` in ``class Query(Generic[T])``: for every instance O is T,
@@ -243,10 +267,14 @@ class ProtocolWriter(AttributeRendering):
         generator = is_async and function_facts_of(func)[0]
         self_names = self_type_names(func, self.loader) if "staticmethod" not in kinds else set()
         params = self._parameters(func, name, skip_annotation_of_first="staticmethod" not in kinds)
-        managed = self._managed(name, func, self_names)
+        decorated = self._decorated_returns(func) if func.decorators else None
+        managed = self._managed(name, func, self_names) if decorated is None else None
         if func.returns is not None:
             self.annotations += 1
-        if managed is not None:  # @contextmanager turns a generator of T into a context manager of T
+        if decorated is not None:  # a typed decorator that changes what the method returns
+            returns = decorated
+            is_async = generator = False
+        elif managed is not None:  # @contextmanager turns a generator of T into a context manager of T
             returns = managed
             is_async = generator = False
         elif func.returns is None and generator:
@@ -257,7 +285,7 @@ class ProtocolWriter(AttributeRendering):
         else:
             returns = self._expr(func.returns, replace=self_names, use="out")
         prefix = "async def" if is_async and not generator else "def"
-        lines.append(f"    {prefix} {name}({params}) -> {returns}: ...{_overlap_ignores(func) if decorators else ''}")
+        lines.append(f"    {prefix} {name}({params}) -> {returns}: ...{source_ignores(func) if decorators else ''}")
         return lines
 
     def _parameters(self, func: griffe.Function, label: str, *, skip_annotation_of_first: bool) -> str:
@@ -315,10 +343,26 @@ class ProtocolWriter(AttributeRendering):
         return self._facts[klass.path]
 
 
-def _overlap_ignores(func: griffe.Function) -> str:
-    """The overlap the source acknowledges on an overload (``# type: ignore[overload-overlap]``, as typeshed
-    and numpy write it), acknowledged the same way on the protocol's copy."""
-    text = "\n".join(func.lines) if func.lineno and func.endlineno else ""
-    found = ["type: ignore[overload-overlap]"] if "overload-overlap" in text else []
-    found += ["pyright: ignore[reportOverlappingOverload]"] if "reportOverlappingOverload" in text else []
-    return "".join(f"  # {comment}" for comment in found)
+def _outside_callables(expr: griffe.Expr | str) -> griffe.Expr | str:
+    """The names of ``expr`` outside any ``Callable[...]`` in it: a type variable there belongs to the callable."""
+    names: list[str | griffe.Expr] = []
+    stack: list[object] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, griffe.ExprName):
+            names.append(node)
+        elif isinstance(node, griffe.ExprSubscript) and str(node.left).rsplit(".", 1)[-1] == "Callable":
+            continue
+        elif isinstance(node, griffe.ExprAttribute):
+            names.append(node.last)  # `t.AnyStr`: the name it ends with
+        elif isinstance(node, griffe.Expr):
+            for field in expression_fields(type(node)):
+                value = getattr(node, field)
+                stack.extend(value if isinstance(value, list) else [value])
+    return griffe.ExprTuple(names)
+
+
+def _self_protocol(func: griffe.Function) -> bool:
+    """Whether the overload annotates ``self`` with a plain name (a protocol or class it is meant for)."""
+    params = list(func.parameters)
+    return bool(params) and isinstance(params[0].annotation, (griffe.ExprName, griffe.ExprAttribute))
