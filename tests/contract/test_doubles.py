@@ -35,7 +35,7 @@ def test_properties_are_set_through_set_value() -> None:
         _ = handler.total_cost_usd + 1
     set_value(handler, "total_cost_usd", 0.25)
     assert handler.total_cost_usd == 0.25
-    with pytest.raises(AttributeError, match="'generate_response' is not a property or attribute"):
+    with expect_misuse(DoubleAttributeError, match="'generate_response' is not a property or attribute"):
         set_value(handler, "generate_response", 1)
 
 

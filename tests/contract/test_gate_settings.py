@@ -23,7 +23,8 @@ BANNED = {
     "unittest.mock.NonCallableMagicMock", "unittest.mock.create_autospec", "unittest.mock.patch", "pytest_mock", "typing.cast",
     "typing_extensions.cast", "typing.no_type_check", "typing.no_type_check_decorator", "typing.TYPE_CHECKING",
     "typing_extensions.TYPE_CHECKING", "importlib.import_module", "importlib.__import__", "pytest.skip", "pytest.importorskip",
-    "pytest.mark.skip", "protodoubles._internal.doubles.misuse.reset",
+    "pytest.mark.skip", "protodoubles._internal.doubles.misuse.reset", "pytest.xfail", "operator.attrgetter",
+    "operator.methodcaller", "warnings.catch_warnings", "warnings.simplefilter", "warnings.filterwarnings",
 }  # fmt: skip
 # The mypy sections that may exist, and what each may say (a section for tests that relaxes a check is refused).
 MYPY_SECTIONS = {
@@ -132,6 +133,21 @@ def test_skipped_without_an_accepted_reason() -> None:
 @pytest.mark.skipif(sys.platform != "no-such-platform", reason="platform: needs no-such-platform")
 def test_skipped_for_a_platform() -> None:
     pass
+
+
+@pytest.mark.xfail(reason="the old API")
+def test_expected_to_fail() -> None:
+    assert False
+
+
+@pytest.mark.parametrize("value", [pytest.param(1, marks=pytest.mark.xfail)])
+def test_a_row_expected_to_fail(value: int) -> None:
+    assert value == 2
+
+
+@pytest.mark.xfail(reason="platform: no such platform here")
+def test_expected_to_fail_on_a_platform() -> None:
+    assert False
 """
 
 
@@ -146,6 +162,9 @@ def test_a_skip_without_an_accepted_reason_fails(tmp_path: Path) -> None:
     assert "FAILED tests/unit/test_skips.py::test_skipped_in_the_body" in done.stdout, done.stdout
     assert "ERROR tests/unit/test_skips.py::test_skipped_without_an_accepted_reason" in done.stdout, done.stdout  # at setup
     assert "SKIPPED [1] tests/unit/test_skips.py" in done.stdout and "platform: needs" in done.stdout, done.stdout
+    assert "FAILED tests/unit/test_skips.py::test_expected_to_fail -" in done.stdout, done.stdout
+    assert "FAILED tests/unit/test_skips.py::test_a_row_expected_to_fail[1]" in done.stdout, done.stdout
+    assert "XFAIL tests/unit/test_skips.py::test_expected_to_fail_on_a_platform" in done.stdout, done.stdout
 
 
 @pytest.mark.parametrize("name", ["pytest.ini", "tox.ini", "setup.cfg"])

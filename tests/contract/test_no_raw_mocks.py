@@ -11,6 +11,9 @@ import subprocess
 import sys
 import tokenize
 import tomllib
+import typing
+
+import pytest
 
 from tests.contract.conftest import ROOT
 
@@ -78,6 +81,17 @@ _BUILTIN_DODGES = {
 }
 
 
+_DRIFT_ERRORS = frozenset({"TypeError", "AttributeError", "Exception", "BaseException"})
+
+
+def _broad_raises(node: ast.AST) -> typing.TypeGuard[ast.Call]:
+    """``pytest.raises((SomeError, TypeError))``: the tuple lets a call off the signature count as expected."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "raises" and node.args):
+        return False
+    expected = node.args[0]
+    return isinstance(expected, ast.Tuple) and any(ast.unparse(item).rsplit(".", 1)[-1] in _DRIFT_ERRORS for item in expected.elts)
+
+
 def _dodges(node: ast.AST, filename: str) -> list[str]:
     """Reads that get past mypy without a comment: probing builtins, a namespace read as a dict, an
     SDK model built without validation."""
@@ -85,8 +99,14 @@ def _dodges(node: ast.AST, filename: str) -> list[str]:
         name = node.func.id
         if name in _BUILTIN_DODGES:
             return [f"{filename}:{node.lineno}: {_BUILTIN_DODGES[name]}"]
-        if name == "getattr" and len(node.args) == 3 and isinstance(node.args[1], ast.Constant):
-            return [f"{filename}:{node.lineno}: getattr() with a constant name and a default: read the attribute, so mypy checks it"]
+        if name == "getattr" and (len(node.args) == 3 or not isinstance(node.args[1], ast.Constant)):
+            return [f"{filename}:{node.lineno}: getattr() with a default or a name mypy cannot read: read the attribute, so mypy checks it"]
+    if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__test__" for t in node.targets):
+        return [f"{filename}:{node.lineno}: __test__ hides tests from collection, where no gate runs them"]
+    if _broad_raises(node):
+        return [
+            f"{filename}:{node.lineno}: pytest.raises() with a tuple naming TypeError, AttributeError or Exception: a drifted call raises those"
+        ]
     if isinstance(node, ast.Attribute) and node.attr == "__dict__":
         return [f"{filename}:{node.lineno}: .__dict__ reads a namespace as Any"]
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "model_construct":
@@ -141,3 +161,27 @@ def test_other_repositories_get_both_checks_as_hooks() -> None:
     entries = re.findall(r"^  entry: (\S+) (.*)$", manifest.read_text(), flags=re.MULTILINE)
     assert entries == [("gen-protocol", "--check"), ("annotate-fixtures", "--check")]
     assert all(script in scripts for script, _ in entries)
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("handler = getattr(byok, NAME, None)", "getattr() with a default or a name mypy cannot read"),
+        ("method = getattr(handler, name)", "getattr() with a default or a name mypy cannot read"),
+        ("__test__ = False", "__test__ hides tests from collection"),
+        ("with pytest.raises((InvalidRequestError, TypeError)):\n    pass", "pytest.raises() with a tuple naming TypeError"),
+        ("assert hasattr(handler, 'stream_tokens')", "hasattr() narrows mypy to Any"),
+        ("client = ChatCompletion.model_construct(choices=[])", "model_construct() skips validation"),
+    ],
+)
+def test_the_scanner_sees_each_dodge(line: str, says: str) -> None:
+    found = opt_outs(f"import byok\n{line}\n", "test_x.py")
+    assert len(found) == 1 and found[0].startswith("test_x.py:2: ") and says in found[0], found
+
+
+def test_the_scanner_refuses_a_protocol_written_in_a_unit_test_and_doubled() -> None:
+    source = "from typing import Protocol\n\n\nclass Replier(Protocol):\n    def reply(self) -> str: ...\n\n\nmade = double(Replier)\n"
+    assert opt_outs(source, "test_x.py", tier=True) == [
+        "test_x.py:8: double(Replier) of a protocol written in the test: double a generated protocol"
+    ]
+    assert opt_outs(source, "test_x.py") == []  # the tool's own contract tests double protocols of their own

@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+import types
 from typing import Protocol
 
 import pytest
 import wrapper_code
 from generated_greeter import GreeterProtocol
-from protodoubles import DoubleAttributeError, DoubleTypeError, double, expect_misuse, mock_of
+from protodoubles import DoubleAttributeError, DoubleTypeError, double, expect_misuse, mock_of, set_value
 from protodoubles._internal.doubles.misuse import recorded
 from wrapper_code import Client, Sender
 
@@ -102,3 +103,24 @@ def test_a_protocol_written_on_top_of_a_generated_one_may_not_invent_members() -
         double(InventedGreeter)
     assert mock_of(double(NarrowedGreeter).greet).call_count == 0  # adding nothing is fine
     assert mock_of(double(GreeterProtocol).greet).call_count == 0
+
+
+def test_a_method_replaced_on_a_double_must_take_the_protocol_s_calls() -> None:
+    client = double(Sender)
+
+    def old_send(self: object, prompt: str) -> str:  # the old signature: the parameter was renamed since
+        return prompt
+
+    with expect_misuse(DoubleTypeError, match=r"double\(Sender\)\.send\(\) replaced by .*: it has no parameter 'text'"):
+        client.send = types.MethodType(old_send, client)  # type: ignore[method-assign]  # ty: ignore[invalid-assignment]  # the drift under test
+
+    def send(text: str, *, retries: int = 0) -> str:
+        return text
+
+    client.send = send  # type: ignore[method-assign]  # ty: ignore[invalid-assignment]  # a replacement that fits is kept
+    assert client.send("hi") == "hi"
+
+
+def test_set_value_of_an_undeclared_name_is_a_misuse() -> None:
+    with expect_misuse(DoubleAttributeError, match="'max_retries' is not a property or attribute"):
+        set_value(double(Sender), "max_retries", 3)

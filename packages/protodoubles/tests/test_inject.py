@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import sdk_module
 import wrapper_code
-from protodoubles import DoubleSignatureError, double, expect_misuse, inject, mock_of
+from generated_greeter import GreeterProtocol
+from protodoubles import DoubleSignatureError, DoubleTypeError, double, expect_misuse, inject, mock_of
 from wrapper_code import Client, Sender, Wrapper
 
 
@@ -94,3 +95,9 @@ def test_undo_is_idempotent_and_leaves_a_name_rebound_since_alone() -> None:
     made.undo()
     made.undo()
     assert module.Client is str  # not clobbered
+
+
+def test_a_double_of_another_family_is_refused() -> None:
+    with expect_misuse(DoubleTypeError, match=r"stands for another class than Client, which has no greet"):
+        inject(Client, double(GreeterProtocol), into=wrapper_code)
+    assert wrapper_code.Client is Client

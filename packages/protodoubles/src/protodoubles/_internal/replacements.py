@@ -17,7 +17,7 @@ from typing import Any
 
 from protodoubles._internal.doubles.values import UNKNOWN, type_problem
 
-__all__ = ["argument_problems", "replacement_problems"]
+__all__ = ["argument_problems", "replacement_problems", "signature_problem"]
 
 
 def argument_problems(function: Callable[..., object], arguments: dict[str, object]) -> list[str]:
@@ -72,6 +72,11 @@ def _call_problem(original: Callable[..., object], replacement: Callable[..., ob
         theirs, ours = inspect.signature(original), inspect.signature(replacement)
     except (TypeError, ValueError):
         return None
+    return signature_problem(theirs, ours)
+
+
+def signature_problem(theirs: inspect.Signature, ours: inspect.Signature) -> str | None:
+    """Whether a callable of signature ``ours`` can take every call one of ``theirs`` must accept."""
     kinds = {p.kind for p in ours.parameters.values()}
     any_positional, any_keyword = inspect.Parameter.VAR_POSITIONAL in kinds, inspect.Parameter.VAR_KEYWORD in kinds
     for parameter in theirs.parameters.values():

@@ -24,7 +24,7 @@ from typing_extensions import TypeForm
 
 from protodoubles._internal.doubles.deep import Stub, when
 from protodoubles._internal.doubles.method import Call, MethodDouble, Raise
-from protodoubles._internal.doubles.misuse import DoubleNotConfiguredError
+from protodoubles._internal.doubles.misuse import DoubleAttributeError, DoubleNotConfiguredError
 from protodoubles._internal.doubles.shape import build, data_members
 from protodoubles._internal.doubles.values import ANY
 
@@ -63,7 +63,7 @@ def set_value(target: object, name: str, value: object) -> None:
     if declared is None:
         raise TypeError(f"set_value() takes a double(...), got {target!r}")
     if name not in declared:
-        raise AttributeError(f"{name!r} is not a property or attribute of this double; it has: {sorted(declared)}")
+        raise DoubleAttributeError(f"{name!r} is not a property or attribute of this double; it has: {sorted(declared)}")
     setattr(target, name, value)
 
 

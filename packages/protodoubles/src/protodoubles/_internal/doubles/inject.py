@@ -19,6 +19,7 @@ from typing import Any, ParamSpec, Self
 
 from protodoubles._internal.doubles.double import Recorded
 from protodoubles._internal.doubles.method import MethodDouble, MethodSpec
+from protodoubles._internal.doubles.misuse import DoubleTypeError
 
 __all__ = ["Injected", "inject", "undo_all"]
 
@@ -64,6 +65,12 @@ def inject(cls: Callable[P, object], made: object, *, into: ModuleType) -> Injec
         raise TypeError(
             f"inject(): module {into.__name__} has no name bound to {label}, and imports no module that has; import it there, or pass the module that does"
         )
+    on_class: frozenset[str] = getattr(type(made), "_protodoubles_members", frozenset()) - getattr(
+        type(made), "_protodoubles_attributes", frozenset()
+    )
+    missing = sorted(name for name in on_class if not hasattr(cls, name))
+    if missing:  # a method or property the double's protocol declares, which the class does not have
+        raise DoubleTypeError(f"inject(): {made!r} stands for another class than {label}, which has no {', '.join(missing[:5])}")
     try:
         signature = inspect.signature(cls)
     except (TypeError, ValueError) as exc:

@@ -26,6 +26,7 @@ from protodoubles._internal.doubles.method import AsyncMethodDouble, Flavor, Met
 from protodoubles._internal.doubles.misuse import DoubleNotConfiguredError, DoubleTypeError
 from protodoubles._internal.doubles.values import check_value, resolved
 from protodoubles._internal.members import Member, function_of, protocol_members, returns_async_iterator
+from protodoubles._internal.replacements import signature_problem
 
 __all__ = ["DoubleBase", "Unset", "build", "data_members"]
 
@@ -61,6 +62,7 @@ class DoubleBase:
 
     _protodoubles_members: typing.ClassVar[frozenset[str]] = frozenset()  # every member the protocol declares
     _protodoubles_data: typing.ClassVar[frozenset[str]] = frozenset()  # its properties and attributes
+    _protodoubles_attributes: typing.ClassVar[frozenset[str]] = frozenset()  # its attributes only (not on the class)
     _protodoubles_invented: typing.ClassVar[str] = ""  # why no double of the protocol may be made, if so
 
     def __getattr__(self, name: str) -> Any:
@@ -71,6 +73,9 @@ class DoubleBase:
         __tracebackhide__ = True  # a failing test shows its own line, not this frame
         if name not in type(self)._protodoubles_members:
             raise misuse.undeclared_write(self.__dict__.get(_LABEL, "a double"), name)
+        slot = vars(type(self)).get(name)
+        if isinstance(slot, _Method):
+            _check_replacement(slot, value, f"{self.__dict__[_LABEL]}.{name}()")
         object.__setattr__(self, name, value)
 
     def __repr__(self) -> str:
@@ -175,6 +180,18 @@ class _Value:
         obj.__dict__[self.name] = value
 
 
+def _check_replacement(slot: _Method, value: object, where: str) -> None:
+    """A method of a double replaced by a test must take every call the protocol's method must accept."""
+    __tracebackhide__ = True  # a failing test shows its own line, not this frame
+    spec = slot.spec or slot._read_spec()
+    try:
+        problem = signature_problem(spec.signature, inspect.signature(value)) if callable(value) else "is not callable"
+    except (TypeError, ValueError):
+        return  # a callable without a readable signature is not judged
+    if problem:
+        raise DoubleTypeError(f"{where} replaced by {value!r}: it {problem}")
+
+
 def _check_child(value: object, proto: type, where: str) -> None:
     """A member typed with a protocol takes a double of it, or an object with every member it declares."""
     __tracebackhide__ = True  # a failing test shows its own line, not this frame
@@ -196,6 +213,7 @@ def _class_of(proto: type) -> type[DoubleBase]:
         for name, member in members.items():
             namespace[name] = _Method(proto, member) if member.kind == "method" else _Value(proto, member, children.get(name))
         namespace["_protodoubles_invented"] = _invented(proto, members)
+        namespace["_protodoubles_attributes"] = frozenset(name for name, member in members.items() if member.kind == "attribute")
         namespace["_protodoubles_members"] = frozenset(members)
         namespace["_protodoubles_data"] = frozenset(name for name, member in members.items() if member.kind != "method")
         cls: type[DoubleBase] = type(proto)(f"{proto.__name__}Double", (DoubleBase, proto), namespace)
