@@ -202,7 +202,11 @@ def test_the_distribution_ships_its_licence_and_changelog(installed: Venv) -> No
 def test_the_tool_s_own_tests_pass_with_only_the_tool_installed(installed: Venv, tmp_path: Path) -> None:
     copy = tmp_path / "protodoubles"
     shutil.copytree(TOOL, copy, ignore=shutil.ignore_patterns("src", "*.egg-info", "__pycache__"))
-    done = installed.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not adoption", "tests", cwd=copy, check=False)
+    # the builders' tests need the SDKs of the [openai] and [anthropic] extras, which this install leaves out on purpose
+    ignore = "--ignore=tests/test_builders.py"
+    done = installed.run(
+        "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not adoption", ignore, "tests", cwd=copy, check=False
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert " passed" in done.stdout
 
