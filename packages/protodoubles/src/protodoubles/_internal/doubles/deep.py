@@ -77,6 +77,11 @@ class Overloads:
 
     def select(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[int | None, list[str]]:
         """The first overload the call matches, as a type checker picks it; else the reasons."""
+        index, _, reasons = self.selected(args, kwargs)
+        return index, reasons
+
+    def selected(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[int | None, dict[str, Any], list[str]]:
+        """``select``, with the arguments as bound to that overload (``self`` left out)."""
         reasons: list[str] = []
         for index, signature in enumerate(self.signatures):
             try:
@@ -90,9 +95,12 @@ class Overloads:
                 if name in self.literals[index] and _literal_able(value) and not _among(value, self.literals[index][name])
             ]
             if not wrong:
-                return index, []
+                arguments = dict(bound.arguments)
+                if self.takes_self:
+                    arguments.pop(next(iter(signature.parameters)))
+                return index, arguments, []
             reasons += [f"overload {index + 1}: {reason}" for reason in wrong]
-        return None, reasons
+        return None, {}, reasons
 
     def signature(self, index: int) -> inspect.Signature:
         """Overload ``index``'s signature as a call sees it (``self`` left out)."""

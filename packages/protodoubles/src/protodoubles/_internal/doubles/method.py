@@ -28,6 +28,21 @@ Flavor = Literal["sync", "async", "stream"]
 _NOTHING: Any = object()  # no value configured
 
 
+_SHAPES_KEPT = 4096  # container argument shapes remembered per method
+
+
+def _shape(value: object, depth: int) -> object:
+    """What decides whether a container argument fits its type: its type, and (to a few levels) its keys,
+    its first item, and every short string in it (a ``Literal`` such as a message's role)."""
+    if isinstance(value, str):
+        return value if len(value) <= 32 else str
+    if depth == 0 or not isinstance(value, (dict, list, tuple)):
+        return value if isinstance(value, (bool, int)) and not isinstance(value, float) else type(value)
+    if isinstance(value, dict):
+        return (dict, tuple((key, _shape(item, depth - 1)) for key, item in value.items()))
+    return (type(value), len(value) > 0, _shape(value[0], depth - 1) if value else None)
+
+
 @dataclass(frozen=True)
 class Call:
     """One recorded call: positional and keyword arguments as written, ``self`` left out."""
@@ -82,26 +97,25 @@ class MethodSpec:
         annotations = self.returns_annotations
         return str(annotations[overload]) if overload < len(annotations) else "?"
 
-    def check(self, where: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    def check(self, where: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
         """A call must match the signature (one of the overloads), and each argument its declared type."""
         __tracebackhide__ = True  # a failing test shows its own line, not this frame
         if self.overloads is not None:
-            index, reasons = self.overloads.select(args, kwargs)
+            index, arguments, reasons = self.overloads.selected(args, kwargs)
             if index is None:
                 reasons = list(dict.fromkeys(reasons))
                 count = len(self.overloads.signatures)
                 raise DoubleSignatureError(
                     f"{where} called off its signature: the call matches none of the {count} overloads: {'; '.join(reasons)}"
                 )
-            bound = self.overloads.signature(index).bind(*args, **kwargs)
         else:
             index = 0
             try:
-                bound = self.signature.bind(*args, **kwargs)
+                arguments = self.signature.bind(*args, **kwargs).arguments
             except TypeError as exc:
                 raise DoubleSignatureError(f"{where} called off its signature: {exc}") from None
         parameters = self._parameters[index]
-        for name, value in bound.arguments.items():
+        for name, value in arguments.items():
             expected, kind = self._parameter_type(index, name), parameters[name].kind
             if expected is UNKNOWN:
                 continue
@@ -109,8 +123,15 @@ class MethodSpec:
                 value if kind == inspect.Parameter.VAR_POSITIONAL else value.values() if kind == inspect.Parameter.VAR_KEYWORD else (value,)
             )
             for each in values:
-                if not is_matcher(each):
-                    check_value(each, expected, f"{where} called with {name}={each!r}", all_items=False)
+                if is_matcher(each):
+                    continue
+                shape = _shape(each, 3) if isinstance(each, (dict, list, tuple)) else None
+                if shape is not None and (index, name, shape) in self._fitting:
+                    continue  # a value of this very shape fitted before: the TypedDicts of an SDK cost too much to check twice
+                check_value(each, expected, f"{where} called with {name}={each!r}", all_items=False)
+                if shape is not None and len(self._fitting) < _SHAPES_KEPT:
+                    self._fitting.add((index, name, shape))
+        return index
 
     @functools.cached_property
     def _parameters(self) -> tuple[typing.Mapping[str, inspect.Parameter], ...]:
@@ -122,6 +143,11 @@ class MethodSpec:
     @functools.cached_property
     def _resolved(self) -> dict[tuple[int, str], Any]:
         return {}
+
+    @functools.cached_property
+    def _fitting(self) -> set[tuple[int, str, object]]:
+        """(overload, parameter, shape) of container arguments that passed the check."""
+        return set()
 
     def _parameter_type(self, overload: int, name: str) -> Any:
         """A parameter's type, resolved on the first call that passes it (resolving imports what it names)."""
@@ -177,26 +203,26 @@ class MethodDouble:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         __tracebackhide__ = True  # a failing test shows its own line, not this frame
-        self.spec.check(self.where, args, kwargs)
+        overload = self.spec.check(self.where, args, kwargs)
         captured(self, args, kwargs)  # inside when(): records the call and stops here
         self.calls.append(Call(args, kwargs))
         flavor = self.spec.flavor
         if flavor == "sync":
-            return self._configured(self._answer(args, kwargs))
+            return self._configured(self._answer(args, kwargs, overload))
         if flavor == "async":
-            return self._awaited(args, kwargs)
-        stream = self._answer(args, kwargs)
+            return self._awaited(args, kwargs, overload)
+        stream = self._answer(args, kwargs, overload)
         return _Stream(_UnconfiguredStream(self.where) if stream is _NOTHING else stream, self.where)
 
-    async def _awaited(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    async def _awaited(self, args: tuple[Any, ...], kwargs: dict[str, Any], overload: int) -> Any:
         __tracebackhide__ = True  # a failing test shows its own line, not this frame
         self.await_count += 1
-        value = self._configured(self._answer(args, kwargs))
+        value = self._configured(self._answer(args, kwargs, overload))
         if inspect.isawaitable(value) and self._effect is not None and not isinstance(self._effect, BaseException):
             return await value  # an async side effect
         return value
 
-    def _answer(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def _answer(self, args: tuple[Any, ...], kwargs: dict[str, Any], overload: int) -> Any:
         __tracebackhide__ = True  # a failing test shows its own line, not this frame
         for stub_args, stub_kwargs, outcome in self.stubs:
             if stub_args == args and stub_kwargs == kwargs:
@@ -205,12 +231,12 @@ class MethodDouble:
         if isinstance(effect, BaseException):
             raise effect  # raises() answers every call
         if self._replies:
-            return self._next_reply(args, kwargs)
+            return self._next_reply(overload)
         if effect is not None:
-            self._first_overload_only(args, kwargs)
+            self._first_overload_only(overload)
             return effect(*args, **kwargs)
         if self._returns is not _NOTHING:
-            self._first_overload_only(args, kwargs)
+            self._first_overload_only(overload)
             return self._returns
         return None if self.spec.returns_none else _NOTHING
 
@@ -220,9 +246,9 @@ class MethodDouble:
             raise DoubleNotConfiguredError(f"{self.where} was called but never configured: use mock_of(...).returns(...)")
         return value
 
-    def _next_reply(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def _next_reply(self, overload: int) -> Any:
         __tracebackhide__ = True  # a failing test shows its own line, not this frame
-        self._first_overload_only(args, kwargs)
+        self._first_overload_only(overload)
         if self._served >= len(self._replies):
             raise DoubleNotConfiguredError(
                 f"{self.where} was called {self._served + 1} times, but only {len(self._replies)} replies were configured"
@@ -233,15 +259,12 @@ class MethodDouble:
             raise reply.error
         return reply
 
-    def _first_overload_only(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    def _first_overload_only(self, overload: int) -> None:
         __tracebackhide__ = True  # a failing test shows its own line, not this frame
         overloads = self.spec.overloads
-        if overloads is None:
-            return
-        index, _ = overloads.select(args, kwargs)
-        if index:
+        if overloads is not None and overload:
             raise DoubleNotConfiguredError(
-                f"{self.where} was called as its overload {index + 1} (-> {overloads.returns[index]}); returns() and side_effect() "
+                f"{self.where} was called as its overload {overload + 1} (-> {overloads.returns[overload]}); returns() and side_effect() "
                 f"answer overload 1 only (-> {overloads.returns[0]}): stub this call with when(lambda: ...).returns(...)"
             )
 

@@ -117,6 +117,12 @@ def type_problem(value: object, expected: Any, *, all_items: bool = True) -> str
     ``all_items`` False, a collection's first item stands for the rest (the cost of a call stays flat)."""
     if expected is UNKNOWN or isinstance(expected, typing.TypeVar):
         return None
+    if type(expected) is type and isinstance(value, expected):
+        return None  # a plain class the value is an instance of: nothing more for typeguard or the items to say
+    return _typeguard_problem(value, expected, all_items=all_items) or _first_item_problem(value, expected)
+
+
+def _typeguard_problem(value: object, expected: Any, *, all_items: bool = True) -> str | None:
     from typeguard import CollectionCheckStrategy, TypeCheckError, check_type  # loaded by the first check, not by import protodoubles
 
     strategy = CollectionCheckStrategy.ALL_ITEMS if all_items else CollectionCheckStrategy.FIRST_ITEM
@@ -126,7 +132,7 @@ def type_problem(value: object, expected: Any, *, all_items: bool = True) -> str
         return str(error)
     except Exception:  # a type typeguard cannot check (a generic alias it does not know) is not checked
         return None
-    return _first_item_problem(value, expected)
+    return None
 
 
 def _first_item_problem(value: object, expected: Any) -> str | None:
@@ -141,7 +147,7 @@ def _first_item_problem(value: object, expected: Any) -> str | None:
         origin = typing.get_origin(member)
         iterable = isinstance(origin, type) and issubclass(origin, Iterable) and not issubclass(origin, (str, bytes, Mapping))
         if not iterable:
-            if type_problem(value, member) is None:
+            if _typeguard_problem(value, member) is None:
                 return None  # the value fits a member that is not an iterable of items
             continue
         if not isinstance(value, origin):
