@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from byok import AllProvidersFailedError, BYOKError, Message
+from byok import AllProvidersFailedError, BYOKError, BYOKHandler, Message
 from tests.integration.conftest import HandlerFactory
 from tests.integration.test_cli_e2e import byok, openai_env
 from tests.loopback import LoopbackServer, Reply
@@ -28,6 +28,15 @@ def other_origin() -> Iterator[LoopbackServer]:
         yield running
 
 
+async def _ask(handler: BYOKHandler, *, stream: bool) -> None:
+    """One request, whole or streamed to its end."""
+    if stream:
+        async for _ in handler.stream_completion(ASK):
+            pass
+    else:
+        await handler.generate_response(ASK)
+
+
 @pytest.mark.parametrize("provider_id", ["openai", "anthropic"])
 @pytest.mark.parametrize("stream", [False, True], ids=["whole", "stream"])
 async def test_an_error_text_with_escapes_becomes_one_safe_line_in_the_exception(
@@ -36,11 +45,7 @@ async def test_an_error_text_with_escapes_becomes_one_safe_line_in_the_exception
     server.script(provider_id, Reply(status=500, error_message=FORGED))
     handler = make_handler(provider_id)
     with pytest.raises(AllProvidersFailedError) as caught:
-        if stream:
-            async for _ in handler.stream_completion(ASK):
-                pass
-        else:
-            await handler.generate_response(ASK)
+        await _ask(handler, stream=stream)
     assert is_one_safe_line(str(caught.value)), repr(str(caught.value))
     assert "upstream failed" in str(caught.value)  # the provider's words are kept, shown escaped
     assert all(is_one_safe_line(a.reason) for a in caught.value.attempts)
@@ -98,11 +103,7 @@ async def test_a_redirect_to_another_origin_is_not_followed(
     server.script(provider_id, Reply(redirect_to=target))
     handler = make_handler(provider_id)
     with pytest.raises(AllProvidersFailedError) as caught:
-        if stream:
-            async for _ in handler.stream_completion(ASK):
-                pass
-        else:
-            await handler.generate_response(ASK)
+        await _ask(handler, stream=stream)
     assert other_origin.requests() == []  # the prompt never reached the other origin
     assert f"http://127.0.0.1:{other_origin.port}" in str(caught.value)  # the error names where it pointed
 
