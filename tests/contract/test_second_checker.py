@@ -48,6 +48,7 @@ def test_ty_reports_a_mypy_ignored_drift_and_a_hasattr_branch(tmp_path: Path) ->
 def test_ty_is_clean_on_the_correct_part(tmp_path: Path) -> None:
     path = tmp_path / "test_clean.py"
     path.write_text(
-        HIDDEN.split("\n\n\ndef stub", maxsplit=1)[0] + "\n\n\ndef clean() -> BYOKProtocol:\n    return double(BYOKProtocol)\n", encoding="utf-8"
+        HIDDEN.split("\n\n\ndef stub", maxsplit=1)[0] + "\n\n\ndef clean() -> BYOKProtocol:\n    return double(BYOKProtocol)\n",
+        encoding="utf-8",
     )
     assert _ty(path) == (0, "All checks passed!\n")

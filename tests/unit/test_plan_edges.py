@@ -31,9 +31,7 @@ async def test_a_model_off_the_catalog_is_not_refused_on_a_window_it_does_not_st
 
 
 @pytest.mark.parametrize("status", [None, 500], ids=["not sent", "server error"])
-async def test_a_failed_attempt_that_never_reached_the_provider_charges_nothing_to_anyone(
-    status: int | None, adapters: Adapters
-) -> None:
+async def test_a_failed_attempt_that_never_reached_the_provider_charges_nothing_to_anyone(status: int | None, adapters: Adapters) -> None:
     mock_of(adapters["openai"].complete).raises(ProviderError("openai", "refused", status=status, retryable=True, reached=False))
     handler = BYOKHandler(api_keys={}, clients={"openai": adapters["openai"]}, budget_usd=1.0)
     with pytest.raises(AllProvidersFailedError, match="refused"):
