@@ -118,7 +118,7 @@ def test_closing_on_another_loop_lets_go_of_a_client_whose_loop_is_still_open(pr
     first, second = asyncio.new_event_loop(), asyncio.new_event_loop()
     try:
         assert first.run_until_complete(ask()) == "echo: hi"  # its connection stays with the first loop
-        sdk = handler._clients[provider_id]._client  # type: ignore[attr-defined]  # ty: ignore[unresolved-attribute]  # the SDK client inside the adapter
+        sdk = handler._clients[provider_id]._client  # type: ignore[attr-defined]  # ty: ignore[missing-attribute]  # the SDK client inside the adapter
         second.run_until_complete(asyncio.wait_for(handler.aclose(), 2.0))
         assert handler._owned == []
         assert not sdk.is_closed()  # let go, not closed from a loop it does not belong to
