@@ -78,3 +78,53 @@ def test_a_handler_closed_on_one_loop_is_closed_again_on_another(server: Loopbac
     assert asyncio.run(ask_and_keep_open()) == "first"
     asyncio.run(handler.aclose())  # the client was built on a loop that is gone: closing it must not fail
     assert handler._owned == []
+
+
+@pytest.mark.parametrize("provider_id", ["openai", "anthropic"])
+def test_a_client_built_on_a_loop_that_is_still_open_is_not_used_from_another(provider_id: str, server: LoopbackServer) -> None:
+    handler = BYOKHandler(
+        api_keys={provider_id: KEYS[provider_id]},
+        base_urls={provider_id: server.base_url(provider_id, PROVIDERS[provider_id].wire)},
+        timeout_s=2.0,
+    )
+
+    async def ask(i: int) -> str:
+        return (await handler.generate_response([{"role": "user", "content": f"call {i}"}])).text
+
+    first, second = asyncio.new_event_loop(), asyncio.new_event_loop()
+    try:
+        assert first.run_until_complete(ask(1)) == "echo: call 1"  # its connection stays with the first loop
+        assert second.run_until_complete(ask(2)) == "echo: call 2"
+        second.run_until_complete(handler.aclose())
+    finally:
+        for loop in (first, second):
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+    assert handler.health._failures == {}
+    assert handler._owned == []
+
+
+@pytest.mark.parametrize("provider_id", ["openai", "anthropic"])
+def test_closing_on_another_loop_lets_go_of_a_client_whose_loop_is_still_open(provider_id: str, server: LoopbackServer) -> None:
+    handler = BYOKHandler(
+        api_keys={provider_id: KEYS[provider_id]},
+        base_urls={provider_id: server.base_url(provider_id, PROVIDERS[provider_id].wire)},
+        timeout_s=2.0,
+    )
+
+    async def ask() -> str:
+        return (await handler.generate_response([{"role": "user", "content": "hi"}])).text
+
+    first, second = asyncio.new_event_loop(), asyncio.new_event_loop()
+    try:
+        assert first.run_until_complete(ask()) == "echo: hi"  # its connection stays with the first loop
+        sdk = handler._clients[provider_id]._client  # type: ignore[attr-defined]  # ty: ignore[missing-attribute]  # the SDK client inside the adapter
+        second.run_until_complete(asyncio.wait_for(handler.aclose(), 2.0))
+        assert handler._owned == []
+        assert not sdk.is_closed()  # let go, not closed from a loop it does not belong to
+        first.run_until_complete(first.shutdown_asyncgens())
+        assert sdk.is_closed()  # closed by its own loop as that loop shuts down
+    finally:
+        for loop in (first, second):
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()

@@ -4,6 +4,7 @@ loggers included); a bad key is refused when the handler is built, before anythi
 
 from __future__ import annotations
 
+import base64
 import logging
 
 import pytest
@@ -118,3 +119,11 @@ def test_the_cli_refuses_a_non_ascii_key_from_the_environment_with_exit_2(server
     assert done.stderr.startswith("byok: error: ") and done.stderr.count("\n") == 1
     assert "0123456789abcdef" not in done.stderr
     assert server.requests() == []
+
+
+async def test_the_credentials_of_a_base_url_reach_the_server_as_basic_auth(server: LoopbackServer) -> None:
+    handler = BYOKHandler(api_keys={"openai": KEYS["openai"]}, base_urls={"openai": with_credentials(server.base_url("openai"))})
+    async with handler:
+        await handler.generate_response([{"role": "user", "content": "hi"}])
+    expected = "Basic " + base64.b64encode(f"bob:{PASSWORD}".encode()).decode()
+    assert server.requests("openai")[0].headers["authorization"] == expected
