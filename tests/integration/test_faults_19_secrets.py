@@ -121,9 +121,12 @@ def test_the_cli_refuses_a_non_ascii_key_from_the_environment_with_exit_2(server
     assert server.requests() == []
 
 
-async def test_the_credentials_of_a_base_url_reach_the_server_as_basic_auth(server: LoopbackServer) -> None:
-    handler = BYOKHandler(api_keys={"openai": KEYS["openai"]}, base_urls={"openai": with_credentials(server.base_url("openai"))})
+@pytest.mark.parametrize("provider_id", ["openai", "anthropic"])
+async def test_the_credentials_of_a_base_url_reach_the_server_as_basic_auth(provider_id: str, server: LoopbackServer) -> None:
+    handler = BYOKHandler(
+        api_keys={provider_id: KEYS[provider_id]}, base_urls={provider_id: with_credentials(server.base_url(provider_id))}
+    )
     async with handler:
         await handler.generate_response([{"role": "user", "content": "hi"}])
     expected = "Basic " + base64.b64encode(f"bob:{PASSWORD}".encode()).decode()
-    assert server.requests("openai")[0].headers["authorization"] == expected
+    assert server.requests(provider_id)[0].headers["authorization"] == expected
