@@ -260,3 +260,59 @@ def test_annotate_fixtures_and_the_plugin_work_in_the_user_s_project(installed: 
     assert ran.returncode == 1, ran.stdout
     swallowed = ran.stdout.split("ERROR at teardown of test_swallowed", 1)
     assert len(swallowed) == 2 and "a typed double was misused during this test" in swallowed[1], ran.stdout
+
+
+ASSISTANT = '''\
+"""A user's wrapper that builds its own client."""
+
+from anthropic import AsyncAnthropic
+
+
+class Assistant:
+    def __init__(self, key: str) -> None:
+        self.client = AsyncAnthropic(api_key=key)
+
+    async def ask(self, question: str) -> str:
+        reply = await self.client.messages.create(model="claude-x", max_tokens=64, messages=[{"role": "user", "content": question}])
+        return "".join(block.text for block in reply.content if block.type == "text")
+'''
+ASSISTANT_TEST = """\
+import asyncio
+
+from anthropic import AsyncAnthropic
+from protodoubles import double, inject, mock_of
+from protodoubles.builders import anthropic as claude
+
+import assistant
+from client_protocol import AnthropicClientProtocol
+
+
+def test_ask() -> None:
+    client = double(AnthropicClientProtocol)
+    mock_of(client.messages.create).returns(claude.message("hello"))
+    with inject(AsyncAnthropic, client, into=assistant) as made:
+        assert asyncio.run(assistant.Assistant("k").ask("hi")) == "hello"
+    made.assert_called_once_with(api_key="k")
+"""
+
+
+def test_inject_and_the_builders_in_a_user_s_project_with_the_extras(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
+    """`pip install -e 'protodoubles[pytest,anthropic]'`: a user's wrapper that builds its own SDK client gets a
+    double through inject(), stubbed with a builder; a drifted keyword in the wrapper fails the test."""
+    venv = _make_venv(tmp_path_factory.mktemp("extras"), "-e", f"{TOOL}[pytest,anthropic]")
+    (tmp_path / "pyproject.toml").write_text(
+        '[[tool.gen_protocol.targets]]\nsource = "anthropic:AsyncAnthropic"\noutput = "client_protocol.py"\n'
+        'name = "AnthropicClientProtocol"\nfollow = ["messages"]\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "assistant.py").write_text(ASSISTANT, encoding="utf-8")
+    (tmp_path / "test_assistant.py").write_text(ASSISTANT_TEST, encoding="utf-8")
+    generated = venv.run("gen-protocol", cwd=tmp_path, check=False)
+    assert generated.returncode == 0, generated.stdout + generated.stderr
+    command = ("python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_assistant.py")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    ran = venv.run(*command, cwd=tmp_path, check=False, env=env)
+    assert ran.returncode == 0 and "1 passed" in ran.stdout, ran.stdout + ran.stderr
+    (tmp_path / "assistant.py").write_text(ASSISTANT.replace("max_tokens=64", "max_token=64"), encoding="utf-8")
+    drifted = venv.run(*command, cwd=tmp_path, check=False, env=env)
+    assert drifted.returncode == 1 and "DoubleSignatureError" in drifted.stdout, drifted.stdout
