@@ -195,9 +195,14 @@ def _check_replacement(slot: _Method, value: object, where: str) -> None:
 def _check_child(value: object, proto: type, where: str) -> None:
     """A member typed with a protocol takes a double of it, or an object with every member it declares."""
     __tracebackhide__ = True  # a failing test shows its own line, not this frame
-    if proto in type(value).__mro__ if isinstance(value, DoubleBase) else all(hasattr(value, name) for name in protocol_members(proto)):
-        return
-    missing = sorted(name for name in protocol_members(proto) if not hasattr(value, name))
+    if isinstance(value, DoubleBase):
+        if proto in type(value).__mro__:
+            return
+        missing: list[str] = []  # a double of another protocol: wrong whatever members it shares
+    else:
+        missing = sorted(name for name in protocol_members(proto) if not hasattr(value, name))
+        if not missing:
+            return
     raise DoubleTypeError(
         f"{where} is declared as {proto.__name__}, and was given {value!r}, which lacks {', '.join(missing) or 'its members'}"
     )
