@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -90,4 +91,6 @@ def run_suite(folder: Path, suite: str, *options: str) -> subprocess.CompletedPr
     (folder / "test_suite.py").write_text(suite, encoding="utf-8")
     (folder / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:randomly", *options, "test_suite.py"]
-    return subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=300, check=False)
+    # the report's width, and so where pytest cuts its summary lines, must not depend on the caller's terminal
+    env = {**os.environ, "COLUMNS": "80"}
+    return subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=300, check=False, env=env)
