@@ -13,7 +13,7 @@ GUARD_RULES := TID251,B009,B010,B017,PT011,PGH003,PGH004,S102,S307
 # The tool first, from this checkout: byok-contracts depends on it by name.
 $(STAMP): pyproject.toml $(TOOL)/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '$(TOOL)[pytest]' -e '.[dev,corpus]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '$(TOOL)[pytest]' -e '.[dev,corpus,redis]'
 	touch $(STAMP)
 
 install: $(STAMP)

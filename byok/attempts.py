@@ -8,9 +8,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from byok.adapters.base import ChatRequest
-from byok.budget import Budget, chargeable_usage
+from byok.budget import chargeable_usage
 from byok.catalog import ModelCatalog
 from byok.errors import Attempt, BudgetExceededError, InvalidRequestError, NoProvidersConfiguredError
+from byok.ledger import Hold, Ledger
 from byok.providers import PROVIDERS
 from byok.routing import (
     DEFAULT_MAX_OUTPUT_TOKENS,
@@ -63,7 +64,7 @@ def no_provider_message() -> str:
 
 def plan_request(
     catalog: ModelCatalog,
-    budget: Budget,
+    limit_usd: float | None,
     available: list[str],
     rank: Ranker,
     messages: Sequence[Message],
@@ -94,7 +95,7 @@ def plan_request(
             raise InvalidRequestError(f"model {model!r} belongs to {info.provider_id!r}, not {owner!r}")
         if owner not in available:
             raise InvalidRequestError(f"provider {owner!r} of model {model!r} has no API key; available: {available}")
-        if info is None and budget.limit_usd is not None:
+        if info is None and limit_usd is not None:
             raise InvalidRequestError(f"model {model!r} is off the catalog, so it has no price: budget_usd cannot bound it")
         first = (owner, model)
     prompt = next(m["content"] for m in reversed(checked) if m["role"] == "user")  # validation ensured one
@@ -136,31 +137,32 @@ def lay_out(catalog: ModelCatalog, provider_id: str, model: str, plan: Plan) -> 
     return Step(provider_id, request, info, bound_message_tokens(fitted), minimum)
 
 
-def begin(catalog: ModelCatalog, budget: Budget, plan: Plan, index: int, attempts: list[Attempt]) -> tuple[Step, ChatRequest, float] | None:
+async def begin(
+    catalog: ModelCatalog, ledger: Ledger, plan: Plan, index: int, attempts: list[Attempt]
+) -> tuple[Step, ChatRequest, Hold] | None:
     """Lay out attempt ``index``, reserve its budget, and cap its output at what the money left pays
     for. The first attempt raises (before anything is sent) when it cannot be made; a failover attempt
-    is recorded and skipped, since a later, cheaper or larger provider may still do."""
+    is recorded and skipped, since a later, cheaper or larger provider may still do. A ledger that cannot
+    be used raises BudgetStoreError, whichever the attempt."""
     provider_id, model = plan.chain[index]
     try:
         step = lay_out(catalog, provider_id, model, plan)
         request, info = step.request, step.info
         if info is None:
-            return step, request, budget.reserve(0.0)
+            return step, request, await ledger.reserve(0.0, 0.0, wanted=0, minimum=0)
         wanted = request.max_tokens or 0
-        granted, held = budget.reserve_output(
-            info.cost_usd(step.input_bound, 0), info.cost_usd(0, 1), wanted=wanted, minimum=step.minimum_output
-        )
+        held = await ledger.reserve(info.cost_usd(step.input_bound, 0), info.cost_usd(0, 1), wanted=wanted, minimum=step.minimum_output)
     except (BudgetExceededError, InvalidRequestError) as exc:
         if index == 0:
             raise
         attempts.append(Attempt(provider_id, model, None, str(exc)))
         return None
-    if granted != wanted:
-        request = ChatRequest(request.model, request.messages, request.temperature, granted, request.stop)
+    if held.tokens != wanted:
+        request = ChatRequest(request.model, request.messages, request.temperature, held.tokens, request.stop)
     return step, request, held
 
 
-def charge(budget: Budget, step: Step, request: ChatRequest, reservation: float, reported: Usage | None, text: str) -> tuple[Usage, float]:
+async def charge(ledger: Ledger, step: Step, request: ChatRequest, hold: Hold, reported: Usage | None, text: str) -> tuple[Usage, float]:
     """Settle an attempt the provider answered: its usage, capped at the input's UTF-8 size and at the
     output cap that was sent. When it reported none usable, the estimate is those bounds: a token per
     UTF-8 byte (of the input with its markup, of the text delivered), which no tokenizer in use exceeds,
@@ -170,12 +172,12 @@ def charge(budget: Budget, step: Step, request: ChatRequest, reservation: float,
     estimate = Usage(step.input_bound, bound_tokens(text))
     usage = chargeable_usage(reported, estimate, Usage(step.input_bound, request.max_tokens or 0))
     cost = step.info.cost_usd(usage.input_tokens, usage.output_tokens) if step.info else 0.0
-    budget.settle(reservation, step.provider_id, cost)
+    await ledger.settle(hold, step.provider_id, cost)
     return usage, cost
 
 
-def charge_unanswered(budget: Budget, step: Step, reservation: float, *, reached: bool) -> None:
+async def charge_unanswered(ledger: Ledger, step: Step, hold: Hold, *, reached: bool) -> None:
     """Settle an attempt that got no usable answer (an error, a timeout, a cancellation): once it may have
     reached the provider, which bills what it read, its input is charged at its bound; else nothing."""
     cost = step.info.cost_usd(step.input_bound, 0) if reached and step.info else 0.0
-    budget.settle(reservation, step.provider_id if cost > 0 else None, cost)
+    await ledger.settle(hold, step.provider_id if cost > 0 else None, cost)

@@ -14,7 +14,20 @@ from byok.validation import positive_number
 MAX_BUDGET_USD = 1e9  # far above any real budget, and far below where the arithmetic of token counts overflows
 
 # Floating-point sums of many small charges may drift by an ulp or so; reservations keep this much clear.
-_SLACK = 1e-9
+SLACK = 1e-9
+
+
+def check_costs(fixed_usd: float, usd_per_token: float) -> None:
+    """InvalidRequestError unless both costs are finite numbers >= 0."""
+    if not (math.isfinite(fixed_usd) and fixed_usd >= 0 and math.isfinite(usd_per_token) and usd_per_token >= 0):
+        raise InvalidRequestError(f"a cost must be a finite number >= 0, got {fixed_usd!r} and {usd_per_token!r}")
+
+
+def chargeable(cost_usd: float, reservation: float, *, limited: bool) -> float:
+    """What settling an attempt charges: its cost (nothing if that is not a positive number), at most its
+    reservation when there is a limit."""
+    charge = cost_usd if math.isfinite(cost_usd) and cost_usd > 0 else 0.0
+    return min(charge, reservation) if limited else charge
 
 
 class Budget:
@@ -35,13 +48,12 @@ class Budget:
         """Hold the cost of one attempt: ``fixed_usd`` (its input) plus as many output tokens at
         ``usd_per_token`` as the money left allows, at most ``wanted``. Returns the output tokens granted
         and the amount held, or raises BudgetExceededError when fewer than ``minimum`` tokens fit."""
-        if not (math.isfinite(fixed_usd) and fixed_usd >= 0 and math.isfinite(usd_per_token) and usd_per_token >= 0):
-            raise InvalidRequestError(f"a cost must be a finite number >= 0, got {fixed_usd!r} and {usd_per_token!r}")
+        check_costs(fixed_usd, usd_per_token)
         with self._lock:
             tokens = wanted
             if self.limit_usd is not None:
                 committed = sum(self._spent.values()) + self._reserved
-                left = self.limit_usd - committed - self.limit_usd * _SLACK - fixed_usd
+                left = self.limit_usd - committed - self.limit_usd * SLACK - fixed_usd
                 if usd_per_token > 0 and left >= 0:
                     tokens = min(wanted, math.floor(left / usd_per_token))
                 if left < 0 or tokens < minimum:
@@ -58,8 +70,7 @@ class Budget:
             self._reserved = max(0.0, self._reserved - reservation)
             if provider_id is None:
                 return
-            charge = cost_usd if math.isfinite(cost_usd) and cost_usd > 0 else 0.0
-            self._spent[provider_id] += charge if self.limit_usd is None else min(charge, reservation)
+            self._spent[provider_id] += chargeable(cost_usd, reservation, limited=self.limit_usd is not None)
 
     @property
     def reserved_usd(self) -> float:

@@ -83,6 +83,16 @@ class BudgetExceededError(BYOKError):
         self.estimate_usd = estimate_usd
 
 
+class BudgetStoreError(BYOKError):
+    """The shared budget ledger could not be used: ``problem`` is "unreachable", "timed out" or "invalid
+    reply". Nothing was sent to any provider for the request that raised it."""
+
+    def __init__(self, where: str, problem: str, detail: str) -> None:
+        super().__init__(printable(f"the budget ledger at {where} {problem}: {detail}; nothing was sent"))
+        self.where = where
+        self.problem = problem
+
+
 class StreamInterruptedError(BYOKError):
     """A stream failed after text was already delivered; the text is not replayed elsewhere."""
 

@@ -7,6 +7,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
 from types import TracebackType
 from typing import Self
 
+from byok.adapters import build_adapter
 from byok.adapters.base import ProviderAdapter
 from byok.attempts import Plan, Step, begin, charge, charge_unanswered, no_provider_message, plan_request
 from byok.budget import Budget
@@ -21,6 +22,7 @@ from byok.errors import (
     StreamInterruptedError,
 )
 from byok.health import HealthTracker
+from byok.ledger import BudgetStatus, Ledger, budget_place, open_ledger
 from byok.providers import PROVIDERS, base_url_for, check_base_url, check_key, checked_keys, keys_from_env
 from byok.routing import DEFAULT_OUTPUT_TOKENS, analyze_query_complexity, estimate_tokens, rank_routes, truncate_text
 from byok.types import ChatResult, Message, ModelInfo, QueryComplexity, Route, RoutingInfo, StreamChunk
@@ -29,6 +31,7 @@ from byok.validation import positive_int, positive_number
 DEFAULT_TIMEOUT_S = 120.0
 DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024  # a whole reply, after decompression
 MAX_RESPONSE_BYTES = 1 << 40  # the largest max_response_bytes: 1 TiB
+LEASE_GRACE_S = 30.0  # a shared ledger's lease outlives the attempt's timeout by this much
 ROUTE_CACHE_SIZE = 256  # rankings kept per handler (by complexity, preference and token counts)
 
 
@@ -54,6 +57,7 @@ class BYOKHandler:
         "catalog",
         "health",
         "idle_timeout_s",
+        "ledger",
         "max_response_bytes",
         "timeout_s",
     )
@@ -70,6 +74,8 @@ class BYOKHandler:
         api_keys: Mapping[str, str] | None = None,
         base_urls: Mapping[str, str] | None = None,
         budget_usd: float | None = None,
+        budget_url: str | None = None,
+        budget_key: str | None = None,
         timeout_s: float = DEFAULT_TIMEOUT_S,
         clients: Mapping[str, ProviderAdapter] | None = None,
         catalog: ModelCatalog | None = None,
@@ -82,7 +88,9 @@ class BYOKHandler:
 
         ``timeout_s`` bounds each attempt as a whole, from connecting to the last byte of the reply;
         ``idle_timeout_s`` (optional) bounds each wait for the next piece of a stream;
-        ``max_response_bytes`` bounds the size of a reply after decompression.
+        ``max_response_bytes`` bounds the size of a reply after decompression;
+        ``budget_url`` (a ``redis://`` URL, else BYOK_BUDGET_URL) shares ``budget_usd`` with every worker
+        that names the same server and ``budget_key`` (else BYOK_BUDGET_KEY, else "default").
         """
         keys = keys_from_env() if api_keys is None else checked_keys(api_keys)
         for where, ids in (("api_keys", keys), ("base_urls", base_urls or {}), ("clients", clients or {})):
@@ -105,7 +113,8 @@ class BYOKHandler:
         self._routes, self._routes_of = {}, None
         self.timeout_s = timeout_s
         self.catalog: ModelCatalog = catalog or ModelCatalog.default()
-        self.budget = Budget(budget_usd)
+        self.ledger: Ledger = open_ledger(budget_usd, budget_place(budget_url, budget_key), lease_s=timeout_s + LEASE_GRACE_S)
+        self.budget: Budget = self.ledger.local  # what this handler spent and holds
         self.health = HealthTracker(
             threshold=positive_int("failure_threshold", failure_threshold),
             cooldown_s=positive_number("cooldown_s", cooldown_s, allow_zero=True),
@@ -129,6 +138,7 @@ class BYOKHandler:
             if guard is not None and self._built_on.get(client.provider_id) is loop:
                 await guard.aclose()  # closes the client
             self._forget(client)
+        await self.ledger.aclose()
 
     # ----- providers, routing and costs -------------------------------------------------------------
 
@@ -200,6 +210,10 @@ class BYOKHandler:
     def costs_by_provider(self) -> dict[str, float]:
         return self.budget.spent_by_provider()
 
+    async def budget_status(self) -> BudgetStatus:
+        """The budget as its ledger holds it: with a shared ledger, every worker's spending and holds."""
+        return await self.ledger.status()
+
     # ----- sending ----------------------------------------------------------------------------------
 
     async def generate_response(
@@ -218,7 +232,7 @@ class BYOKHandler:
         plan = self._plan(messages, model, provider_id, temperature, max_tokens, stop, task_type, prefer_cost)
         attempts: list[Attempt] = []
         for index in range(len(plan.chain)):
-            held = begin(self.catalog, self.budget, plan, index, attempts)
+            held = await begin(self.catalog, self.ledger, plan, index, attempts)
             if held is None:
                 continue
             step, request, reservation = held
@@ -226,7 +240,7 @@ class BYOKHandler:
             try:
                 reply = (await self._client(step.provider_id)).complete(request)
                 completion = await within(step.provider_id, self.timeout_s, reply)
-                usage, cost = charge(self.budget, step, request, reservation, completion.usage, completion.text)
+                usage, cost = await charge(self.ledger, step, request, reservation, completion.usage, completion.text)
                 charged = True
                 if not completion.text:
                     raise ProviderError(step.provider_id, "empty completion", retryable=True)
@@ -236,7 +250,7 @@ class BYOKHandler:
                 continue
             finally:
                 if not charged:  # failed, timed out or cancelled: its input is charged if it may have been read
-                    charge_unanswered(self.budget, step, reservation, reached=reached)
+                    await charge_unanswered(self.ledger, step, reservation, reached=reached)
             self.health.record_success(step.provider_id)
             return ChatResult(completion.text, step.provider_id, request.model, usage, cost, completion.finish_reason)
         raise AllProvidersFailedError(attempts)
@@ -259,7 +273,7 @@ class BYOKHandler:
         plan = self._plan(messages, model, provider_id, temperature, max_tokens, stop, task_type, prefer_cost)
         attempts: list[Attempt] = []
         for index in range(len(plan.chain)):
-            held = begin(self.catalog, self.budget, plan, index, attempts)
+            held = await begin(self.catalog, self.ledger, plan, index, attempts)
             if held is None:
                 continue
             step, request, reservation = held
@@ -280,7 +294,7 @@ class BYOKHandler:
                         continue
                     if not delivered:
                         raise ProviderError(step.provider_id, "empty completion", retryable=True)
-                    usage, cost = charge(self.budget, step, request, reservation, delta.usage, "".join(delivered))
+                    usage, cost = await charge(self.ledger, step, request, reservation, delta.usage, "".join(delivered))
                     charged = True
                     self.health.record_success(step.provider_id)
                     yield StreamChunk("", step.provider_id, request.model, delta.finish_reason, usage, cost)
@@ -297,9 +311,9 @@ class BYOKHandler:
                     await deltas.aclose()
                 if not charged:  # ended early: the provider bills what it read and generated, so charge an estimate
                     if delivered:
-                        charge(self.budget, step, request, reservation, None, "".join(delivered))
+                        await charge(self.ledger, step, request, reservation, None, "".join(delivered))
                     else:
-                        charge_unanswered(self.budget, step, reservation, reached=reached)
+                        await charge_unanswered(self.ledger, step, reservation, reached=reached)
         raise AllProvidersFailedError(attempts)
 
     # ----- internals --------------------------------------------------------------------------------
@@ -323,7 +337,7 @@ class BYOKHandler:
 
         available = self.get_available_providers()
         options = (messages, model, provider_id, temperature, max_tokens, stop, task_type, prefer_cost)
-        return plan_request(self.catalog, self.budget, available, rank, *options)
+        return plan_request(self.catalog, self.ledger.limit_usd, available, rank, *options)
 
     def _record_failure(self, step: Step, exc: ProviderError, attempts: list[Attempt]) -> None:
         if not exc.retryable:
@@ -368,26 +382,5 @@ class BYOKHandler:
             self._guards.pop(client.provider_id, None)
 
     def _build_client(self, provider_id: str) -> ProviderAdapter:
-        spec = PROVIDERS[provider_id]
         base_url = base_url_for(provider_id, self._base_urls)
-        key = self._keys[provider_id]
-        if spec.wire == "anthropic":
-            from byok.adapters.anthropic_wire import AnthropicWireAdapter
-
-            return AnthropicWireAdapter(
-                provider_id,
-                api_key=key,
-                base_url=base_url,
-                timeout_s=self.timeout_s,
-                max_response_bytes=self.max_response_bytes,
-            )
-        from byok.adapters.openai_wire import OpenAIWireAdapter
-
-        return OpenAIWireAdapter(
-            provider_id,
-            api_key=key,
-            base_url=base_url,
-            timeout_s=self.timeout_s,
-            stream_usage_option=spec.stream_usage_option,
-            max_response_bytes=self.max_response_bytes,
-        )
+        return build_adapter(provider_id, self._keys[provider_id], base_url, self.timeout_s, self.max_response_bytes)

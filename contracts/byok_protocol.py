@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from byok.budget import Budget
     from byok.catalog import ModelCatalog
     from byok.health import HealthTracker
+    from byok.ledger import BudgetStatus, Ledger
     from byok.types import ChatResult, Message, ModelInfo, QueryComplexity, Route, RoutingInfo, StreamChunk
     from collections.abc import AsyncIterator, Sequence
     from types import TracebackType
@@ -26,6 +27,7 @@ class BYOKProtocol(Protocol):
     max_response_bytes: int
     timeout_s: float
     catalog: ModelCatalog
+    ledger: Ledger
     budget: Budget
     health: HealthTracker
     async def __aenter__(self) -> Self: ...
@@ -42,5 +44,6 @@ class BYOKProtocol(Protocol):
     @property
     def total_cost_usd(self) -> float: ...
     def costs_by_provider(self) -> dict[str, float]: ...
+    async def budget_status(self) -> BudgetStatus: ...
     async def generate_response(self, messages: Sequence[Message], *, model: str | None = ..., provider_id: str | None = ..., temperature: float = ..., max_tokens: int | None = ..., stop: str | Sequence[str] | None = ..., task_type: str | None = ..., prefer_cost: bool = ...) -> ChatResult: ...
     def stream_completion(self, messages: Sequence[Message], *, model: str | None = ..., provider_id: str | None = ..., temperature: float = ..., max_tokens: int | None = ..., stop: str | Sequence[str] | None = ..., task_type: str | None = ..., prefer_cost: bool = ...) -> AsyncIterator[StreamChunk]: ...
