@@ -20,29 +20,34 @@ from byok.catalog import TIER_NAMES
 from byok.errors import (
     AllProvidersFailedError,
     BudgetExceededError,
+    BudgetStoreError,
     InvalidRequestError,
     NoProvidersConfiguredError,
     ProviderError,
     StreamInterruptedError,
+    printable,
 )
+from byok.ledger import KEY_ENV, URL_ENV, BudgetSettings, BudgetStatus
 from byok.providers import PROVIDERS, base_url_for, keys_from_env, mask_key, public_url, redact
 from byok.types import Message
 
 if TYPE_CHECKING:
     from contracts.byok_protocol import BYOKProtocol
 
-EXIT_OK, EXIT_BAD_INPUT, EXIT_NO_KEYS, EXIT_PROVIDER_FAILED, EXIT_OVER_BUDGET = 0, 2, 3, 4, 5
+EXIT_OK, EXIT_BAD_INPUT, EXIT_NO_KEYS, EXIT_PROVIDER_FAILED, EXIT_OVER_BUDGET, EXIT_LEDGER = 0, 2, 3, 4, 5, 6
 EXIT_FAILED, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 1, 130, 141
 
 EPILOG = f"""\
 keys come from {", ".join(n for s in PROVIDERS.values() for n in s.key_env)};
-endpoints from {", ".join(s.base_url_env for s in PROVIDERS.values())} (else each provider's own).
+endpoints from {", ".join(s.base_url_env for s in PROVIDERS.values())} (else each provider's own);
+a budget shared by several workers from {URL_ENV} (redis://...) and {KEY_ENV}.
 
 the prompt: an argument, "-" to read stdin, or --file PATH; with no prompt and stdin a pipe, stdin.
 
 exit status: 0 ok, 1 output could not be written or an unexpected error, 2 bad input (unknown provider
 or model, empty prompt, bad option), 3 no provider has a key, 4 every provider failed (network, status,
-timeout), 5 over budget, 130 interrupted (Ctrl-C), 141 the reader of the output went away (quiet)
+timeout), 5 over budget, 6 the shared budget's Redis is unreachable, slow or answers nonsense (nothing
+was sent), 130 interrupted (Ctrl-C), 141 the reader of the output went away (quiet)
 """
 
 
@@ -96,8 +101,16 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--system", help="a system message")
     chat.add_argument("--max-tokens", type=int)
     chat.add_argument("--budget-usd", type=float, help="refuse to spend more than this")
+    _ledger_arguments(chat)
     chat.add_argument("--no-stream", action="store_true", help="print the reply when it is complete")
+    budget = commands.add_parser("budget", help="a shared budget: spent by provider, held, remaining")
+    _ledger_arguments(budget)
     return parser
+
+
+def _ledger_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--budget-url", help=f"share the budget through this Redis (else {URL_ENV})")
+    parser.add_argument("--budget-key", help=f"the shared budget's name (else {KEY_ENV}, else 'default')")
 
 
 def _prompt_arguments(parser: argparse.ArgumentParser) -> None:
@@ -133,10 +146,10 @@ def _decode(data: bytes, where: str) -> str:
         raise InvalidRequestError(f"{where} is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
 
 
-def _default_handler(budget_usd: float | None = None) -> BYOKProtocol:
+def _default_handler(budget: BudgetSettings) -> BYOKProtocol:
     from byok.handler import BYOKHandler
 
-    return BYOKHandler(budget_usd=budget_usd)
+    return BYOKHandler(budget_usd=budget.limit_usd, budget_url=budget.url, budget_key=budget.key)
 
 
 def _offline_handler() -> BYOKProtocol:
@@ -149,7 +162,7 @@ def _offline_handler() -> BYOKProtocol:
 def main(
     argv: Sequence[str] | None = None,
     *,
-    make_handler: Callable[[float | None], BYOKProtocol] = _default_handler,
+    make_handler: Callable[[BudgetSettings], BYOKProtocol] = _default_handler,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
     stdin: BinaryIO | None = None,
@@ -180,7 +193,7 @@ def main(
 
 def _main(
     argv: Sequence[str] | None,
-    make_handler: Callable[[float | None], BYOKProtocol],
+    make_handler: Callable[[BudgetSettings], BYOKProtocol],
     stdout: TextIO | None,
     err: TextIO,
     stdin: BinaryIO | None,
@@ -188,13 +201,18 @@ def _main(
 ) -> int:
     args = _parser().parse_args(argv)
     try:
-        prompt = _read_prompt(args, stdin, stdin_is_tty) if args.command != "providers" else ""
+        prompt = _read_prompt(args, stdin, stdin_is_tty) if args.command in ("route", "chat") else ""
         if stdout is None:
             return EXIT_FAILED  # stdout is closed: nothing could be delivered, so nothing is sent
         out = _Output(stdout)
-        handler = make_handler(getattr(args, "budget_usd", None))
+        budget = BudgetSettings(getattr(args, "budget_usd", None), getattr(args, "budget_url", None), getattr(args, "budget_key", None))
+        if args.command == "budget" and (budget.url or os.environ.get(URL_ENV)) is None:
+            raise InvalidRequestError(f"budget shows a shared budget: give --budget-url or set {URL_ENV}")
+        handler = make_handler(budget)
         if args.command == "providers":
             return _providers(handler, out)
+        if args.command == "budget":
+            return asyncio.run(_budget(handler, out))
         if args.command == "route":
             return _route(handler, prompt, args.task_type, out)
         return asyncio.run(_chat(handler, args, prompt, out, err))
@@ -207,6 +225,9 @@ def _main(
     except BudgetExceededError as exc:
         _say(err, f"byok: error: {exc}")
         return EXIT_OVER_BUDGET
+    except BudgetStoreError as exc:
+        _say(err, f"byok: error: {exc}")
+        return EXIT_LEDGER
     except (AllProvidersFailedError, ProviderError, StreamInterruptedError) as exc:
         _say(err, f"\nbyok: error: {exc}")
         return EXIT_PROVIDER_FAILED
@@ -254,6 +275,26 @@ def _route(handler: BYOKProtocol, prompt: str, task_type: str | None, out: _Outp
             f"{'$' + format(route.estimated_cost_usd, '.6f'):>12}"
         )
     return EXIT_OK
+
+
+async def _budget(handler: BYOKProtocol, out: _Output) -> int:
+    try:
+        status = await handler.budget_status()
+    finally:
+        await handler.aclose()
+    for line in budget_lines(status):
+        out.line(line)
+    return EXIT_OK
+
+
+def budget_lines(status: BudgetStatus) -> list[str]:
+    """A shared budget as ``byok budget`` shows it."""
+    limit, remaining = status.limit_usd, status.remaining_usd
+    lines = [f"{'limit':<12} {'none' if limit is None else f'${limit:.6f}'}", f"{'spent':<12} ${status.spent_usd:.6f}"]
+    lines += [f"  {printable(provider):<10} ${spent:.6f}" for provider, spent in sorted(status.spent_by_provider.items())]
+    lines.append(f"{'held':<12} ${status.reserved_usd:.6f} (attempts in flight)")
+    lines.append(f"{'remaining':<12} {'unbounded' if remaining is None else f'${remaining:.6f}'}")
+    return lines
 
 
 async def _chat(handler: BYOKProtocol, args: argparse.Namespace, prompt: str, out: _Output, err: TextIO) -> int:

@@ -103,6 +103,16 @@ class LocalLedger:
 
 
 @dataclass(frozen=True, slots=True)
+class BudgetSettings:
+    """How a handler is to keep its budget: its limit, and the shared ledger (a Redis URL, which may hold
+    a password, and a key), each unset to take the default."""
+
+    limit_usd: float | None = None
+    url: str | None = field(default=None, repr=False)
+    key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class BudgetPlace:
     """A shared ledger: a Redis URL and the key that names one budget in it. The URL may carry a
     password, so only ``shown`` is ever printed."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Protocol
 
 import pytest
@@ -10,13 +11,20 @@ import pytest
 from byok import BYOKHandler
 from byok.providers import PROVIDERS
 from tests.loopback import LoopbackServer
+from tests.redis_server import RedisServer
 
 KEYS = {provider_id: f"sk-{provider_id}-test-0123456789abcdef" for provider_id in PROVIDERS}
 
 
 class HandlerFactory(Protocol):
     def __call__(
-        self, *provider_ids: str, timeout_s: float = ..., budget_usd: float | None = ..., idle_timeout_s: float | None = ...
+        self,
+        *provider_ids: str,
+        timeout_s: float = ...,
+        budget_usd: float | None = ...,
+        idle_timeout_s: float | None = ...,
+        budget_url: str | None = ...,
+        budget_key: str | None = ...,
     ) -> BYOKHandler: ...
 
 
@@ -27,13 +35,25 @@ def server() -> Iterator[LoopbackServer]:
 
 
 @pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A real redis-server of this test's own, on a free loopback port."""
+    with RedisServer(tmp_path / "redis") as running:
+        yield running
+
+
+@pytest.fixture
 async def make_handler(server: LoopbackServer) -> AsyncIterator[HandlerFactory]:
     """``make_handler("openai", "anthropic", budget_usd=...)``: a handler whose named providers have keys
     and point at the loopback server. Every handler made is closed after the test."""
     made: list[BYOKHandler] = []
 
     def make(
-        *provider_ids: str, timeout_s: float = 5.0, budget_usd: float | None = None, idle_timeout_s: float | None = None
+        *provider_ids: str,
+        timeout_s: float = 5.0,
+        budget_usd: float | None = None,
+        idle_timeout_s: float | None = None,
+        budget_url: str | None = None,
+        budget_key: str | None = None,
     ) -> BYOKHandler:
         handler = BYOKHandler(
             api_keys={p: KEYS[p] for p in provider_ids},
@@ -41,6 +61,8 @@ async def make_handler(server: LoopbackServer) -> AsyncIterator[HandlerFactory]:
             timeout_s=timeout_s,
             budget_usd=budget_usd,
             idle_timeout_s=idle_timeout_s,
+            budget_url=budget_url,
+            budget_key=budget_key,
         )
         made.append(handler)
         return handler
