@@ -232,13 +232,14 @@ class BYOKHandler:
         plan = self._plan(messages, model, provider_id, temperature, max_tokens, stop, task_type, prefer_cost)
         attempts: list[Attempt] = []
         for index in range(len(plan.chain)):
+            client = await self._client(plan.chain[index][0])  # before the reservation: building one may block the loop
             held = await begin(self.catalog, self.ledger, plan, index, attempts)
             if held is None:
                 continue
             step, request, reservation = held
             charged, reached = False, True  # from here on, the request may reach the provider
             try:
-                reply = (await self._client(step.provider_id)).complete(request)
+                reply = client.complete(request)
                 completion = await within(step.provider_id, self.timeout_s, reply)
                 usage, cost = await charge(self.ledger, step, request, reservation, completion.usage, completion.text)
                 charged = True
@@ -273,13 +274,14 @@ class BYOKHandler:
         plan = self._plan(messages, model, provider_id, temperature, max_tokens, stop, task_type, prefer_cost)
         attempts: list[Attempt] = []
         for index in range(len(plan.chain)):
+            client = await self._client(plan.chain[index][0])  # before the reservation: building one may block the loop
             held = await begin(self.catalog, self.ledger, plan, index, attempts)
             if held is None:
                 continue
             step, request, reservation = held
             delivered: list[str] = []
             charged, reached = False, True
-            deltas = (await self._client(step.provider_id)).stream(request)
+            deltas = client.stream(request)
             deadline = Deadline(step.provider_id, self.timeout_s, self.idle_timeout_s)
             try:
                 while True:

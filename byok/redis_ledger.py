@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger("byok")
 
-STORE_TIMEOUT_S = 2.0  # the longest one round trip to Redis may take before the ledger fails closed
+# The longest one round trip to Redis may take before the ledger fails closed. It counts time the event loop
+# spends elsewhere too (a worker importing an SDK on first use blocks it for a second or more), so it is not tight.
+STORE_TIMEOUT_S = 5.0
 
 # Makes a client for a Redis URL, with a timeout for each connect and read.
 Connect = Callable[[str, float], "RedisClientProtocol"]
@@ -84,11 +86,15 @@ class RedisLedger:
         lease = uuid.uuid4().hex
         limit = "" if self._limit is None else repr(self._limit)
         args = (limit, repr(fixed_usd), repr(usd_per_token), wanted, minimum, lease, self._lease_ms, repr(SLACK))
-        reply = await self._run(RESERVE, self._keys, args)
         try:
-            granted, tokens, amount, committed = _reservation(reply, wanted=wanted, minimum=minimum)
-        except ValueError as exc:
-            raise BudgetStoreError(self._place.shown, "gave an invalid reply", str(exc)) from None
+            reply = await self._run(RESERVE, self._keys, args)
+            try:
+                granted, tokens, amount, committed = _reservation(reply, wanted=wanted, minimum=minimum)
+            except ValueError as exc:
+                raise BudgetStoreError(self._place.shown, "gave an invalid reply", str(exc)) from None
+        except BaseException:  # the server may have granted it: release it with the next call that gets through
+            self._unsent.append((lease, "", 0.0))
+            raise
         if not granted:
             assert self._limit is not None  # without a limit every reservation is granted
             raise BudgetExceededError(limit_usd=self._limit, committed_usd=committed, estimate_usd=fixed_usd + minimum * usd_per_token)
@@ -118,13 +124,18 @@ class RedisLedger:
             await client.aclose()
 
     async def _send_unsent(self) -> None:
+        """Send every kept settlement. Each is taken off the list before it is sent, so that concurrent
+        callers never send the same one; one that fails goes back to the front."""
         while self._unsent:
-            lease, provider_id, charge = self._unsent[0]
+            lease, provider_id, charge = settlement = self._unsent.pop(0)
             keys = (*self._keys[:3], settled_key(self._place.key, lease))
-            reply = await self._run(SETTLE, keys, (lease, provider_id, repr(charge), self._lease_ms * 10))
-            if reply not in (0, 1):
-                raise BudgetStoreError(self._place.shown, "gave an invalid reply", f"a settlement answered {reply!r:.80}")
-            del self._unsent[0]
+            try:
+                reply = await self._run(SETTLE, keys, (lease, provider_id, repr(charge), self._lease_ms * 10))
+                if reply not in (0, 1):
+                    raise BudgetStoreError(self._place.shown, "gave an invalid reply", f"a settlement answered {reply!r:.80}")
+            except BaseException:
+                self._unsent.insert(0, settlement)
+                raise
 
     def _client_here(self) -> RedisClientProtocol:
         """One client per event loop: a client's connections belong to the loop that opened them."""
