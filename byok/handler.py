@@ -31,7 +31,7 @@ from byok.validation import positive_int, positive_number
 DEFAULT_TIMEOUT_S = 120.0
 DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024  # a whole reply, after decompression
 MAX_RESPONSE_BYTES = 1 << 40  # the largest max_response_bytes: 1 TiB
-LEASE_GRACE_S = 30.0  # a shared ledger's lease outlives the attempt's timeout by this much
+LEASE_GRACE_S: float = 30.0  # a shared ledger's lease outlives the attempt's timeout by this much
 ROUTE_CACHE_SIZE = 256  # rankings kept per handler (by complexity, preference and token counts)
 
 
