@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install gates pytest bench clean
+.PHONY: run test install gates pytest bench clean redis-server
 
 TOOL := packages/protodoubles
 # The rules that keep a test from dodging the gates: in tests/ a `# noqa` does not turn them off.
@@ -16,7 +16,15 @@ $(STAMP): pyproject.toml $(TOOL)/pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '$(TOOL)[pytest]' -e '.[dev,corpus,redis]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The shared budget's tests run a real redis-server: Debian's package, installed with apt-get when missing
+# (as root, else through sudo).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+redis-server:
+	@command -v redis-server >/dev/null || $(SUDO) apt-get install -y -qq redis-server \
+		|| ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq redis-server)
+	@command -v redis-server >/dev/null || (echo "make: redis-server could not be installed; install Debian's redis-server package" >&2; exit 1)
+
+install: $(STAMP) redis-server
 
 run: install
 	$(PY) tools/gen_protocol.py
