@@ -22,6 +22,7 @@ from benchmarks import (  # the path above must be set first
     bench_family,
     bench_gates,  # the path above must be set first
     bench_gen,
+    bench_ledger,
     bench_misc,
     bench_wire,
 )
@@ -65,6 +66,8 @@ def main() -> int:
     family = bench_family.measure(rounds)
     print("test doubles: double() vs decoy, create_autospec, MagicMock, AsyncMock ...", flush=True)
     doubles = bench_doubles.measure(rounds)
+    print("the shared budget: Redis ledger vs in-process ...", flush=True)
+    ledger = bench_ledger.measure(rounds)
 
     per_call = wire["per-call ms"]
     ratio = per_call["BYOKHandler"] / per_call["raw openai SDK"]
@@ -135,6 +138,7 @@ def main() -> int:
         "",
         *bench_family.section(family),
         *bench_doubles.section(doubles),
+        *bench_ledger.section(ledger),
         "![results](results.png)",
         "",
     ]

@@ -28,13 +28,14 @@ class RedisServer:
     """``with RedisServer(folder) as redis: redis.url``; ``stop()``, ``start()`` and ``restart()`` keep
     the port and the data."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, fsync: str = "always") -> None:
         binary = shutil.which("redis-server")
         if binary is None:
             raise RuntimeError(INSTALL_HINT)
         self._binary = binary
         self.folder = folder
         self.port = free_port()
+        self._fsync = fsync  # appendfsync: always (the tests) or everysec (Redis's default)
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -44,7 +45,7 @@ class RedisServer:
     def start(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         options = ["--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder), "--save", ""]
-        options += ["--appendonly", "yes", "--appendfsync", "always", "--protected-mode", "no", "--loglevel", "warning"]
+        options += ["--appendonly", "yes", "--appendfsync", self._fsync, "--protected-mode", "no", "--loglevel", "warning"]
         log = (self.folder / "server.log").open("ab")
         self._process = subprocess.Popen([self._binary, *options], stdout=log, stderr=subprocess.STDOUT)
         log.close()
