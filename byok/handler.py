@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
 from types import TracebackType
 from typing import Self
 
-from byok.adapters import build_adapter
+from byok.adapters import adapter_module, build_adapter
 from byok.adapters.base import ProviderAdapter
 from byok.attempts import Plan, Step, begin, charge, charge_unanswered, no_provider_message, plan_request
 from byok.budget import Budget
@@ -22,7 +23,7 @@ from byok.errors import (
     StreamInterruptedError,
 )
 from byok.health import HealthTracker
-from byok.ledger import BudgetStatus, Ledger, budget_place, open_ledger
+from byok.ledger import BudgetStatus, Ledger, LocalLedger, budget_place, open_ledger
 from byok.providers import PROVIDERS, base_url_for, check_base_url, check_key, checked_keys, keys_from_env
 from byok.routing import DEFAULT_OUTPUT_TOKENS, analyze_query_complexity, estimate_tokens, rank_routes, truncate_text
 from byok.types import ChatResult, Message, ModelInfo, QueryComplexity, Route, RoutingInfo, StreamChunk
@@ -115,6 +116,9 @@ class BYOKHandler:
         self.catalog: ModelCatalog = catalog or ModelCatalog.default()
         self.ledger: Ledger = open_ledger(budget_usd, budget_place(budget_url, budget_key), lease_s=timeout_s + LEASE_GRACE_S)
         self.budget: Budget = self.ledger.local  # what this handler spent and holds
+        if not isinstance(self.ledger, LocalLedger):  # a shared ledger's deadline counts event-loop time: import the
+            for module in sorted({adapter_module(p) for p in keys}):  # SDKs now, not while a reservation is in flight
+                importlib.import_module(module)
         self.health = HealthTracker(
             threshold=positive_int("failure_threshold", failure_threshold),
             cooldown_s=positive_number("cooldown_s", cooldown_s, allow_zero=True),

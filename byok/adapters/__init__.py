@@ -10,6 +10,11 @@ if TYPE_CHECKING:
     from byok.adapters.base import ProviderAdapter
 
 
+def adapter_module(provider_id: str) -> str:
+    """The module of the adapter for ``provider_id``'s wire (importing it imports the SDK)."""
+    return f"byok.adapters.{PROVIDERS[provider_id].wire}_wire"
+
+
 def build_adapter(provider_id: str, api_key: str, base_url: str, timeout_s: float, max_response_bytes: int) -> ProviderAdapter:
     """The client of ``provider_id``, on its wire's SDK."""
     spec = PROVIDERS[provider_id]
