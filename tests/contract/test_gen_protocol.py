@@ -22,7 +22,7 @@ def sensor(gen: GenRunner) -> str:
 
 def test_project_protocols_are_fresh(gen: GenRunner) -> None:
     run = gen("--check")
-    assert (run.code, run.out.strip()) == (0, "gen_protocol: 4 protocol(s) fresh")
+    assert (run.code, run.out.strip()) == (0, "gen_protocol: 5 protocol(s) fresh")
 
 
 @pytest.mark.parametrize(
