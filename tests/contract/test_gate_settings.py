@@ -24,7 +24,8 @@ BANNED = {
     "typing_extensions.cast", "typing.no_type_check", "typing.no_type_check_decorator", "typing.TYPE_CHECKING",
     "typing_extensions.TYPE_CHECKING", "importlib.import_module", "importlib.__import__", "pytest.skip", "pytest.importorskip",
     "pytest.mark.skip", "protodoubles._internal.doubles.misuse.reset", "pytest.xfail", "operator.attrgetter",
-    "operator.methodcaller", "warnings.catch_warnings", "warnings.simplefilter", "warnings.filterwarnings",
+    "operator.methodcaller", "warnings.catch_warnings", "warnings.simplefilter", "warnings.filterwarnings", "dataclasses.asdict",
+    "dataclasses.astuple",
 }  # fmt: skip
 # The mypy sections that may exist, and what each may say (a section for tests that relaxes a check is refused).
 MYPY_SECTIONS = {

@@ -49,8 +49,27 @@ def opt_outs(source: str, filename: str, *, tier: bool = False) -> list[str]:
                     found.append(f"{filename}:{node.lineno}: setattr(..., raising=...) may create an attribute the real object lacks")
         found += _dodges(node, filename)
     if tier:
-        found += _invented_protocols(tree, filename)
+        found += _invented_protocols(tree, filename) + _subclassed_contracts(tree, filename)
     return sorted(found, key=lambda f: int(f.split(":")[1]))
+
+
+def _contract_classes() -> frozenset[str]:
+    """The classes this project generates protocols from ([tool.gen_protocol] in pyproject.toml)."""
+    settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["gen_protocol"]
+    return frozenset(target["source"].rsplit(":", 1)[-1] for target in settings["targets"])
+
+
+def _subclassed_contracts(tree: ast.Module, filename: str) -> list[str]:
+    """A subclass of a class under contract, written in a test, can add or change methods that no
+    protocol records: the test then exercises a class that does not exist."""
+    contracts = _contract_classes()
+    return [
+        f"{filename}:{node.lineno}: class {node.name} subclasses {base}, whose contract is generated: test {base} itself, or double its protocol"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef)
+        for base in (ast.unparse(b).rsplit(".", 1)[-1] for b in node.bases)
+        if base in contracts
+    ]
 
 
 def _invented_protocols(tree: ast.Module, filename: str) -> list[str]:
@@ -177,6 +196,14 @@ def test_other_repositories_get_both_checks_as_hooks() -> None:
 def test_the_scanner_sees_each_dodge(line: str, says: str) -> None:
     found = opt_outs(f"import byok\n{line}\n", "test_x.py")
     assert len(found) == 1 and found[0].startswith("test_x.py:2: ") and says in found[0], found
+
+
+def test_the_scanner_refuses_a_subclass_of_a_class_under_contract_in_a_unit_test() -> None:
+    source = "import byok\n\n\nclass CompatHandler(byok.BYOKHandler):\n    async def complete_chat(self) -> None: ...\n"
+    assert opt_outs(source, "test_x.py", tier=True) == [
+        "test_x.py:4: class CompatHandler subclasses BYOKHandler, whose contract is generated: test BYOKHandler itself, or double its protocol"
+    ]
+    assert opt_outs(source.replace("byok.BYOKHandler", "Exception"), "test_x.py", tier=True) == []
 
 
 def test_the_scanner_refuses_a_protocol_written_in_a_unit_test_and_doubled() -> None:

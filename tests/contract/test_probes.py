@@ -1,4 +1,4 @@
-"""The drift probes (tests/contract/bad_cases/probes/): 76 test files written as a hurried developer writes
+"""The drift probes (tests/contract/bad_cases/probes/): 80 test files written as a hurried developer writes
 them, each with one drift against BYOKProtocol or an SDK family hidden behind one dodge, and 2 controls.
 
 Each is copied, as a test file, into a folder of its own under bad_cases (so the project's ruff, mypy, ty
@@ -92,7 +92,7 @@ def caught(mypy_cache: Path) -> Iterator[Caught]:
 
 def test_every_probe_fails_a_gate(caught: Caught) -> None:
     escaped = sorted(name for name, gates in caught.items() if not gates and "_c0" not in name)
-    assert len(caught) == 78
+    assert len(caught) == 82
     assert escaped == [], escaped
 
 

@@ -21,7 +21,7 @@ from anthropic.lib.streaming import AsyncMessageStream, AsyncMessageStreamManage
 from anthropic.types import Message, TextBlock, ToolUseBlock
 from openai.lib.streaming.chat import ChatCompletionStreamState
 from openai.types.chat import ChatCompletion, ChatCompletionChunk, ChatCompletionMessageToolCall, ParsedChatCompletion
-from protodoubles import double, mock_of
+from protodoubles import DoubleTypeError, double, expect_misuse, mock_of
 from protodoubles.builders import anthropic as claude
 from protodoubles.builders import openai as gpt
 
@@ -274,3 +274,17 @@ def test_a_double_returns_what_the_builders_give_and_the_code_under_test_reads_i
     mock_of(provider.messages_stream).returns(claude.async_message_stream_manager("bonjour tout le monde"))
     assert asyncio.run(_reply(provider)) == ("hello world", "bonjour tout le monde")
     mock_of(provider.create).assert_awaited_once_with(model="gpt-4o-mini", stream=True)
+
+
+class Completer(Protocol):
+    def complete(self) -> ChatCompletion: ...
+
+
+def test_an_sdk_object_with_a_key_its_model_does_not_declare_is_refused() -> None:
+    completer = double(Completer)
+    mock_of(completer.complete).returns(gpt.chat_completion("hi"))
+    data = gpt.chat_completion("hi").model_dump()
+    data["choices"][0]["message"]["text"] = data["choices"][0]["message"].pop("content")  # a misspelt field
+    misspelt = ChatCompletion.model_validate(data)  # validates: the SDK's models keep unknown keys
+    with expect_misuse(DoubleTypeError, match=r"Choice\.message: ChatCompletionMessage was given key\(s\) it does not declare: 'text'"):
+        mock_of(completer.complete).returns(misspelt)

@@ -4,10 +4,11 @@ cannot see (``Any``, a ``# type: ignore``, a parametrized argument) is still ref
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Protocol
 from unittest.mock import sentinel  # the Any-typed value under test
 
 import pytest
@@ -113,3 +114,31 @@ def test_a_type_imported_for_the_checker_is_imported_only_when_a_check_needs_it(
     with expect_misuse(DoubleTypeError, match=r"document\(\) is declared to return Document"):
         mock_of(ledger.document).returns("not a document")  # type: ignore[arg-type]  # ty: ignore[invalid-argument-type]  # refused at run time
     assert "xml.dom.minidom" in sys.modules
+
+
+@dataclass(frozen=True)
+class Usage:
+    tokens: int
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    usage: Usage | None
+    parts: list[Usage]
+
+
+class Replier(Protocol):
+    def reply(self) -> Reply: ...
+
+
+def test_a_dataclass_is_checked_field_by_field_and_inside_its_fields() -> None:
+    replier = double(Replier)
+    mock_of(replier.reply).returns(Reply("hi", Usage(3), [Usage(1)]))
+    wrong: list[Any] = [{"tokens": 3}, "3"]
+    with expect_misuse(DoubleTypeError, match=r"was given Reply\(.*\): Reply\.usage: dict did not match any element in the union"):
+        mock_of(replier.reply).returns(Reply("hi", wrong[0], []))
+    with expect_misuse(DoubleTypeError, match=r"Reply\.usage: Usage\.tokens: str is not an instance of int"):
+        mock_of(replier.reply).returns(Reply("hi", Usage(wrong[1]), []))
+    with expect_misuse(DoubleTypeError, match=r"Reply\.parts: item 0 of list is not an instance of .*Usage"):
+        mock_of(replier.reply).returns(Reply("hi", None, wrong))

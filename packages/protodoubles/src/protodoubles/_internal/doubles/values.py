@@ -164,5 +164,9 @@ def check_value(value: object, expected: Any, where: str, *, all_items: bool = T
     """Fail with a misuse when ``value`` is not of type ``expected``."""
     __tracebackhide__ = True  # a failing test shows its own line, not this frame
     problem = type_problem(value, expected, all_items=all_items)
+    if problem is None and all_items:  # a configured value: what it holds too
+        from protodoubles._internal.doubles.inner import inner_problem
+
+        problem = inner_problem(value)
     if problem is not None:
         raise DoubleTypeError(f"{where}: {problem}")
