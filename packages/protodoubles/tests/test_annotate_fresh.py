@@ -122,6 +122,18 @@ def test_a_changed_annotator_forgets_every_record(
     assert sorted(planned) == ["test_a.py", "test_b.py"]
 
 
+def test_the_records_of_another_key_are_kept_beside(
+    suite: Path, capsys: pytest.CaptureFixture[str], planned: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run with another search path (pytest's, in-process) does not wipe the gate's records."""
+    recorded_clean(suite, capsys, planned)
+    code = fresh._code
+    monkeypatch.setattr(fresh, "_code", lambda: "another annotator")
+    assert check(capsys).code == 0 and len(planned) == 2
+    monkeypatch.setattr(fresh, "_code", code)
+    assert check(capsys).code == 0 and len(planned) == 2  # the first key's records: nothing planned
+
+
 def test_a_check_with_every_file_recorded_clean_does_not_load_griffe(suite: Path) -> None:
     probe = "import sys\nfrom protodoubles._internal.annotate.cli import main\nprint(main(['--check', 'tests']), 'griffe' in sys.modules)\n"
 

@@ -8,7 +8,9 @@ the root, and of the package chain above (present or absent: a conftest added la
 module file the run looked a fixture's type up in, present or absent, hashed from the bytes it read. The
 lookups of a run serve all its files, so each file's record holds all of them. The records are kept under
 a key of the annotator's own code, griffe's files, the Python version and the module search path: any of
-those changed, and every file is planned again. A file whose record matches on every count is not read.
+those changed, and every file is planned again (the records of the last ``KEYS`` keys are kept: a run from
+another interpreter, with another search path, finds its own). A file whose record matches on every count
+is not read.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 from protodoubles._internal import cache
 
 FILE = "annotate_fresh.json"
+KEYS = 3  # the records of this many keys are kept, the latest first: the gate's run and pytest's in-process ones
 _CODE = Path(__file__).resolve().parent.parent  # protodoubles/_internal: the annotator and what it reads with
 
 Hashes = dict[str, str | None]  # path -> SHA-256 of its bytes, None where no file was
@@ -84,8 +87,10 @@ class Records:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.key = run_key(root)
-        data = cache.load(root, FILE)
-        files = data.get("files") if data.get("key") == self.key else None
+        keys = cache.load(root, FILE).get("keys")
+        self._kept: list[object] = [r for r in keys if isinstance(r, dict) and r.get("key") != self.key] if isinstance(keys, list) else []
+        mine = [r for r in keys if isinstance(r, dict) and r.get("key") == self.key] if isinstance(keys, list) else []
+        files = mine[0].get("files") if mine else None
         self._records: dict[str, object] = dict(files) if isinstance(files, dict) else {}
         self._now: Hashes = {}
         self._given: set[str] = set()
@@ -116,4 +121,5 @@ class Records:
         records of files that are gone are dropped."""
         dropped = {str(file) for file in planned} - self._given
         kept = {name: record for name, record in self._records.items() if name not in dropped and os.path.isfile(name)}
-        cache.save(self.root, FILE, {"key": self.key, "files": kept})
+        latest = [{"key": self.key, "files": kept}, *self._kept][:KEYS]
+        cache.save(self.root, FILE, {"keys": latest})
