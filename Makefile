@@ -85,7 +85,7 @@ bench: install
 	$(PY) benchmarks/run.py
 
 clean:
-	@test ! -f $(GATES_CACHE)/dmypy.json || $(DMYPY) stop
+	-@test ! -f $(GATES_CACHE)/dmypy.json || $(DMYPY) stop
 	rm -rf $(VENV) .mypy_cache .pytest_cache $(GATES_CACHE)
 
 # Mutation testing (mutmut 3, configured in pyproject.toml): CPU-heavy, so few workers by default.
