@@ -1,109 +1,172 @@
-"""The whole static gate (gen_protocol --check, ruff, annotate-fixtures --check, mypy over tests/) after a
-one-file change in tests/: warm, with mypy as dmypy or on its cache, next to a cold run.
+"""`make gates`, the whole static gate (gen_protocol --check, ruff three times, annotate-fixtures --check, mypy
+over tests/ and over the project, ty), on a copy of the project in a temporary folder, so that the changes and
+the caches touch nothing here.
 
-Runs on a copy of the project in a temporary folder, so that the change and the caches touch nothing here.
+- cold: `make gates GATES_DAEMON=0` (the path CI takes: plain mypy, ty over everything) with no cache or record;
+- the warm path's first run: `make gates` starts mypy's daemon (dmypy) and records ty's clean run;
+- warm after a one-file change in tests/ (a test appended to tests/unit/test_parts.py before each run):
+  `make gates` (the warm path), and, in the same rounds, `make gates GATES_DAEMON=0` (mypy on its cache);
+- each gate alone on the warm path after the same change, and ty over everything (what CI runs; ty keeps
+  no cache, so every run of it is cold), next to tools/ty_gate.py.
+
+Wall time depends on what else the machine runs: the load average is reported with the figures. CPU time
+(user and system, of every process the gate starts and of the mypy daemon while it checks) depends on it much
+less. Medians of interleaved rounds.
 
     python benchmarks/bench_gates.py [--rounds N]
 """
 
 from __future__ import annotations
 
-import argparse
+import json
+import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-if __package__ in (None, ""):
+if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import PYTHON, ROOT
+from benchmarks.common import ROOT, print_section, table
 
-COPIED = ("byok", "contracts", "tests", "tools", "pyproject.toml", "mypy.ini")
+COPIED = ("byok", "contracts", "tests", "tools", "benchmarks", "packages", "pyproject.toml", "mypy.ini", "Makefile", ".gitignore")
+SKIPPED = ("__pycache__", ".mypy_cache", ".protodoubles_cache", ".gates_cache", ".pytest_cache", "*.egg-info")
 CHANGED = Path("tests/unit/test_parts.py")
+MAKE = ["make", "--no-print-directory", "--old-file=.venv/.installed"]  # never reinstalls into the shared .venv
+STEPS = ("gate-protocols", "gate-ruff", "gate-guard", "gate-format", "gate-annotate", "gate-mypy", "gate-ty")
+WARM = "make gates, warm, after a one-file change in tests/"
+TARGET = 1.0  # seconds, the warm path after a one-file change (issue 21)
 
 
-def _gates(mypy: Sequence[str]) -> list[list[str]]:
+@dataclass(frozen=True)
+class Sample:
+    wall: float
+    cpu: float  # user + system, the gate's processes and the daemon's share
+
+
+class Project:
+    """A copy of the project, with the shared .venv linked in."""
+
+    def __init__(self, folder: Path) -> None:
+        self.root = folder / "project"
+        self.root.mkdir()
+        for name in COPIED:
+            if (ROOT / name).is_dir():
+                shutil.copytree(ROOT / name, self.root / name, ignore=shutil.ignore_patterns(*SKIPPED))
+            else:
+                shutil.copy2(ROOT / name, self.root / name)
+        (self.root / ".venv").symlink_to(ROOT / ".venv")
+        self.changes = 0
+
+    def _daemon_cpu(self) -> float:
+        try:
+            pid = json.loads((self.root / ".gates_cache" / "dmypy.json").read_text(encoding="utf-8"))["pid"]
+            fields = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rpartition(")")[2].split()
+        except (OSError, ValueError, KeyError):
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+    def run(self, command: list[str]) -> Sample:
+        """Wall and CPU seconds of one command, which must pass."""
+        before, daemon = resource.getrusage(resource.RUSAGE_CHILDREN), self._daemon_cpu()
+        start = time.perf_counter()
+        done = subprocess.run(command, cwd=self.root, capture_output=True, text=True, check=False)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} failed in the benchmark copy:\n{done.stdout}{done.stderr}")
+        cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime + self._daemon_cpu() - daemon
+        return Sample(wall, cpu)
+
+    def change(self) -> None:
+        """Append one more test to tests/unit/test_parts.py: the one-file change."""
+        self.changes += 1
+        path, n = self.root / CHANGED, self.changes
+        path.write_text(path.read_text(encoding="utf-8") + f"\n\ndef test_touched_{n}() -> None:\n    assert {n} + 1 == {n + 1}\n")
+
+    def stop(self) -> None:
+        subprocess.run([*MAKE, "gates-stop"], cwd=self.root, capture_output=True, check=False)
+
+
+def _median(samples: list[Sample]) -> Sample:
+    return Sample(statistics.median(s.wall for s in samples), statistics.median(s.cpu for s in samples))
+
+
+def measure(rounds: int = 3) -> dict[str, object]:
+    """The figures of one run: samples by name (medians), and the load averages before and after."""
+    results: dict[str, list[Sample]] = {}
+
+    def record(name: str, sample: Sample) -> None:
+        results.setdefault(name, []).append(sample)
+
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory() as folder:
+        project = Project(Path(folder))
+        ty = [str(project.root / ".venv" / "bin" / "ty"), "check", "--no-progress"]
+        try:
+            record("ty over everything, first run on the fresh copy", project.run(ty))
+            record("cold: make gates GATES_DAEMON=0 (CI's path), no cache or record", project.run([*MAKE, "gates", "GATES_DAEMON=0"]))
+            record("the warm path's first run: make gates starts dmypy", project.run([*MAKE, "gates"]))
+            rounds_of: list[tuple[str, Callable[[], Sample]]] = [
+                (WARM, lambda: project.run([*MAKE, "gates"])),
+                (
+                    "make gates GATES_DAEMON=0, after a one-file change (mypy on its cache)",
+                    lambda: project.run([*MAKE, "gates", "GATES_DAEMON=0"]),
+                ),
+            ]
+            for _ in range(rounds):
+                for name, run in rounds_of:
+                    project.change()
+                    record(name, run())
+                record("make gates, warm, nothing changed", project.run([*MAKE, "gates"]))
+                project.change()
+                for step in STEPS:  # each sees the change for the first time
+                    record(f"{step} alone", project.run([*MAKE, step]))
+                record("ty over everything (CI's ty; ty keeps no cache)", project.run(ty))
+                project.change()
+                record("tools/ty_gate.py after a one-file change", project.run([*MAKE, "gate-ty"]))
+        finally:
+            project.stop()
+    return {"samples": {name: _median(samples) for name, samples in results.items()}, "load": (load_before, os.getloadavg())}
+
+
+def _samples(figures: dict[str, object]) -> dict[str, Sample]:
+    samples = figures["samples"]
+    assert isinstance(samples, dict)
+    return samples
+
+
+def headline(figures: dict[str, object]) -> list[tuple[str, str]]:
+    warm = _samples(figures)[WARM]
+    return [("static gate after a one-file test change (make gates, warm)", f"{warm.wall:.2f} s ({warm.cpu:.2f} s CPU)")]
+
+
+def section(figures: dict[str, object]) -> list[str]:
+    samples = _samples(figures)
+    load = figures["load"]
+    assert isinstance(load, tuple)
+    warm, cold = samples[WARM], samples["cold: make gates GATES_DAEMON=0 (CI's path), no cache or record"]
+    full, gate = samples["ty over everything (CI's ty; ty keeps no cache)"], samples["tools/ty_gate.py after a one-file change"]
     return [
-        [PYTHON, "tools/gen_protocol.py", "--check"],
-        [PYTHON, "-m", "ruff", "check", "tests/"],
-        [PYTHON, "tools/annotate_tests.py", "--check", "tests/"],
-        list(mypy),
+        "## The whole static gate, `make gates` (gen_protocol, ruff x3, annotate-fixtures, mypy, ty)",
+        "",
+        f"On a copy of the project; load average {load[0][0]:.1f} before, {load[1][0]:.1f} after (1 minute).",
+        "",
+        *table(["run", "wall s", "CPU s"], [(name, f"{s.wall:.2f}", f"{s.cpu:.2f}") for name, s in samples.items()]),
+        "",
+        f"Warm after a one-file change: {warm.wall:.2f} s (target <= {TARGET:.0f} s), {cold.wall / warm.wall:.0f}x faster than cold. "
+        f"ty, the second checker: {full.wall:.2f} s wall and {full.cpu:.2f} s CPU over everything, every run (CI's path); "
+        f"{gate.wall:.2f} s and {gate.cpu:.2f} s CPU on the warm path after a one-file change.",
+        "",
     ]
 
 
-def _run(commands: list[list[str]], cwd: Path, parallel: bool) -> float:
-    """Wall seconds for the gate; every command must pass."""
-    start = time.perf_counter()
-    if parallel:
-        running = [subprocess.Popen(c, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for c in commands]
-        outputs = [(p.communicate()[0], p.returncode) for p in running]
-    else:
-        outputs = []
-        for command in commands:
-            done = subprocess.run(command, cwd=cwd, capture_output=True, check=False)
-            outputs.append((done.stdout + done.stderr, done.returncode))
-    seconds = time.perf_counter() - start
-    for (output, code), command in zip(outputs, commands, strict=True):
-        if code != 0:
-            raise RuntimeError(f"{' '.join(command[1:])} failed in the benchmark copy:\n{output.decode(errors='replace')}")
-    return seconds
-
-
-def _touch(project: Path, round_number: int) -> None:
-    path = project / CHANGED
-    path.write_text(
-        path.read_text() + f"\n\ndef test_touched_{round_number}() -> None:\n    assert {round_number} + 1 == {round_number + 1}\n"
-    )
-
-
-def measure(rounds: int = 3) -> dict[str, float]:
-    """Seconds of wall time: cold (no caches), then warm after a one-file change (medians)."""
-    with tempfile.TemporaryDirectory() as folder:
-        project = Path(folder) / "project"
-        project.mkdir()
-        for name in COPIED:
-            source = ROOT / name
-            if source.is_dir():
-                shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__", ".mypy_cache"))
-            else:
-                shutil.copy2(source, project / name)
-        status = str(Path(folder) / "dmypy.json")
-        dmypy = [PYTHON, "-m", "mypy.dmypy", "--status-file", status, "run", "--", "tests/"]
-        cached_mypy = [PYTHON, "-m", "mypy", "tests/"]
-        results: dict[str, list[float]] = {
-            "cold, sequential (mypy, no cache)": [],
-            "warm, sequential, dmypy": [],
-            "warm, parallel, dmypy": [],
-        }
-        results["warm, sequential, mypy cache"] = []
-        try:
-            results["cold, sequential (mypy, no cache)"].append(_run(_gates(cached_mypy), project, parallel=False))
-            _run(_gates(dmypy), project, parallel=False)  # starts the daemon
-            for number in range(rounds):
-                _touch(project, 3 * number)
-                results["warm, sequential, dmypy"].append(_run(_gates(dmypy), project, parallel=False))
-                _touch(project, 3 * number + 1)
-                results["warm, parallel, dmypy"].append(_run(_gates(dmypy), project, parallel=True))
-                _touch(project, 3 * number + 2)
-                results["warm, sequential, mypy cache"].append(_run(_gates(cached_mypy), project, parallel=False))
-        finally:
-            subprocess.run([PYTHON, "-m", "mypy.dmypy", "--status-file", status, "stop"], cwd=project, capture_output=True, check=False)
-    return {name: statistics.median(values) for name, values in results.items()}
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
-    for name, seconds in measure(args.rounds).items():
-        print(f"{name}: {seconds:.2f} s")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(print_section(__doc__, measure, section, rounds=3))

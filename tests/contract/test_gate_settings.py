@@ -62,10 +62,38 @@ def test_ruff_keeps_its_rules_scope_and_bans() -> None:
 
 
 def test_the_guard_pass_ignores_noqa_in_make_gates_and_pre_commit() -> None:
-    command = "ruff check --ignore-noqa --select $(GUARD_RULES) tests/"
+    command = "$(RUFF) check --ignore-noqa --select $(GUARD_RULES) tests/"  # RUFF: .venv's ruff
     assert command in (ROOT / "Makefile").read_text(encoding="utf-8")
     assert f"GUARD_RULES := {GUARD_RULES}" in (ROOT / "Makefile").read_text(encoding="utf-8")
     assert f"ruff check --ignore-noqa --select {GUARD_RULES} tests/" in (ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+
+
+GATES = {  # each gate of `make gates` and its command, the same on the warm path and in CI
+    "gate-protocols": "$(PY) tools/gen_protocol.py --check",
+    "gate-ruff": "$(RUFF) check .",
+    "gate-guard": "$(RUFF) check --ignore-noqa --select $(GUARD_RULES) tests/",
+    "gate-format": "$(RUFF) format --check .",
+    "gate-annotate": "$(PY) tools/annotate_tests.py --check tests/",
+}
+CI_CHECKERS = "gate-mypy:\n\t$(PY) -m mypy tests/\n\t$(PY) -m mypy\ngate-ty:\n\t$(VENV)/bin/ty check --no-progress\n"
+# Nothing after `--`: the daemon checks mypy.ini's files (tests/ among them) with mypy.ini's settings.
+WARM_CHECKERS = (
+    "gate-mypy: $(GATES_CACHE)/dmypy.installed\n\t$(DMYPY) run --timeout $(DMYPY_TIMEOUT) --log-file $(GATES_CACHE)/dmypy.log --\n"
+    "gate-ty:\n\t$(PY) tools/ty_gate.py\n"
+)
+
+
+def test_make_gates_runs_every_gate_and_ci_runs_the_checkers_cold() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert f"GATE_STEPS := {' '.join([*GATES, 'gate-mypy', 'gate-ty'])}\n" in makefile
+    side_by_side = "--keep-going --jobs --output-sync=target GATES_DAEMON=$(GATES_DAEMON) $(GATE_STEPS)"
+    assert f"\t@$(MAKE) --no-print-directory {side_by_side}\n" in makefile
+    for step, command in GATES.items():
+        assert f"\n{step}:\n\t{command}\n" in makefile, step
+    assert "RUFF := $(VENV)/bin/ruff\n" in makefile
+    assert f"\nifeq ($(GATES_DAEMON),0)\n{CI_CHECKERS}else\n{WARM_CHECKERS}endif\n" in makefile
+    assert "\ntest: GATES_DAEMON = 0\ntest: gates pytest\n" in makefile  # CI (.ci/run: make test) starts no daemon
+    assert ".gates_cache/\n" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines(keepends=True)
 
 
 def test_the_second_checker_runs_over_all_of_tests() -> None:

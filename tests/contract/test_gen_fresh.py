@@ -4,6 +4,8 @@ it was last written or found fresh (protodoubles._internal.gen.check.fresh), and
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -85,3 +87,17 @@ def test_only_configured_targets_keep_records(project: Path, gen: GenRunner) -> 
     assert gen(cwd=project).code == 0
     after = set(fresh._load(project))
     assert len(after) == 1 and after.isdisjoint(before)
+
+
+def test_a_check_whose_targets_are_all_recorded_fresh_does_not_load_the_generator(project: Path) -> None:
+    """The warm gate's gen_protocol --check: griffe and the render stages are imported only to render."""
+    probe = "import sys\nfrom protodoubles._internal.gen.cli import main\nprint(main(['--check']), 'griffe' in sys.modules)\n"
+
+    def run() -> str:
+        done = subprocess.run([sys.executable, "-c", probe], cwd=project, capture_output=True, text=True, timeout=120, check=False)
+        return done.stdout.splitlines()[-1]
+
+    assert run().startswith("0 ")  # recorded by the fixture's run, or (another search path) compared and recorded now
+    assert run() == "0 False"
+    (project / "client.py").write_text(SOURCE.replace("-> str", "-> bytes"))
+    assert run() == "1 True"

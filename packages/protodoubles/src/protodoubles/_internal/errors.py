@@ -13,3 +13,7 @@ class SourceError(GenerationError):
 
 class ConfigError(GenerationError):
     """A configuration value of the wrong type or shape (``[tool.gen_protocol]`` in pyproject.toml)."""
+
+
+class AnnotateError(Exception):
+    """Bad input to the fixture annotator: one line for the user, exit status 2, nothing written."""

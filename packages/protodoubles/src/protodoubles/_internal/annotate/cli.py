@@ -8,14 +8,16 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from protodoubles._internal import files
-from protodoubles._internal.annotate.plan import Plan, Planner
-from protodoubles._internal.annotate.reader import AnnotateError, Library, is_test_file
-from protodoubles._internal.annotate.resolve import Resolver
+from protodoubles._internal.annotate.fresh import Records
 from protodoubles._internal.config import annotate_excludes
-from protodoubles._internal.errors import ConfigError
+from protodoubles._internal.errors import AnnotateError, ConfigError
 from protodoubles._internal.root import PYTEST_MARKERS, find_root
+
+if TYPE_CHECKING:  # the planner (and griffe) is imported only by a run that has a file to plan
+    from protodoubles._internal.annotate.plan import Plan
 
 EXIT_OK, EXIT_PENDING, EXIT_BAD_INPUT = 0, 1, 2
 _NORECURSE = frozenset({"_darcs", "build", "CVS", "dist", "node_modules", "venv", "{arch}", "__pycache__"})
@@ -26,7 +28,9 @@ resolved as pytest does: the test's class, its module, the conftest.py files up 
 built-in fixtures. Tests also get `-> None`. Only annotations and the imports they need are added, so mypy
 checks test bodies against your types (an unannotated parameter is Any, and Any hides every drift).
 
-Folders listed under [tool.annotate_fixtures] exclude = [...] in pyproject.toml are skipped.
+Folders listed under [tool.annotate_fixtures] exclude = [...] in pyproject.toml are skipped. A file that
+--check or --diff finds clean is recorded in .protodoubles_cache/ beside the project root, and read again
+only once it, a conftest.py or __init__.py above it, or a module its fixtures' types were looked up in changed.
 """
 
 EPILOG = """\
@@ -37,6 +41,10 @@ exit status:
      changed on disk while the tool ran (an editor saved it): it is left as it is, and nothing is
      written unless the change came after writing began
 """
+
+
+def is_test_file(path: Path) -> bool:
+    return path.suffix == ".py" and (path.name.startswith("test_") or path.stem.endswith("_test"))
 
 
 def collect(paths: Sequence[str], skip: list[Path]) -> list[Path]:
@@ -90,11 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         first = Path(args.paths[0]).resolve()
         root = find_root(first if first.is_dir() else first.parent, PYTEST_MARKERS)
-        resolver = Resolver(root, Library(root))
-        planner = Planner(resolver)
-        plans = [
-            planner.plan(resolver.source(file)) for file in collect(args.paths, annotate_excludes(root))
-        ]  # all planned before any write
+        known = Records(root)
+        stale = [file for file in collect(args.paths, annotate_excludes(root)) if not known.clean(file)]
+        plans = _plan(stale, root, known)  # all planned before any write
         changed = [(plan, plan.render()) for plan in plans if plan.edits]
         for plan in plans:
             for report in plan.reports:
@@ -122,6 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             if wrong:
                 print(f"annotate-fixtures: {len(wrong)} parameter(s) annotated otherwise than their fixture gives", file=sys.stderr)
+            known.save(stale)
             return EXIT_PENDING if changed or wrong else EXIT_OK
         for plan, _ in changed:  # a file edited meanwhile: nothing is written at all
             files.verify(plan.source.snapshot)
@@ -132,6 +139,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"annotate-fixtures: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return EXIT_OK
+
+
+def _plan(stale: list[Path], root: Path, known: Records) -> list[Plan]:
+    """Plan every file not known clean, in order; record those found clean (nothing to add or report)."""
+    if not stale:
+        return []
+    from protodoubles._internal.annotate.plan import Planner
+    from protodoubles._internal.annotate.reader import Library
+    from protodoubles._internal.annotate.resolve import Resolver
+
+    library = Library(root)
+    resolver = Resolver(root, library)
+    planner = Planner(resolver)
+    observed = [known.observe(file) for file in stale]  # before the planning reads them
+    plans = [planner.plan(resolver.source(file)) for file in stale]
+    for file, seen, plan in zip(stale, observed, plans, strict=True):
+        if not plan.edits and not plan.reports and not plan.wrong:
+            known.remember(file, seen, library.looked_up)
+    return plans
 
 
 def _annotations(plan: Plan) -> int:

@@ -12,12 +12,16 @@ from dataclasses import dataclass, field
 
 import griffe
 
-from protodoubles._internal.annotate.reader import AnnotateError, Fixture, FunctionNode, Scope, Source, binding, fixture_name, node_of
+from protodoubles._internal.annotate.reader import Fixture, FunctionNode, Scope, Source, binding, fixture_name, node_of
 from protodoubles._internal.annotate.resolve import Resolver, is_generator, own_nodes
 from protodoubles._internal.annotate.typeref import TypeRef
+from protodoubles._internal.errors import AnnotateError
 
-# A PEP 484 type comment, as Python's tokenizer tells one (``# type: ignore...`` is not one).
-_TYPE_COMMENT = re.compile(r"#[ \t]*type:(?![ \t]*ignore(?:[^0-9A-Za-z\x80-\U0010ffff]|$))[ \t]*")
+# A PEP 484 type comment, as Python's tokenizer tells one (``# type: ignore...`` is not one): "ignore" ends
+# the comment or is followed by an ASCII character that is not a letter or digit. The class is spelt as the
+# ASCII ranges it holds: its negated form (every code point but letters, digits and non-ASCII) takes 30 times
+# longer to compile, at every start of the tool.
+_TYPE_COMMENT = re.compile(r"#[ \t]*type:(?![ \t]*ignore(?:[\x00-/:-@\[-\x60{-\x7f]|$))[ \t]*")
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ syntax nodes kept by a griffe extension for the edits, names resolved through gr
 from __future__ import annotations
 
 import ast
-import sys
+import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -12,15 +12,13 @@ from typing import Any
 
 import griffe
 
+from protodoubles._internal.annotate.fresh import search_paths
+from protodoubles._internal.errors import AnnotateError
 from protodoubles._internal.files import Snapshot, UnsafeWriteError, snapshot
 from protodoubles._internal.gen.load.target import package_parts
 
 EXTRA_KEY = "annotate_fixtures"
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
-
-
-class AnnotateError(Exception):
-    """Bad input: one line for the user, exit status 2, nothing written."""
 
 
 class _NodeExtension(griffe.Extension):
@@ -127,10 +125,6 @@ def fixtures_in(members: dict[str, griffe.Object | griffe.Alias], source: Source
     return found
 
 
-def is_test_file(path: Path) -> bool:
-    return path.suffix == ".py" and (path.name.startswith("test_") or path.stem.endswith("_test"))
-
-
 # --- what a name in one module stands for ------------------------------------------------------------
 
 
@@ -146,11 +140,14 @@ def binding(module: griffe.Module, name: str) -> str | None:
 
 class Library:
     """Finds what a full path names (a class, a function...) by visiting only the files on the way,
-    never a whole package: the module search path is the project root, then sys.path."""
+    never a whole package: the module search path is the project root, then sys.path. Every file it looks
+    for is kept in ``looked_up`` with the hash of the bytes it read (None: no file there), for the
+    freshness records (protodoubles._internal.annotate.fresh)."""
 
     def __init__(self, root: Path) -> None:
-        self.paths = [root, *(Path(p) for p in sys.path if p and Path(p).is_dir())]
+        self.paths = search_paths(root)
         self._modules: dict[str, griffe.Module | None] = {}
+        self.looked_up: dict[str, str | None] = {}
 
     def module(self, dotted: str) -> griffe.Module | None:
         if dotted not in self._modules:
@@ -165,11 +162,20 @@ class Library:
                 folder / relative.with_suffix(".py"),
                 folder / relative / "__init__.py",
             ):
-                if candidate.is_file():
-                    try:
-                        return griffe.visit(dotted, filepath=candidate, code=candidate.read_text(encoding="utf-8-sig"))
-                    except (OSError, UnicodeDecodeError, SyntaxError):
-                        return None
+                if not candidate.is_file():
+                    self.looked_up[str(candidate)] = None
+                    continue
+                try:
+                    data = candidate.read_bytes()
+                except OSError:
+                    self.looked_up[str(candidate)] = None
+                    return None
+                self.looked_up[str(candidate)] = hashlib.sha256(data).hexdigest()
+                try:  # as read_text() decodes: a BOM dropped, every line ending read as "\n"
+                    code = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+                    return griffe.visit(dotted, filepath=candidate, code=code)
+                except (UnicodeDecodeError, SyntaxError):
+                    return None
         return None
 
     def find(self, full: str, hops: int = 8) -> tuple[griffe.Object, griffe.Module] | None:

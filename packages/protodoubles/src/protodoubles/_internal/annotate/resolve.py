@@ -16,8 +16,9 @@ from pathlib import Path
 
 import griffe
 
-from protodoubles._internal.annotate.reader import AnnotateError, Fixture, FunctionNode, Library, Scope, Source, binding, fixtures_in, read
+from protodoubles._internal.annotate.reader import Fixture, FunctionNode, Library, Scope, Source, binding, fixtures_in, read
 from protodoubles._internal.annotate.typeref import TypeRef, from_expression, yielded
+from protodoubles._internal.errors import AnnotateError
 
 _CAPTURE = "pytest.CaptureFixture[{}]"
 BUILTINS: dict[str, TypeRef] = {

@@ -1,7 +1,8 @@
 """The generator's runs, as values: render a target, compare it with the file on disk, write it.
 
 The command line (``gen/cli.py``), the public ``generate``/``check`` and the pytest plugin all go through
-here; nothing here prints.
+here; nothing here prints. The generator itself (griffe and the render stages) is imported only by a run
+that renders: a ``--check`` whose every target is recorded fresh never loads it.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from pathlib import Path
 from protodoubles._internal.config import Options, Project
 from protodoubles._internal.errors import GenerationError
 from protodoubles._internal.files import NOT_REGULAR, UnsafeWriteError, is_regular_or_missing, write_output
-from protodoubles._internal.gen.load.target import load_class, parse_target
-from protodoubles._internal.gen.render.module import HEADER, OLD_HEADERS
 from protodoubles._internal.gen.results import Generated, StaleProtocol
 
 DriftReport = Callable[[str | None, str], list[str]]
@@ -35,6 +34,8 @@ class Rendering:
 
 def render(options: Options, project: Project) -> Rendering:
     """The protocol for ``options``: nothing is written; an invalid protocol is a GenerationError."""
+    from protodoubles._internal.gen.load.target import load_class, parse_target
+
     target = parse_target(options.source, project.root, project.search_path)
     name = options.protocol_name
     if options.follow:
@@ -97,6 +98,8 @@ def refuse_foreign_output(options: Options) -> None:
     path = options.output
     if path is None:
         return
+    from protodoubles._internal.gen.render.module import HEADER, OLD_HEADERS
+
     if not is_regular_or_missing(path):
         raise GenerationError(f"{path}: {_NOT_REGULAR}")
     longest = max(len(h) for h in (HEADER, *OLD_HEADERS))

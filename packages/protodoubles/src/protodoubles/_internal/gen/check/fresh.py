@@ -11,24 +11,19 @@ that target; any difference, or no record, and the target is generated and compa
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import json
 import os
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
-CACHE = ".protodoubles_cache"
+from protodoubles._internal import cache
+from protodoubles._internal.cache import CACHE
+
+__all__ = ["CACHE", "FILE", "fingerprint", "known_fresh", "remember"]
+
 FILE = "gen_protocol_fresh.json"
-_IGNORE_ALL = "# Created by protodoubles: this folder is a cache.\n*\n"
-_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by protodoubles.\n"
 _GENERATOR = Path(__file__).resolve().parent.parent  # the generator's code, every stage
-
-
-def _hash(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
 
 
 def _mtime(folder: str) -> int | None:
@@ -38,6 +33,7 @@ def _mtime(folder: str) -> int | None:
         return None
 
 
+@functools.cache  # once a process: the generator's code does not change under a run
 def _generator() -> str:
     digest = hashlib.sha256()
     for path in sorted(_GENERATOR.rglob("*.py")):
@@ -47,19 +43,15 @@ def _generator() -> str:
 
 def fingerprint(output: Path, files: Iterable[Path | str], folders: Iterable[str]) -> dict[str, object]:
     return {
-        "output": _hash(output),
+        "output": cache.file_hash(output),
         "generator": _generator(),
-        "files": {str(path): _hash(Path(path)) for path in sorted(map(str, files))},
+        "files": {str(path): cache.file_hash(path) for path in sorted(map(str, files))},
         "folders": {folder: _mtime(folder) for folder in sorted(set(folders))},
     }
 
 
-def _load(root: Path) -> dict[str, dict[str, object]]:
-    try:
-        data = json.loads((root / CACHE / FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+def _load(root: Path) -> dict[str, object]:
+    return cache.load(root, FILE)
 
 
 def known_fresh(root: Path, key: str) -> bool:
@@ -79,21 +71,4 @@ def remember(root: Path, key: str, output: Path, files: Iterable[Path | str], fo
     the file never grows past the project's own targets); a cache that cannot be written is not kept."""
     data = {name: record for name, record in _load(root).items() if name in configured}
     data[key] = {**fingerprint(output, files, folders), "output_path": str(output)}
-    folder = root / CACHE
-    temp = folder / f".{FILE}.{os.getpid()}.tmp"
-    try:
-        _make_cache(folder)
-        temp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(temp, folder / FILE)
-    except OSError:
-        temp.unlink(missing_ok=True)
-
-
-def _make_cache(folder: Path) -> None:
-    """The cache folder, with a ``.gitignore`` that ignores everything in it and a CACHEDIR.TAG."""
-    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-        raise NotADirectoryError(str(folder))  # not ours: the record is not kept
-    folder.mkdir(exist_ok=True)
-    for name, text in ((".gitignore", _IGNORE_ALL), ("CACHEDIR.TAG", _TAG)):
-        if not (folder / name).exists():
-            (folder / name).write_text(text, encoding="utf-8")
+    cache.save(root, FILE, data)
