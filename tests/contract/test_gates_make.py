@@ -79,7 +79,7 @@ def test_the_warm_gate_fails_on_a_drifted_test_and_a_drifted_class(project: Path
     )
     handler.write_text(source, encoding="utf-8")
     code, report = gates(project)
-    assert (code, "gen_protocol: 4 protocol(s) fresh" in report) == (0, True), report
+    assert (code, "gen_protocol: 5 protocol(s) fresh" in report) == (0, True), report
     subprocess.run([*MAKE, "gates-stop"], cwd=project, capture_output=True, timeout=120, check=True)
     assert not (project / ".gates_cache" / "dmypy.json").exists()
 
