@@ -9,9 +9,10 @@ the caches touch nothing here.
 - each gate alone on the warm path after the same change, and ty over everything (what CI runs; ty keeps
   no cache, so every run of it is cold), next to tools/ty_gate.py.
 
-Wall time depends on what else the machine runs: the load average is reported with the figures. CPU time
-(user and system, of every process the gate starts and of the mypy daemon while it checks) depends on it much
-less. Medians of interleaved rounds.
+Wall time depends on what else the machine runs: with each figure goes the number of cores the machine's
+other processes kept busy meanwhile (from /proc/stat), and the load average. CPU time (user and system, of
+every process the gate starts and of the mypy daemon while it checks) depends on it much less. Medians of
+interleaved rounds.
 
     python benchmarks/bench_gates.py [--rounds N]
 """
@@ -49,6 +50,13 @@ TARGET = 1.0  # seconds, the warm path after a one-file change (issue 21)
 class Sample:
     wall: float
     cpu: float  # user + system, the gate's processes and the daemon's share
+    others: float  # cores the machine's other processes kept busy meanwhile, on average
+
+
+def _machine_busy() -> float:
+    """CPU seconds every process of the machine has used since boot (/proc/stat: all but idle and iowait)."""
+    ticks = [int(n) for n in Path("/proc/stat").read_text(encoding="utf-8").split("\n", 1)[0].split()[1:9]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
 
 
 class Project:
@@ -75,15 +83,15 @@ class Project:
 
     def run(self, command: list[str]) -> Sample:
         """Wall and CPU seconds of one command, which must pass."""
-        before, daemon = resource.getrusage(resource.RUSAGE_CHILDREN), self._daemon_cpu()
+        before, daemon, busy = resource.getrusage(resource.RUSAGE_CHILDREN), self._daemon_cpu(), _machine_busy()
         start = time.perf_counter()
         done = subprocess.run(command, cwd=self.root, capture_output=True, text=True, check=False)
         wall = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        after, busy = resource.getrusage(resource.RUSAGE_CHILDREN), _machine_busy() - busy
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(command)} failed in the benchmark copy:\n{done.stdout}{done.stderr}")
         cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime + self._daemon_cpu() - daemon
-        return Sample(wall, cpu)
+        return Sample(wall, cpu, max(0.0, busy - cpu) / wall)
 
     def change(self) -> None:
         """Append one more test to tests/unit/test_parts.py: the one-file change."""
@@ -96,7 +104,8 @@ class Project:
 
 
 def _median(samples: list[Sample]) -> Sample:
-    return Sample(statistics.median(s.wall for s in samples), statistics.median(s.cpu for s in samples))
+    median = statistics.median
+    return Sample(median(s.wall for s in samples), median(s.cpu for s in samples), median(s.others for s in samples))
 
 
 def measure(rounds: int = 3) -> dict[str, object]:
@@ -134,7 +143,8 @@ def measure(rounds: int = 3) -> dict[str, object]:
                 record("tools/ty_gate.py after a one-file change", project.run([*MAKE, "gate-ty"]))
         finally:
             project.stop()
-    return {"samples": {name: _median(samples) for name, samples in results.items()}, "load": (load_before, os.getloadavg())}
+    samples = {name: _median(samples) for name, samples in results.items()}
+    return {"samples": samples, "load": (load_before, os.getloadavg()), "warm runs": results[WARM]}
 
 
 def _samples(figures: dict[str, object]) -> dict[str, Sample]:
@@ -153,17 +163,25 @@ def section(figures: dict[str, object]) -> list[str]:
     load = figures["load"]
     assert isinstance(load, tuple)
     warm, cold = samples[WARM], samples["cold: make gates GATES_DAEMON=0 (CI's path), no cache or record"]
+    runs = figures["warm runs"]
+    assert isinstance(runs, list)
+    each = ", ".join(f"{r.wall:.2f} s ({r.others:.1f})" for r in sorted(runs, key=lambda r: r.others))
     full, gate = samples["ty over everything (CI's ty; ty keeps no cache)"], samples["tools/ty_gate.py after a one-file change"]
     return [
         "## The whole static gate, `make gates` (gen_protocol, ruff x3, annotate-fixtures, mypy, ty)",
         "",
         f"On a copy of the project; load average {load[0][0]:.1f} before, {load[1][0]:.1f} after (1 minute).",
         "",
-        *table(["run", "wall s", "CPU s"], [(name, f"{s.wall:.2f}", f"{s.cpu:.2f}") for name, s in samples.items()]),
+        *table(
+            ["run", "wall s", "CPU s", "cores busy with other jobs"],
+            [(name, f"{s.wall:.2f}", f"{s.cpu:.2f}", f"{s.others:.1f}") for name, s in samples.items()],
+        ),
         "",
         f"Warm after a one-file change: {warm.wall:.2f} s (target <= {TARGET:.0f} s), {cold.wall / warm.wall:.0f}x faster than cold. "
         f"ty, the second checker: {full.wall:.2f} s wall and {full.cpu:.2f} s CPU over everything, every run (CI's path); "
         f"{gate.wall:.2f} s and {gate.cpu:.2f} s CPU on the warm path after a one-file change.",
+        "",
+        f"Each warm run after a one-file change, by the cores other jobs kept busy meanwhile (in brackets): {each}.",
         "",
     ]
 
