@@ -8,10 +8,10 @@ import ast
 import os
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from _support import Ran
 from protodoubles._internal import files
 from protodoubles._internal.annotate.cli import main
 from protodoubles._internal.annotate.plan import Plan, Planner
@@ -21,13 +21,6 @@ CONFTEST = "import pytest\n\n\n@pytest.fixture\ndef amount() -> int:\n    return
 TEST = "def test_a(amount):\n    assert amount == 1\n"
 ANNOTATED = "def test_a(amount: int) -> None:\n    assert amount == 1\n"
 MODE = 0o751  # rwxr-x--x: not what a new file gets
-
-
-@dataclass(frozen=True)
-class Ran:
-    code: int
-    out: str
-    err: str
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from _support import Ran
 from protodoubles._internal.annotate import fresh
 from protodoubles._internal.annotate.cli import main
 from protodoubles._internal.annotate.plan import Plan, Planner
@@ -22,13 +22,6 @@ HELPERS = "def make_amount() -> int:\n    return 1\n"
 TEST_A = "def test_a(amount: int) -> None:\n    assert amount\n"
 TEST_B = "def test_b(tmp_path: object) -> None:\n    assert tmp_path\n"
 WRONG = "annotate-fixtures: 1 parameter(s) annotated otherwise than their fixture gives\n"
-
-
-@dataclass(frozen=True)
-class Ran:
-    code: int
-    out: str
-    err: str
 
 
 @pytest.fixture
