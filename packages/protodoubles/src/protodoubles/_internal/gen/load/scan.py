@@ -12,7 +12,23 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-# on the text with a newline in front (see _DEFINED)
+
+@functools.lru_cache(maxsize=64)
+def lined(text: str) -> str:
+    """``text`` with a newline in front. A pattern that starts with a newline finds the start of a line by
+    a fast search for that one character, where ``^`` under ``re.MULTILINE`` is tried at every position of
+    the text (ten times slower on a long module). And a match's start in the lined text is the position in
+    ``text`` of the line it matched: the newline in front shifts every position by one."""
+    return "\n" + text
+
+
+def line_search(pattern: str, text: str, flags: int = 0) -> re.Match[str] | None:
+    """``re.search("^" + pattern, text, re.MULTILINE | flags)``, searched as the newline in front of the
+    line (see ``lined``): the match is in ``lined(text)`` and its text starts with that newline."""
+    return re.search("\n" + pattern, lined(text), re.MULTILINE | flags)
+
+
+# on the lined text (see `lined`), as every pattern here that starts with a newline
 _IMPORT_FROM = re.compile(r"\n[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)")
 
 
@@ -47,19 +63,17 @@ class _Index:
     classes: frozenset[str]  # defined by a top-level class or def, which an import inside a function does not rebind
 
 
-# each line start as a newline (the text gets one in front): a literal first character lets the
-# search skip ahead instead of trying every position
 _DEFINED = re.compile(r"\n(?:(?:class|def|async def)[ \t]+(\w+)|(\w+)[ \t]*(?::|=(?!=)))")
 _PLAIN_IMPORT = re.compile(r"\n[ \t]*import[ \t]([^\n]*)")
 
 
 @functools.lru_cache(maxsize=64)
 def _index(text: str) -> _Index:
-    lined = "\n" + text
-    found = _DEFINED.findall(lined)
+    whole = lined(text)
+    found = _DEFINED.findall(whole)
     defined = frozenset(a or b for a, b in found)
-    words = frozenset(re.findall(r"\w+", "\n".join(_PLAIN_IMPORT.findall(lined))))
-    return _Index(defined, _IMPORT_FROM.findall(lined), words, frozenset(a for a, _ in found if a))
+    words = frozenset(re.findall(r"\w+", "\n".join(_PLAIN_IMPORT.findall(whole))))
+    return _Index(defined, _IMPORT_FROM.findall(whole), words, frozenset(a for a, _ in found if a))
 
 
 def binding(text: str, name: str, module: str, is_package: bool) -> Binding | None:
@@ -99,12 +113,12 @@ def _decide(text: str, name: str, defined: bool, found: list[Binding]) -> Bindin
 def _binding_by_search(text: str, name: str, module: str, is_package: bool) -> Binding | None:
     """``binding`` for a name that is not an identifier, searching the text for it."""
     escaped = re.escape(name)
-    defined = re.search(rf"^(?:class|def|async def)[ \t]+{escaped}\b|^{escaped}[ \t]*(?::|=(?!=))", text, re.MULTILINE)
+    defined = line_search(rf"(?:(?:class|def|async def)[ \t]+{escaped}\b|{escaped}[ \t]*(?::|=(?!=)))", text)
     found: list[Binding] = []
-    for match in _IMPORT_FROM.finditer("\n" + text):
+    for match in _IMPORT_FROM.finditer(lined(text)):
         if name in match[2]:
             found += _imported(module, is_package, match[1], match[2], name)
-    if re.search(rf"^[ \t]*import[ \t][^\n]*\b{escaped}\b", text, re.MULTILINE):
+    if line_search(rf"[ \t]*import[ \t][^\n]*\b{escaped}\b", text):
         return None
     return _decide(text, name, defined is not None, found)
 
@@ -115,7 +129,7 @@ def _imported_names(text: str) -> frozenset[str]:
     return frozenset(re.findall(r"\w+", " ".join(names for _, names in _index(text).imports_from)))
 
 
-_ASSIGNED = re.compile(r"^(\w+)[ \t]*(?::[^=\n]*)?=[ \t]*([^\n]*)$", re.MULTILINE)
+_ASSIGNED = re.compile(r"\n(\w+)[ \t]*(?::[^=\n]*)?=[ \t]*([^\n]*)")  # a match ends with its line
 
 
 @functools.lru_cache(maxsize=64)
@@ -123,7 +137,7 @@ def _assignments(text: str) -> dict[str, str]:
     """The value each top-level ``name = ...`` (or ``name: T = ...``) line assigns, the first for a name,
     read once per module text."""
     found: dict[str, str] = {}
-    for name, value in _ASSIGNED.findall(text):
+    for name, value in _ASSIGNED.findall(lined(text)):
         found.setdefault(name, value)
     return found
 
@@ -141,7 +155,7 @@ def type_var_call(text: str, name: str) -> str | None:
     return ""
 
 
-_CLASS_LINE = re.compile(r"\nclass[ \t]+(\w+)")  # on the text with a newline in front: see _DEFINED
+_CLASS_LINE = re.compile(r"\nclass[ \t]+(\w+)")
 _CLASS_HEADER = re.compile(r"class[ \t]+\w+\b[ \t]*(\((?:[^()]|\([^()]*\))*\))?[ \t]*:")
 
 
@@ -149,15 +163,15 @@ _CLASS_HEADER = re.compile(r"class[ \t]+\w+\b[ \t]*(\((?:[^()]|\([^()]*\))*\))?[
 def _class_starts(text: str) -> dict[str, list[int]]:
     """Where each top-level ``class`` statement of the text starts, by class name."""
     starts: dict[str, list[int]] = {}
-    for match in _CLASS_LINE.finditer("\n" + text):
-        starts.setdefault(match[1], []).append(match.start())  # the newline in front shifts by one: the start
+    for match in _CLASS_LINE.finditer(lined(text)):
+        starts.setdefault(match[1], []).append(match.start())
     return starts
 
 
 def _starts(text: str, name: str) -> list[int]:
     if name.isidentifier():
         return _class_starts(text).get(name, [])
-    return [m.start() for m in re.finditer(rf"^class[ \t]+{re.escape(name)}\b", text, re.MULTILINE)]
+    return [m.start() for m in re.finditer(rf"\nclass[ \t]+{re.escape(name)}\b", lined(text))]
 
 
 def class_bases(text: str, name: str) -> str | None:
@@ -175,13 +189,16 @@ def class_body(text: str, name: str) -> str | None:
     starts = _starts(text, name)
     if len(starts) != 1:
         return None
-    end = _TOP_LEVEL.search(text, text.index("\n", starts[0]) + 1 if "\n" in text[starts[0] :] else len(text))
+    newline = text.find("\n", starts[0])  # the end of the class line: the body is on the lines after it
+    end = _TOP_LEVEL.search(lined(text), newline + 1) if newline != -1 else None
     return text[starts[0] : end.start() if end else len(text)]
 
 
-_CLASS_START = re.compile(r"^class[ \t]+(\w+)\b[ \t]*(\((?:[^()]|\([^()]*\))*\))?[ \t]*:[^\n]*\n", re.MULTILINE)
-_TOP_LEVEL = re.compile(r"^[^\s#)\]}]", re.MULTILINE)
-_ALIAS = re.compile(r"^([A-Za-z_]\w*)[ \t]*=[ \t]*([A-Za-z_][\w.]*)[ \t]*(?:#[^\n]*)?$", re.MULTILINE)  # `Async = Sync`
+# A class statement up to the end of its first line: its end in the lined text is where its body starts in
+# the text, as a line's start found by _TOP_LEVEL in the lined text is that line's start in the text.
+_CLASS_START = re.compile(r"\nclass[ \t]+(\w+)\b[ \t]*(\((?:[^()]|\([^()]*\))*\))?[ \t]*:[^\n]*(?=\n)")
+_TOP_LEVEL = re.compile(r"\n[^\s#)\]}]")
+_ALIAS = re.compile(r"\n([A-Za-z_]\w*)[ \t]*=[ \t]*([A-Za-z_][\w.]*)[ \t]*(?:#[^\n]*)?(?=\n|\Z)")  # `Async = Sync`
 
 
 def kept_classes(target: str, bases: Mapping[str, Iterable[str]]) -> set[str]:
@@ -202,13 +219,14 @@ def focus_text(text: str, target: str) -> str | None:
     names assigned a class, ``Async = Sync``) and the
     classes that may be descriptors or protocols replaced by ``...``, line numbers kept; None when the
     target is not a top-level class of the text. Parsing a large module then costs what its target does."""
-    spans: dict[str, tuple[int, int, str]] = {}  # name -> (body start, body end, header)
-    for match in _CLASS_START.finditer(text):
-        following = _TOP_LEVEL.search(text, match.end())
+    spans: dict[str, tuple[int, int, str]] = {}  # name -> (body start, body end, header), positions in text
+    whole = lined(text)
+    for match in _CLASS_START.finditer(whole):
+        following = _TOP_LEVEL.search(whole, match.end())
         spans[match[1]] = (match.end(), following.start() if following else len(text), match[2] or "")
     if target not in spans:
         return None
-    aliases = {match[1]: [match[2].rsplit(".", 1)[-1]] for match in _ALIAS.finditer(text)}
+    aliases = {match[1]: [match[2].rsplit(".", 1)[-1]] for match in _ALIAS.finditer(whole)}
     keep = kept_classes(target, {**aliases, **{name: re.findall(r"\w+", header) for name, (_, _, header) in spans.items()}})
     out: list[str] = []
     position = 0

@@ -301,7 +301,7 @@ class AttributeRendering(PropertyRendering):
             source = self.loader.text(module) if module else None
             if source is None:
                 return None
-            if re.search(rf"^{re.escape(name)}[ \t]*(?::[^=\n]*)?=[ \t]*(?:\w+\.)*Literal\[", source[0], re.M):
+            if scan.line_search(rf"{re.escape(name)}[ \t]*(?::[^=\n]*)?=[ \t]*(?:\w+\.)*Literal\[", source[0]):
                 return path
             bound = scan.binding(source[0], name, module, source[1])
             if bound is None or bound.source is None:

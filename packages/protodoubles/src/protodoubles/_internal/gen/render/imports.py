@@ -297,7 +297,7 @@ def _class_arguments(loader: ModuleLoader, path: str) -> str:
     if (
         source is not None
         and bases is None
-        and (scan.type_var_call(source[0], name) or re.search(rf"^{re.escape(name)}\b", source[0], re.MULTILINE))
+        and (scan.type_var_call(source[0], name) or scan.line_search(rf"{re.escape(name)}\b", source[0]))
     ):
         return ""  # a TypeVar, a type alias or a constant, not a class
     if source is not None and bases is not None:
