@@ -121,3 +121,25 @@ def test_focus_keeps_lines_at_the_first_and_last_line() -> None:
     assert focused == "class Other:\n    ...\n\nclass Base:\n    x = 1\nclass Target(Base):\n    y = 2"
     assert scan.class_body(text, "Target") == "class Target(Base):\n    y = 2"
     assert scan.class_body(text, "Other") == "class Other:\n    a = 1\n    b = 2\n"
+
+
+@pytest.mark.parametrize("module", ["openai._client", "anthropic._base_client", "sqlalchemy.orm.session"])
+def test_searches_for_a_name_match_a_pattern_per_name(module: str) -> None:
+    """line_starting and listed_in_all find what a pattern compiled for each name finds, on every name of a module."""
+    spec = importlib.util.find_spec(module)
+    assert spec is not None and spec.origin is not None
+    text = Path(spec.origin).read_text(encoding="utf-8")
+    rest = re.compile(r"\b[ \t]*(?::[^=\n]*)?=[ \t]*([^\n]*)", re.MULTILINE)
+    found = 0
+    for name in sorted(set(re.findall(r"\b[A-Za-z_]\w*\b", text))):
+        expected = scan.line_search(re.escape(name) + rest.pattern, text)
+        match = scan.line_starting(text, name, rest)
+        assert (match and (match.groups(), match.end())) == (expected and (expected.groups(), expected.end())), name
+        found += match is not None
+        assert scan.listed_in_all(text, name) == bool(re.search(rf"__all__[^\n]*['\"]{re.escape(name)}['\"]", text)), name
+    assert found > 2
+
+
+def test_names_in_all_with_any_quotes() -> None:
+    text = "__all__ = ['a', \"b\"]  # 'c'\n__all__ += ['d\"]\nx = ['e']\n'f'"
+    assert [n for n in "abcdef" if scan.listed_in_all(text, n)] == ["a", "b", "c", "d"]

@@ -184,13 +184,19 @@ def _mypy_path(root: Path, data: dict[str, Any]) -> list[str]:
         return _path_list(value)
     if isinstance(value, list):
         return [p for p in value if isinstance(p, str) and "$" not in p]
-    import configparser  # a project that keeps mypy's settings in an ini file only
-
     for name in ("mypy.ini", ".mypy.ini", "setup.cfg"):
+        try:
+            text = (root / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if "mypy_path" not in text.lower():  # no such option (names are not case-sensitive): configparser not loaded
+            continue
+        import configparser  # a project that keeps mypy's settings in an ini file only
+
         parser = configparser.ConfigParser(interpolation=None)
         try:
-            parser.read(root / name, encoding="utf-8")
-        except (configparser.Error, UnicodeDecodeError):
+            parser.read_string(text, source=str(root / name))
+        except configparser.Error:
             continue
         if parser.has_option("mypy", "mypy_path"):
             return _path_list(parser.get("mypy", "mypy_path"))

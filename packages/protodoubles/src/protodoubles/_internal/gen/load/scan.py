@@ -28,6 +28,31 @@ def line_search(pattern: str, text: str, flags: int = 0) -> re.Match[str] | None
     return re.search("\n" + pattern, lined(text), re.MULTILINE | flags)
 
 
+def line_starting(text: str, head: str, rest: re.Pattern[str]) -> re.Match[str] | None:
+    """What ``line_search(re.escape(head) + rest.pattern, text, rest.flags)`` finds, without a pattern
+    compiled for each ``head`` (a name: a new pattern costs more than the search): the first line that
+    starts with ``head`` and goes on as ``rest``. The match is ``rest``'s, from right after the head, in
+    ``lined(text)``; ``rest`` is compiled with re.MULTILINE, as ``line_search`` compiles."""
+    whole = lined(text)
+    start = whole.find("\n" + head)
+    while start != -1:
+        found = rest.match(whole, start + 1 + len(head))
+        if found is not None:
+            return found
+        start = whole.find("\n" + head, start + 1)
+    return None
+
+
+def listed_in_all(text: str, name: str) -> bool:
+    """Whether a line of ``text`` names ``name`` in quotes after ``__all__`` (as ``__all__ = ["name"]``):
+    ``re.search(rf"__all__[^\n]*['\"]{re.escape(name)}['\"]", text)``, without a pattern for each name."""
+    quoted = [f"{a}{name}{b}" for a in "'\"" for b in "'\""]
+    return any(any(q in rest for q in quoted) for rest in _AFTER_ALL.findall(text))
+
+
+_AFTER_ALL = re.compile(r"__all__([^\n]*)")  # the rest of the line after its first __all__
+
+
 # on the lined text (see `lined`), as every pattern here that starts with a newline
 _IMPORT_FROM = re.compile(r"\n[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)")
 
@@ -105,7 +130,7 @@ def _decide(text: str, name: str, defined: bool, found: list[Binding]) -> Bindin
         return Binding(None)
     if len(found) != 1 or defined:
         return None  # nothing found (a wildcard import, perhaps), or bound more than once
-    if not found[0].explicit and re.search(rf"__all__[^\n]*['\"]{re.escape(name)}['\"]", text):
+    if not found[0].explicit and listed_in_all(text, name):
         return Binding(found[0].source, explicit=True)
     return found[0]
 

@@ -22,6 +22,7 @@ _BUILTIN_NAMES = frozenset(vars(builtins))
 # `TypeVar("_T")` or `TypeVar("_T", bound=Any)`: a TypeVar the protocol can declare itself, instead of importing
 # a stub's private name (`from typing import _T`) or one bound to Any (mypy rejects a class against overloads
 # that use that one)
+_WORD_END = re.compile(r"\b", re.MULTILINE)  # after a name that starts a line: the name, not a prefix of another
 _PLAIN_TYPE_VAR = re.compile(r"(?:typing(?:_extensions)?\.)?TypeVar\(([\'\"])\w+\1(?:, bound=(?:typing\.)?Any)?\)")
 
 
@@ -294,11 +295,7 @@ def _class_arguments(loader: ModuleLoader, path: str) -> str:
     generic = re.search(r"\b(?:Generic|Protocol)\[([^\[\]]*)\]", bases or "")
     if generic is not None:
         return "[" + ", ".join([_ANY] * len(generic[1].split(","))) + "]"
-    if (
-        source is not None
-        and bases is None
-        and (scan.type_var_call(source[0], name) or scan.line_search(rf"{re.escape(name)}\b", source[0]))
-    ):
+    if source is not None and bases is None and (scan.type_var_call(source[0], name) or scan.line_starting(source[0], name, _WORD_END)):
         return ""  # a TypeVar, a type alias or a constant, not a class
     if source is not None and bases is not None:
         count = _type_params_in_text(loader, module, source, bases)

@@ -14,6 +14,7 @@ from protodoubles._internal.gen.load import scan
 from protodoubles._internal.gen.load.loading import ModuleLoader
 
 _BUILTIN_NAMES = frozenset(vars(builtins))
+_ASSIGNMENT = re.compile(r"\b[ \t]*[:=].*?(?=\n\S|\Z)", re.MULTILINE | re.DOTALL)  # after the name, to the next statement
 _BOUND_TYPE_VAR = re.compile(r"(?:typing(?:_extensions)?\.)?TypeVar\(([\'\"])\w+\1, bound=(?:builtins\.)?(\w+)\)")
 
 
@@ -22,8 +23,8 @@ def _assigned(loader: ModuleLoader, path: str) -> str | None:
     from the module's text: most names are not assigned there, and no module is visited to learn that."""
     module, _, name = path.rpartition(".")
     source = loader.text(module) if module else None
-    found = scan.line_search(rf"{re.escape(name)}\b[ \t]*[:=].*?(?=\n\S|\Z)", source[0], re.DOTALL) if source else None
-    return found[0][1:] if found else None  # without the newline in front
+    found = scan.line_starting(source[0], name, _ASSIGNMENT) if source else None
+    return name + found[0] if found else None
 
 
 def _private(loader: ModuleLoader, path: str) -> griffe.Attribute | None:
