@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 
@@ -53,8 +53,24 @@ def listed_in_all(text: str, name: str) -> bool:
 _AFTER_ALL = re.compile(r"__all__([^\n]*)")  # the rest of the line after its first __all__
 
 
-# on the lined text (see `lined`), as every pattern here that starts with a newline
-_IMPORT_FROM = re.compile(r"\n[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)")
+# Import statements, found where they start a line (see _line_starts)
+_IMPORT_FROM = re.compile(r"from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)")
+_PLAIN_IMPORT = re.compile(r"import[ \t]([^\n]*)")
+
+
+def _line_starts(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern`` that start a line of ``text`` after spaces or tabs: what
+    ``re.finditer(r"\n[ \t]*" + pattern.pattern, lined(text))`` finds, faster for a pattern that starts
+    with a word (a search for it skips to the few lines that hold it). A match elsewhere in a line is
+    looked past, not taken, so that it hides nothing after it."""
+    position = 0
+    while (match := pattern.search(text, position)) is not None:
+        start = match.start()
+        if text[text.rfind("\n", 0, start) + 1 : start].strip(" \t"):
+            position = start + 1
+        else:
+            yield match
+            position = match.end()
 
 
 @dataclass(frozen=True)
@@ -88,8 +104,8 @@ class _Index:
     classes: frozenset[str]  # defined by a top-level class or def, which an import inside a function does not rebind
 
 
-_DEFINED = re.compile(r"\n(?:(?:class|def|async def)[ \t]+(\w+)|(\w+)[ \t]*(?::|=(?!=)))")
-_PLAIN_IMPORT = re.compile(r"\n[ \t]*import[ \t]([^\n]*)")
+# on the lined text (see `lined`), as every pattern here that starts with a newline; a word first
+_DEFINED = re.compile(r"\n(?=\w)(?:(?:class|def|async def)[ \t]+(\w+)|(\w+)[ \t]*(?::|=(?!=)))")
 
 
 @functools.lru_cache(maxsize=64)
@@ -97,14 +113,21 @@ def _index(text: str) -> _Index:
     whole = lined(text)
     found = _DEFINED.findall(whole)
     defined = frozenset(a or b for a, b in found)
-    words = frozenset(re.findall(r"\w+", "\n".join(_PLAIN_IMPORT.findall(whole))))
-    return _Index(defined, _IMPORT_FROM.findall(whole), words, frozenset(a for a, _ in found if a))
+    imports_from = [(match[1], match[2]) for match in _line_starts(_IMPORT_FROM, text)]
+    return _Index(defined, imports_from, _plain_import_words(text), frozenset(a for a, _ in found if a))
+
+
+@functools.lru_cache(maxsize=64)
+def _plain_import_words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", "\n".join(match[1] for match in _line_starts(_PLAIN_IMPORT, text))))
 
 
 def binding(text: str, name: str, module: str, is_package: bool) -> Binding | None:
     """Where module ``module`` (source ``text``) gets ``name`` from, or None when that is not clear."""
     if not name.isidentifier():
         return _binding_by_search(text, name, module, is_package)
+    if name in _class_starts(text) and name not in _plain_import_words(text):
+        return Binding(None)  # a class of the module, as the index says below, without reading the whole text
     index = _index(text)
     found = [_imported(module, is_package, relative, names, name) for relative, names in index.imports_from if name in names]
     if name in index.plain_import_words:
@@ -140,7 +163,7 @@ def _binding_by_search(text: str, name: str, module: str, is_package: bool) -> B
     escaped = re.escape(name)
     defined = line_search(rf"(?:(?:class|def|async def)[ \t]+{escaped}\b|{escaped}[ \t]*(?::|=(?!=)))", text)
     found: list[Binding] = []
-    for match in _IMPORT_FROM.finditer(lined(text)):
+    for match in _line_starts(_IMPORT_FROM, text):
         if name in match[2]:
             found += _imported(module, is_package, match[1], match[2], name)
     if line_search(rf"[ \t]*import[ \t][^\n]*\b{escaped}\b", text):
@@ -154,27 +177,21 @@ def _imported_names(text: str) -> frozenset[str]:
     return frozenset(re.findall(r"\w+", " ".join(names for _, names in _index(text).imports_from)))
 
 
-_ASSIGNED = re.compile(r"\n(\w+)[ \t]*(?::[^=\n]*)?=[ \t]*([^\n]*)")  # a match ends with its line
+_WORD = re.compile(r"\w+")
+_ASSIGNED = re.compile(r"[ \t]*(?::[^=\n]*)?=[ \t]*([^\n]*)", re.MULTILINE)  # after a word that starts a line: its value
 
 
-@functools.lru_cache(maxsize=64)
-def _assignments(text: str) -> dict[str, str]:
-    """The value each top-level ``name = ...`` (or ``name: T = ...``) line assigns, the first for a name,
-    read once per module text."""
-    found: dict[str, str] = {}
-    for name, value in _ASSIGNED.findall(lined(text)):
-        found.setdefault(name, value)
-    return found
-
-
+@functools.lru_cache(maxsize=1024)
 def type_var_call(text: str, name: str) -> str | None:
     """``TypeVar("_T", bound=Any)``: the call a module-level ``name = TypeVar(...)`` makes, when it
     fits on one line; the empty string when ``name`` is not assigned a TypeVar; None when unclear (imported)."""
-    assigned = _assignments(text).get(name)
+    assigned = line_starting(text, name, _ASSIGNED) if _WORD.fullmatch(name) else None  # its first assignment
     if assigned is None:  # imported (``from tvmod import T as T``): the module it comes from says; else not a TypeVar
+        if name in _class_starts(text):
+            return ""  # a class of the module (defined, so not imported), known without reading the whole text
         imported = name in _imported_names(text) and name not in _index(text).defined  # a class here is no TypeVar
         return None if imported else ""
-    value = assigned.split("  #", 1)[0].strip()
+    value = assigned[1].split("  #", 1)[0].strip()
     if re.match(r"(?:typing(?:_extensions)?\.)?(?:TypeVar|ParamSpec|TypeVarTuple)\(", value):
         return value  # unbalanced when the call goes on over more lines: a TypeVar still, not a plain one
     return ""
