@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from protodoubles._internal.errors import ConfigError
 
@@ -48,8 +48,7 @@ class Options:
         return self.name or self.source.rpartition(":")[2].split(".")[-1] + "Protocol"
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(NamedTuple):
     """A project's generator settings: where its modules are found and what it generates."""
 
     root: Path

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from protodoubles._internal.config import Options, Project
 from protodoubles._internal.errors import GenerationError
@@ -22,8 +22,7 @@ from protodoubles._internal.gen.results import Generated, StaleProtocol
 DriftReport = Callable[[str | None, str], list[str]]
 
 
-@dataclass(frozen=True)
-class Rendering:
+class Rendering(NamedTuple):
     """A generated protocol with what a check and a freshness record need."""
 
     options: Options
@@ -148,8 +147,7 @@ def key_of(options: Options) -> str:
     return repr((options.source, options.protocol_name, options.include_private, options.follow, str(options.output), options.regenerate))
 
 
-@dataclass(frozen=True)
-class Checked:
+class Checked(NamedTuple):
     stale: tuple[StaleProtocol, ...]
     fresh: tuple[Path, ...]  # compared equal, or recorded fresh and not generated again
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 @functools.lru_cache(maxsize=64)
@@ -73,8 +73,7 @@ def _line_starts(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]
             position = match.end()
 
 
-@dataclass(frozen=True)
-class Binding:
+class Binding(NamedTuple):
     """How a module binds a name: defined there (``source`` None) or imported from ``source``."""
 
     source: str | None
@@ -92,8 +91,7 @@ def _absolute(module: str, is_package: bool, relative: str) -> str:
     return ".".join([*base, rest] if rest else base)
 
 
-@dataclass(frozen=True)
-class _Index:
+class _Index(NamedTuple):
     """What ``binding`` needs from one module text, read in one pass: the names it defines at the top
     level, its ``from ... import`` lines (module and names, as written), the words of its plain
     ``import`` lines."""

@@ -5,7 +5,7 @@ key: str) -> str``, not ``_KT -> _VT_co``)."""
 from __future__ import annotations
 
 import builtins
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import griffe
 
@@ -26,10 +26,9 @@ _BUILTIN_CLASSES = frozenset(name for name, value in vars(builtins).items() if i
 _ALIAS_HOPS = 8  # `AsyncACLCommands = ACLCommands`: how many assignments a base may go through
 
 
-@dataclass(frozen=True)
-class Base:
+class Base(NamedTuple):
     cls: griffe.Class
-    subst: Subst = field(default_factory=dict)
+    subst: Subst
 
 
 def base_path(expr: griffe.Expr | str) -> str:
@@ -148,7 +147,7 @@ def linearize(cls: griffe.Class, loader: ModuleLoader, warnings: list[str]) -> l
         cache[base.cls.path] = result
         return result
 
-    return walk(Base(cls), 0)
+    return walk(Base(cls, {}), 0)
 
 
 def _merge(sequences: list[list[Base]]) -> list[Base]:
