@@ -29,7 +29,7 @@ DEFINED_IN = {
     "griffe._internal.enumerations": "Kind ParameterKind",
     "griffe._internal.exceptions": "AliasResolutionError CyclicAliasError NameResolutionError",
     "griffe._internal.collections": "LinesCollection ModulesCollection",
-    "griffe._internal.extensions.base": "Extension load_extensions",
+    "griffe._internal.extensions.base": "Extension Extensions load_extensions",
     "griffe._internal.agents.visitor": "visit",
     "griffe._internal.agents.nodes.runtime": "ObjectNode",
     "griffe._internal.logger": "logger",

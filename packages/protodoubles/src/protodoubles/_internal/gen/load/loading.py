@@ -74,7 +74,8 @@ class ModuleLoader:
     def __init__(self, search_paths: Sequence[str], extensions: Sequence[griffe.Extension] = ()) -> None:
         self.search_paths = [str(p) for p in search_paths]
         self.branches = TypeCheckerBranches()
-        self.extensions = griffe.load_extensions(self.branches, *extensions)
+        # griffe.load_extensions would add griffe's dataclasses extension, whose one hook (on_package) a visit never calls
+        self.extensions = griffe.Extensions(self.branches, *extensions)
         self.collection = griffe.ModulesCollection()
         self.lines = griffe.LinesCollection()
         self.typeshed, self.stdlib = _typeshed()
@@ -200,7 +201,8 @@ class ModuleLoader:
         """A PEP 420 namespace package (folders of that name, no ``__init__``): an empty module, for its
         submodules to be visited under; None when no search folder has it."""
         parts = dotted.split(".")
-        folders = [found for folder in self.search_paths if (found := Path(folder).joinpath(*parts)).is_dir()]
+        found = [os.path.join(folder, *parts) for folder in self.search_paths if parts[0] in self._entries(folder)]
+        folders = [Path(path) for path in found if os.path.isdir(path)]
         if not folders:
             return None
         module = griffe.Module(parts[-1], filepath=folders, parent=parent, lines_collection=self.lines, modules_collection=self.collection)
