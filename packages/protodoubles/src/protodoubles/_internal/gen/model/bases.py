@@ -80,8 +80,8 @@ def type_params(cls: griffe.Class, loader: ModuleLoader) -> list[str]:
     found: list[str] = []
     for base in generic or subscripted:
         for item in base.slice.iterate(flat=True) if isinstance(base.slice, griffe.Expr) else ():
-            if isinstance(item, griffe.ExprName) and item.canonical_path not in found and is_type_param(loader, item.canonical_path):
-                found.append(item.canonical_path)
+            if isinstance(item, griffe.ExprName) and (path := item.canonical_path) not in found and is_type_param(loader, path):
+                found.append(path)
     return found
 
 
@@ -90,9 +90,9 @@ def type_vars_in(annotation: griffe.Expr | str, loader: ModuleLoader) -> set[str
     if isinstance(annotation, str):
         return set()
     return {
-        item.canonical_path
+        path
         for item in annotation.iterate(flat=True)
-        if isinstance(item, griffe.ExprName) and "." in item.canonical_path and is_type_param(loader, item.canonical_path)
+        if isinstance(item, griffe.ExprName) and "." in (path := item.canonical_path) and is_type_param(loader, path)
     }
 
 
