@@ -53,24 +53,23 @@ def listed_in_all(text: str, name: str) -> bool:
 _AFTER_ALL = re.compile(r"__all__([^\n]*)")  # the rest of the line after its first __all__
 
 
-# Import statements, found where they start a line (see _line_starts)
-_IMPORT_FROM = re.compile(r"from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)")
-_PLAIN_IMPORT = re.compile(r"import[ \t]([^\n]*)")
+# on the lined text (see `lined`), as every pattern here that starts with a newline
+_IMPORT_FROM = re.compile(r"\n[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)")
+_PLAIN_IMPORT = re.compile(r"import[ \t]([^\n]*)")  # where the word starts a line: see _plain_imports
 
 
-def _line_starts(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    """The matches of ``pattern`` that start a line of ``text`` after spaces or tabs: what
-    ``re.finditer(r"\n[ \t]*" + pattern.pattern, lined(text))`` finds, faster for a pattern that starts
-    with a word (a search for it skips to the few lines that hold it). A match elsewhere in a line is
-    looked past, not taken, so that it hides nothing after it."""
+def _plain_imports(text: str) -> Iterator[str]:
+    """What follows ``import`` on each line that starts with it (after spaces or tabs): what
+    ``re.findall(r"\n[ \t]*import[ \t]([^\n]*)", lined(text))`` finds, faster, by a string search for the
+    word (most modules hold it on a few lines, in their ``from`` lines and their text) where the pattern
+    would be tried on every line."""
     position = 0
-    while (match := pattern.search(text, position)) is not None:
-        start = match.start()
-        if text[text.rfind("\n", 0, start) + 1 : start].strip(" \t"):
+    while (start := text.find("import", position)) != -1:
+        if text[text.rfind("\n", 0, start) + 1 : start].strip(" \t") or (match := _PLAIN_IMPORT.match(text, start)) is None:
             position = start + 1
-        else:
-            yield match
-            position = match.end()
+            continue
+        yield match[1]
+        position = match.end()
 
 
 class Binding(NamedTuple):
@@ -111,13 +110,12 @@ def _index(text: str) -> _Index:
     whole = lined(text)
     found = _DEFINED.findall(whole)
     defined = frozenset(a or b for a, b in found)
-    imports_from = [(match[1], match[2]) for match in _line_starts(_IMPORT_FROM, text)]
-    return _Index(defined, imports_from, _plain_import_words(text), frozenset(a for a, _ in found if a))
+    return _Index(defined, _IMPORT_FROM.findall(whole), _plain_import_words(text), frozenset(a for a, _ in found if a))
 
 
 @functools.lru_cache(maxsize=64)
 def _plain_import_words(text: str) -> frozenset[str]:
-    return frozenset(re.findall(r"\w+", "\n".join(match[1] for match in _line_starts(_PLAIN_IMPORT, text))))
+    return frozenset(re.findall(r"\w+", "\n".join(_plain_imports(text))))
 
 
 def binding(text: str, name: str, module: str, is_package: bool) -> Binding | None:
@@ -161,7 +159,7 @@ def _binding_by_search(text: str, name: str, module: str, is_package: bool) -> B
     escaped = re.escape(name)
     defined = line_search(rf"(?:(?:class|def|async def)[ \t]+{escaped}\b|{escaped}[ \t]*(?::|=(?!=)))", text)
     found: list[Binding] = []
-    for match in _line_starts(_IMPORT_FROM, text):
+    for match in _IMPORT_FROM.finditer(lined(text)):
         if name in match[2]:
             found += _imported(module, is_package, match[1], match[2], name)
     if line_search(rf"[ \t]*import[ \t][^\n]*\b{escaped}\b", text):
