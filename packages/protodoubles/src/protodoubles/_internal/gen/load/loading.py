@@ -84,6 +84,7 @@ class ModuleLoader:
         self._texts: dict[str, tuple[str, bool] | None] = {}
         self._located: dict[str, Path | None] = {}
         self._listings: dict[str, frozenset[str]] = {}
+        self._paths: dict[int, tuple[griffe.ExprName, str]] = {}  # by id, the name kept alive: its id is never reused
 
     # ----- finding files ----------------------------------------------------------------------------
 
@@ -240,6 +241,14 @@ class ModuleLoader:
             pass  # names behind a wildcard that cannot be expanded stay unknown, as for any unresolved name
 
     # ----- resolving names --------------------------------------------------------------------------
+
+    def path_of(self, name: griffe.ExprName) -> str:
+        """``name.canonical_path``, read once a run: griffe resolves it through the scopes around the name
+        (function, class, module) each time it is read, and a run reads the same names many times."""
+        found = self._paths.get(id(name))
+        if found is None:
+            found = self._paths[id(name)] = (name, name.canonical_path)
+        return found[1]
 
     def get(self, path: str) -> griffe.Object | griffe.Alias | None:
         """The object at a dotted path, loading the longest module prefix of it; aliases not followed."""

@@ -80,7 +80,7 @@ def type_params(cls: griffe.Class, loader: ModuleLoader) -> list[str]:
     found: list[str] = []
     for base in generic or subscripted:
         for item in base.slice.iterate(flat=True) if isinstance(base.slice, griffe.Expr) else ():
-            if isinstance(item, griffe.ExprName) and (path := item.canonical_path) not in found and is_type_param(loader, path):
+            if isinstance(item, griffe.ExprName) and (path := loader.path_of(item)) not in found and is_type_param(loader, path):
                 found.append(path)
     return found
 
@@ -92,7 +92,7 @@ def type_vars_in(annotation: griffe.Expr | str, loader: ModuleLoader) -> set[str
     return {
         path
         for item in annotation.iterate(flat=True)
-        if isinstance(item, griffe.ExprName) and "." in (path := item.canonical_path) and is_type_param(loader, path)
+        if isinstance(item, griffe.ExprName) and "." in (path := loader.path_of(item)) and is_type_param(loader, path)
     }
 
 

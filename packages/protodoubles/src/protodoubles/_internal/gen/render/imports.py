@@ -103,7 +103,7 @@ class Imports:
         return known
 
     def canonical(self, item: griffe.ExprName) -> str:
-        path = item.canonical_path
+        path = self.loader.path_of(item)
         owner, _, name = path.rpartition(".")
         if "(" in path:  # a parameter's annotation naming another parameter: the name outside the function
             scope: object = item.parent
@@ -136,7 +136,7 @@ class Imports:
         attributes = [node for node in nodes if isinstance(node, griffe.ExprAttribute) and isinstance(node.first, griffe.ExprName)]
         chains = {id(node.first): str(node) for node in attributes}
         subscripted |= {id(node.first) for node in attributes if id(node) in subscripted}  # `a.B[...]`: its head too
-        in_type = {id(name) for node in found if _names_type(node.left) for name in _expr_names(node.slice)}
+        in_type = {id(name) for node in found if _names_type(node.left, self.loader) for name in _expr_names(node.slice)}
         # `os.PathLike` written bare: its last name is where the arguments go
         ends = {id(n.last): n for n in attributes if id(n) not in subscripted and id(n.first) not in in_type | subscripted}
         firsts = {id(n.first): n.canonical_path for n in attributes}
@@ -193,7 +193,7 @@ class Imports:
             parts.append(self.add(item.name, canonical))
             if id(item) in chains and canonical == item.name:
                 self._submodule(chains[id(item)])
-            if id(item) not in subscripted and id(item) not in chains and not (id(item) in in_type and _names_type(item)):
+            if id(item) not in subscripted and id(item) not in chains and not (id(item) in in_type and _names_type(item, self.loader)):
                 parts.append(self.bare_arguments(canonical))  # but a bare `type` inside `type[...]`, which must stay bare
         return "".join(parts)
 
@@ -361,8 +361,8 @@ _FIELDS: dict[type[griffe.Expr], tuple[str, ...]] = {}
 _TYPE_PATHS = frozenset({"type", "builtins.type", "typing.Type", "typing_extensions.Type"})
 
 
-def _names_type(expr: griffe.Expr | str) -> bool:
-    return isinstance(expr, griffe.ExprName) and expr.canonical_path in _TYPE_PATHS
+def _names_type(expr: griffe.Expr | str, loader: ModuleLoader) -> bool:
+    return isinstance(expr, griffe.ExprName) and loader.path_of(expr) in _TYPE_PATHS
 
 
 def _expr_names(expr: griffe.Expr | str) -> list[griffe.ExprName]:
