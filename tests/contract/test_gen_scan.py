@@ -98,3 +98,48 @@ def test_class_bases_and_bodies() -> None:
     for unclear in ("Twice", "Base", "value", "Bas", "Missing"):  # twice, not defined, a prefix, not a class
         assert scan.class_bases(CLASSES, unclear) is None, unclear
         assert scan.class_body(CLASSES, unclear) is None, unclear
+
+
+LINES = "first = 1\nclass A: pass\nclass B(A):\n    x = 2\nlast = 3"
+
+
+@pytest.mark.parametrize("pattern", [r"first\b", r"class (\w+)", r"last = (\d)", r"(\w+) = (\d)", r"\s+x", r"[ \t]*x = 2\n", r"missing"])
+def test_line_search_is_a_search_from_line_starts(pattern: str) -> None:
+    """The newline in front of a line stands where that line starts in the text: same match, same groups."""
+    found = scan.line_search(pattern, LINES)
+    expected = re.search("^" + pattern, LINES, re.MULTILINE)
+    assert (found is None) == (expected is None)
+    if found is not None and expected is not None:
+        assert found.groups() == expected.groups()
+        assert found[0] == "\n" + expected[0]
+        assert found.start() == expected.start()
+
+
+def test_focus_keeps_lines_at_the_first_and_last_line() -> None:
+    text = "class Other:\n    a = 1\n    b = 2\nclass Base:\n    x = 1\nclass Target(Base):\n    y = 2"
+    focused = scan.focus_text(text, "Target")
+    assert focused == "class Other:\n    ...\n\nclass Base:\n    x = 1\nclass Target(Base):\n    y = 2"
+    assert scan.class_body(text, "Target") == "class Target(Base):\n    y = 2"
+    assert scan.class_body(text, "Other") == "class Other:\n    a = 1\n    b = 2\n"
+
+
+@pytest.mark.parametrize("module", ["openai._client", "anthropic._base_client", "sqlalchemy.orm.session"])
+def test_searches_for_a_name_match_a_pattern_per_name(module: str) -> None:
+    """line_starting and listed_in_all find what a pattern compiled for each name finds, on every name of a module."""
+    spec = importlib.util.find_spec(module)
+    assert spec is not None and spec.origin is not None
+    text = Path(spec.origin).read_text(encoding="utf-8")
+    rest = re.compile(r"\b[ \t]*(?::[^=\n]*)?=[ \t]*([^\n]*)", re.MULTILINE)
+    found = 0
+    for name in sorted(set(re.findall(r"\b[A-Za-z_]\w*\b", text))):
+        expected = scan.line_search(re.escape(name) + rest.pattern, text)
+        match = scan.line_starting(text, name, rest)
+        assert (match and (match.groups(), match.end())) == (expected and (expected.groups(), expected.end())), name
+        found += match is not None
+        assert scan.listed_in_all(text, name) == bool(re.search(rf"__all__[^\n]*['\"]{re.escape(name)}['\"]", text)), name
+    assert found > 2
+
+
+def test_names_in_all_with_any_quotes() -> None:
+    text = "__all__ = ['a', \"b\"]  # 'c'\n__all__ += ['d\"]\nx = ['e']\n'f'"
+    assert [n for n in "abcdef" if scan.listed_in_all(text, n)] == ["a", "b", "c", "d"]

@@ -38,6 +38,19 @@ def test_a_source_folder_is_found_from_each_kind_of_configuration(project: Proje
     assert "class CartProtocol(Protocol):" in ran.out
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("mypy.ini", "[mypy]\nstrict = True\nmypy_path = lib\n"), ("setup.cfg", "[metadata]\nname = shop\n\n[mypy]\nMYPY_PATH = lib\n")],
+)
+def test_a_source_folder_is_found_from_mypy_settings_in_an_ini_file(project: Project, name: str, text: str) -> None:
+    (project.root / "src").rename(project.root / "lib")
+    project.write("pyproject.toml", '[project]\nname = "shop"\nversion = "1.0"\n')
+    project.write(name, text)
+    ran = project.gen("shop.cart:Cart")
+    assert ran.code == 0, ran.err
+    assert "class CartProtocol(Protocol):" in ran.out
+
+
 def test_without_a_configured_folder_the_module_is_not_found(project: Project) -> None:
     (project.root / "src").rename(project.root / "lib")
     project.write("pyproject.toml", '[project]\nname = "shop"\nversion = "1.0"\n')

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from protodoubles._internal.errors import ConfigError
 
@@ -48,8 +48,7 @@ class Options:
         return self.name or self.source.rpartition(":")[2].split(".")[-1] + "Protocol"
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(NamedTuple):
     """A project's generator settings: where its modules are found and what it generates."""
 
     root: Path
@@ -184,13 +183,19 @@ def _mypy_path(root: Path, data: dict[str, Any]) -> list[str]:
         return _path_list(value)
     if isinstance(value, list):
         return [p for p in value if isinstance(p, str) and "$" not in p]
-    import configparser  # a project that keeps mypy's settings in an ini file only
-
     for name in ("mypy.ini", ".mypy.ini", "setup.cfg"):
+        try:
+            text = (root / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if "mypy_path" not in text.lower():  # no such option (names are not case-sensitive): configparser not loaded
+            continue
+        import configparser  # a project that keeps mypy's settings in an ini file only
+
         parser = configparser.ConfigParser(interpolation=None)
         try:
-            parser.read(root / name, encoding="utf-8")
-        except (configparser.Error, UnicodeDecodeError):
+            parser.read_string(text, source=str(root / name))
+        except configparser.Error:
             continue
         if parser.has_option("mypy", "mypy_path"):
             return _path_list(parser.get("mypy", "mypy_path"))

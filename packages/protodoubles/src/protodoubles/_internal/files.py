@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import difflib
-import hashlib
 import os
 import re
-import secrets
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -120,16 +117,22 @@ def snapshot(path: Path) -> Snapshot:
         inode=info.st_ino,
         size=info.st_size,
         mtime_ns=info.st_mtime_ns,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=_sha256(data),
         text=raw.replace("\r\n", "\n").replace("\r", "\n"),
         newline=first.group() if first else "\n",
         bom=bom,
     )
 
 
+def _sha256(data: bytes) -> str:
+    import hashlib  # snapshots of files to rewrite only: a gen-protocol run does not load it
+
+    return hashlib.sha256(data).hexdigest()
+
+
 def _check_same(snap: Snapshot, info: os.stat_result, data: bytes) -> None:
     same = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns) == (snap.device, snap.inode, snap.size, snap.mtime_ns)
-    if not same or hashlib.sha256(data).hexdigest() != snap.sha256:
+    if not same or _sha256(data) != snap.sha256:
         raise _error(snap.path, _CHANGED)
 
 
@@ -159,6 +162,8 @@ def _encode(snap: Snapshot, new_text: str) -> bytes:
 
 def _mixed(old: list[str], endings: list[str], new: list[str], default: str) -> str:
     """A file with mixed line endings: each line the edit kept keeps its own ending; new lines get ``default``."""
+    import difflib  # a file with mixed line endings only: not loaded on an ordinary run
+
     chosen = [default] * (len(new) - 1)
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new).get_opcodes():
         if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
@@ -212,7 +217,7 @@ def _keep_owner(fd: int, like: os.stat_result) -> None:
 def _temp(target: Path) -> tuple[int, Path]:
     """A new file beside ``target``, created with the default mode (0o666 less the umask)."""
     for _ in range(100):
-        temp = target.with_name(f".{target.name[:200]}.{secrets.token_hex(4)}.tmp")
+        temp = target.with_name(f".{target.name[:200]}.{os.urandom(4).hex()}.tmp")  # as secrets.token_hex(4), without its imports
         try:
             return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666), temp
         except FileExistsError:

@@ -49,6 +49,9 @@ class Output:
 def run(argv: list[str] | None = None) -> NoReturn:
     """Run the command line and leave the process with its exit status."""
     gc.set_threshold(*GC_THRESHOLDS)
+    from protodoubles._internal.gen import lazy_griffe
+
+    lazy_griffe.install()  # before the generator imports griffe
     from protodoubles._internal.gen.cli import main  # after the thresholds: the imports allocate too
 
     output = Output(sys.stdout) if sys.stdout is not None else None  # None: closed, as the cli reports

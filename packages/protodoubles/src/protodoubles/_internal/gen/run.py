@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from protodoubles._internal.config import Options, Project
 from protodoubles._internal.errors import GenerationError
@@ -21,8 +21,7 @@ from protodoubles._internal.gen.results import Generated, StaleProtocol
 DriftReport = Callable[[str | None, str], list[str]]
 
 
-@dataclass(frozen=True)
-class Rendering:
+class Rendering(NamedTuple):
     """A generated protocol with what a check and a freshness record need."""
 
     options: Options
@@ -48,7 +47,6 @@ def render(options: Options, project: Project) -> Rendering:
         report: DriftReport = partial(family_drift_lines, family=family)
         shown = f"{name} and {len(family) - 1} followed"
     else:
-        from protodoubles._internal.gen.check.drift import drift_lines
         from protodoubles._internal.gen.render.module import generate
 
         cls, loader = load_class(target)
@@ -60,12 +58,20 @@ def render(options: Options, project: Project) -> Rendering:
             regenerate=options.regenerate,
             include_private=options.include_private,
         )
-        report, shown = partial(drift_lines, name=name), name
+        report, shown = partial(_drift_lines, name=name), name
     _validate(rendered.text, options)
     strength = f"{shown} ({rendered.members} members): {rendered.strength()}"
     generated = Generated(options.source, name, options.output, rendered.text, rendered.members, strength, tuple(rendered.warnings))
     files = tuple(Path(p) for p in loader.lines.keys())  # noqa: SIM118  # a LinesCollection is not iterable
     return Rendering(options, generated, report, files, tuple(loader.search_paths))
+
+
+def _drift_lines(old_text: str | None, new_text: str, name: str) -> list[str]:
+    """The drift report of a stale protocol: its module, griffe's API diff, loads only for a stale file (it
+    loads the whole of griffe; see protodoubles._internal.gen.lazy_griffe)."""
+    from protodoubles._internal.gen.check.drift import drift_lines
+
+    return drift_lines(old_text, new_text, name=name)
 
 
 def _validate(text: str, options: Options) -> None:
@@ -144,8 +150,7 @@ def key_of(options: Options) -> str:
     return repr((options.source, options.protocol_name, options.include_private, options.follow, str(options.output), options.regenerate))
 
 
-@dataclass(frozen=True)
-class Checked:
+class Checked(NamedTuple):
     stale: tuple[StaleProtocol, ...]
     fresh: tuple[Path, ...]  # compared equal, or recorded fresh and not generated again
 

@@ -74,7 +74,8 @@ class ModuleLoader:
     def __init__(self, search_paths: Sequence[str], extensions: Sequence[griffe.Extension] = ()) -> None:
         self.search_paths = [str(p) for p in search_paths]
         self.branches = TypeCheckerBranches()
-        self.extensions = griffe.load_extensions(self.branches, *extensions)
+        # griffe.load_extensions would add griffe's dataclasses extension, whose one hook (on_package) a visit never calls
+        self.extensions = griffe.Extensions(self.branches, *extensions)
         self.collection = griffe.ModulesCollection()
         self.lines = griffe.LinesCollection()
         self.typeshed, self.stdlib = _typeshed()
@@ -83,6 +84,7 @@ class ModuleLoader:
         self._texts: dict[str, tuple[str, bool] | None] = {}
         self._located: dict[str, Path | None] = {}
         self._listings: dict[str, frozenset[str]] = {}
+        self._paths: dict[int, tuple[griffe.ExprName, str]] = {}  # by id, the name kept alive: its id is never reused
 
     # ----- finding files ----------------------------------------------------------------------------
 
@@ -200,7 +202,8 @@ class ModuleLoader:
         """A PEP 420 namespace package (folders of that name, no ``__init__``): an empty module, for its
         submodules to be visited under; None when no search folder has it."""
         parts = dotted.split(".")
-        folders = [found for folder in self.search_paths if (found := Path(folder).joinpath(*parts)).is_dir()]
+        found = [os.path.join(folder, *parts) for folder in self.search_paths if parts[0] in self._entries(folder)]
+        folders = [Path(path) for path in found if os.path.isdir(path)]
         if not folders:
             return None
         module = griffe.Module(parts[-1], filepath=folders, parent=parent, lines_collection=self.lines, modules_collection=self.collection)
@@ -238,6 +241,14 @@ class ModuleLoader:
             pass  # names behind a wildcard that cannot be expanded stay unknown, as for any unresolved name
 
     # ----- resolving names --------------------------------------------------------------------------
+
+    def path_of(self, name: griffe.ExprName) -> str:
+        """``name.canonical_path``, read once a run: griffe resolves it through the scopes around the name
+        (function, class, module) each time it is read, and a run reads the same names many times."""
+        found = self._paths.get(id(name))
+        if found is None:
+            found = self._paths[id(name)] = (name, name.canonical_path)
+        return found[1]
 
     def get(self, path: str) -> griffe.Object | griffe.Alias | None:
         """The object at a dotted path, loading the longest module prefix of it; aliases not followed."""

@@ -9,15 +9,70 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from typing import NamedTuple
 
-# on the text with a newline in front (see _DEFINED)
+
+@functools.lru_cache(maxsize=64)
+def lined(text: str) -> str:
+    """``text`` with a newline in front. A pattern that starts with a newline finds the start of a line by
+    a fast search for that one character, where ``^`` under ``re.MULTILINE`` is tried at every position of
+    the text (ten times slower on a long module). And a match's start in the lined text is the position in
+    ``text`` of the line it matched: the newline in front shifts every position by one."""
+    return "\n" + text
+
+
+def line_search(pattern: str, text: str, flags: int = 0) -> re.Match[str] | None:
+    """``re.search("^" + pattern, text, re.MULTILINE | flags)``, searched as the newline in front of the
+    line (see ``lined``): the match is in ``lined(text)`` and its text starts with that newline."""
+    return re.search("\n" + pattern, lined(text), re.MULTILINE | flags)
+
+
+def line_starting(text: str, head: str, rest: re.Pattern[str]) -> re.Match[str] | None:
+    """What ``line_search(re.escape(head) + rest.pattern, text, rest.flags)`` finds, without a pattern
+    compiled for each ``head`` (a name: a new pattern costs more than the search): the first line that
+    starts with ``head`` and goes on as ``rest``. The match is ``rest``'s, from right after the head, in
+    ``lined(text)``; ``rest`` is compiled with re.MULTILINE, as ``line_search`` compiles."""
+    whole = lined(text)
+    start = whole.find("\n" + head)
+    while start != -1:
+        found = rest.match(whole, start + 1 + len(head))
+        if found is not None:
+            return found
+        start = whole.find("\n" + head, start + 1)
+    return None
+
+
+def listed_in_all(text: str, name: str) -> bool:
+    """Whether a line of ``text`` names ``name`` in quotes after ``__all__`` (as ``__all__ = ["name"]``):
+    ``re.search(rf"__all__[^\n]*['\"]{re.escape(name)}['\"]", text)``, without a pattern for each name."""
+    quoted = [f"{a}{name}{b}" for a in "'\"" for b in "'\""]
+    return any(any(q in rest for q in quoted) for rest in _AFTER_ALL.findall(text))
+
+
+_AFTER_ALL = re.compile(r"__all__([^\n]*)")  # the rest of the line after its first __all__
+
+
+# on the lined text (see `lined`), as every pattern here that starts with a newline
 _IMPORT_FROM = re.compile(r"\n[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)")
+_PLAIN_IMPORT = re.compile(r"import[ \t]([^\n]*)")  # where the word starts a line: see _plain_imports
 
 
-@dataclass(frozen=True)
-class Binding:
+def _plain_imports(text: str) -> Iterator[str]:
+    """What follows ``import`` on each line that starts with it (after spaces or tabs): what
+    ``re.findall(r"\n[ \t]*import[ \t]([^\n]*)", lined(text))`` finds, faster, by a string search for the
+    word (most modules hold it on a few lines, in their ``from`` lines and their text) where the pattern
+    would be tried on every line."""
+    position = 0
+    while (start := text.find("import", position)) != -1:
+        if text[text.rfind("\n", 0, start) + 1 : start].strip(" \t") or (match := _PLAIN_IMPORT.match(text, start)) is None:
+            position = start + 1
+            continue
+        yield match[1]
+        position = match.end()
+
+
+class Binding(NamedTuple):
     """How a module binds a name: defined there (``source`` None) or imported from ``source``."""
 
     source: str | None
@@ -35,8 +90,7 @@ def _absolute(module: str, is_package: bool, relative: str) -> str:
     return ".".join([*base, rest] if rest else base)
 
 
-@dataclass(frozen=True)
-class _Index:
+class _Index(NamedTuple):
     """What ``binding`` needs from one module text, read in one pass: the names it defines at the top
     level, its ``from ... import`` lines (module and names, as written), the words of its plain
     ``import`` lines."""
@@ -47,25 +101,29 @@ class _Index:
     classes: frozenset[str]  # defined by a top-level class or def, which an import inside a function does not rebind
 
 
-# each line start as a newline (the text gets one in front): a literal first character lets the
-# search skip ahead instead of trying every position
-_DEFINED = re.compile(r"\n(?:(?:class|def|async def)[ \t]+(\w+)|(\w+)[ \t]*(?::|=(?!=)))")
-_PLAIN_IMPORT = re.compile(r"\n[ \t]*import[ \t]([^\n]*)")
+# on the lined text (see `lined`), as every pattern here that starts with a newline; a word first
+_DEFINED = re.compile(r"\n(?=\w)(?:(?:class|def|async def)[ \t]+(\w+)|(\w+)[ \t]*(?::|=(?!=)))")
 
 
 @functools.lru_cache(maxsize=64)
 def _index(text: str) -> _Index:
-    lined = "\n" + text
-    found = _DEFINED.findall(lined)
+    whole = lined(text)
+    found = _DEFINED.findall(whole)
     defined = frozenset(a or b for a, b in found)
-    words = frozenset(re.findall(r"\w+", "\n".join(_PLAIN_IMPORT.findall(lined))))
-    return _Index(defined, _IMPORT_FROM.findall(lined), words, frozenset(a for a, _ in found if a))
+    return _Index(defined, _IMPORT_FROM.findall(whole), _plain_import_words(text), frozenset(a for a, _ in found if a))
+
+
+@functools.lru_cache(maxsize=64)
+def _plain_import_words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", "\n".join(_plain_imports(text))))
 
 
 def binding(text: str, name: str, module: str, is_package: bool) -> Binding | None:
     """Where module ``module`` (source ``text``) gets ``name`` from, or None when that is not clear."""
     if not name.isidentifier():
         return _binding_by_search(text, name, module, is_package)
+    if name in _class_starts(text) and name not in _plain_import_words(text):
+        return Binding(None)  # a class of the module, as the index says below, without reading the whole text
     index = _index(text)
     found = [_imported(module, is_package, relative, names, name) for relative, names in index.imports_from if name in names]
     if name in index.plain_import_words:
@@ -91,7 +149,7 @@ def _decide(text: str, name: str, defined: bool, found: list[Binding]) -> Bindin
         return Binding(None)
     if len(found) != 1 or defined:
         return None  # nothing found (a wildcard import, perhaps), or bound more than once
-    if not found[0].explicit and re.search(rf"__all__[^\n]*['\"]{re.escape(name)}['\"]", text):
+    if not found[0].explicit and listed_in_all(text, name):
         return Binding(found[0].source, explicit=True)
     return found[0]
 
@@ -99,12 +157,12 @@ def _decide(text: str, name: str, defined: bool, found: list[Binding]) -> Bindin
 def _binding_by_search(text: str, name: str, module: str, is_package: bool) -> Binding | None:
     """``binding`` for a name that is not an identifier, searching the text for it."""
     escaped = re.escape(name)
-    defined = re.search(rf"^(?:class|def|async def)[ \t]+{escaped}\b|^{escaped}[ \t]*(?::|=(?!=))", text, re.MULTILINE)
+    defined = line_search(rf"(?:(?:class|def|async def)[ \t]+{escaped}\b|{escaped}[ \t]*(?::|=(?!=)))", text)
     found: list[Binding] = []
-    for match in _IMPORT_FROM.finditer("\n" + text):
+    for match in _IMPORT_FROM.finditer(lined(text)):
         if name in match[2]:
             found += _imported(module, is_package, match[1], match[2], name)
-    if re.search(rf"^[ \t]*import[ \t][^\n]*\b{escaped}\b", text, re.MULTILINE):
+    if line_search(rf"[ \t]*import[ \t][^\n]*\b{escaped}\b", text):
         return None
     return _decide(text, name, defined is not None, found)
 
@@ -115,33 +173,27 @@ def _imported_names(text: str) -> frozenset[str]:
     return frozenset(re.findall(r"\w+", " ".join(names for _, names in _index(text).imports_from)))
 
 
-_ASSIGNED = re.compile(r"^(\w+)[ \t]*(?::[^=\n]*)?=[ \t]*([^\n]*)$", re.MULTILINE)
+_WORD = re.compile(r"\w+")
+_ASSIGNED = re.compile(r"[ \t]*(?::[^=\n]*)?=[ \t]*([^\n]*)", re.MULTILINE)  # after a word that starts a line: its value
 
 
-@functools.lru_cache(maxsize=64)
-def _assignments(text: str) -> dict[str, str]:
-    """The value each top-level ``name = ...`` (or ``name: T = ...``) line assigns, the first for a name,
-    read once per module text."""
-    found: dict[str, str] = {}
-    for name, value in _ASSIGNED.findall(text):
-        found.setdefault(name, value)
-    return found
-
-
+@functools.lru_cache(maxsize=1024)
 def type_var_call(text: str, name: str) -> str | None:
     """``TypeVar("_T", bound=Any)``: the call a module-level ``name = TypeVar(...)`` makes, when it
     fits on one line; the empty string when ``name`` is not assigned a TypeVar; None when unclear (imported)."""
-    assigned = _assignments(text).get(name)
+    assigned = line_starting(text, name, _ASSIGNED) if _WORD.fullmatch(name) else None  # its first assignment
     if assigned is None:  # imported (``from tvmod import T as T``): the module it comes from says; else not a TypeVar
+        if name in _class_starts(text):
+            return ""  # a class of the module (defined, so not imported), known without reading the whole text
         imported = name in _imported_names(text) and name not in _index(text).defined  # a class here is no TypeVar
         return None if imported else ""
-    value = assigned.split("  #", 1)[0].strip()
+    value = assigned[1].split("  #", 1)[0].strip()
     if re.match(r"(?:typing(?:_extensions)?\.)?(?:TypeVar|ParamSpec|TypeVarTuple)\(", value):
         return value  # unbalanced when the call goes on over more lines: a TypeVar still, not a plain one
     return ""
 
 
-_CLASS_LINE = re.compile(r"\nclass[ \t]+(\w+)")  # on the text with a newline in front: see _DEFINED
+_CLASS_LINE = re.compile(r"\nclass[ \t]+(\w+)")
 _CLASS_HEADER = re.compile(r"class[ \t]+\w+\b[ \t]*(\((?:[^()]|\([^()]*\))*\))?[ \t]*:")
 
 
@@ -149,15 +201,15 @@ _CLASS_HEADER = re.compile(r"class[ \t]+\w+\b[ \t]*(\((?:[^()]|\([^()]*\))*\))?[
 def _class_starts(text: str) -> dict[str, list[int]]:
     """Where each top-level ``class`` statement of the text starts, by class name."""
     starts: dict[str, list[int]] = {}
-    for match in _CLASS_LINE.finditer("\n" + text):
-        starts.setdefault(match[1], []).append(match.start())  # the newline in front shifts by one: the start
+    for match in _CLASS_LINE.finditer(lined(text)):
+        starts.setdefault(match[1], []).append(match.start())
     return starts
 
 
 def _starts(text: str, name: str) -> list[int]:
     if name.isidentifier():
         return _class_starts(text).get(name, [])
-    return [m.start() for m in re.finditer(rf"^class[ \t]+{re.escape(name)}\b", text, re.MULTILINE)]
+    return [m.start() for m in re.finditer(rf"\nclass[ \t]+{re.escape(name)}\b", lined(text))]
 
 
 def class_bases(text: str, name: str) -> str | None:
@@ -175,13 +227,16 @@ def class_body(text: str, name: str) -> str | None:
     starts = _starts(text, name)
     if len(starts) != 1:
         return None
-    end = _TOP_LEVEL.search(text, text.index("\n", starts[0]) + 1 if "\n" in text[starts[0] :] else len(text))
+    newline = text.find("\n", starts[0])  # the end of the class line: the body is on the lines after it
+    end = _TOP_LEVEL.search(lined(text), newline + 1) if newline != -1 else None
     return text[starts[0] : end.start() if end else len(text)]
 
 
-_CLASS_START = re.compile(r"^class[ \t]+(\w+)\b[ \t]*(\((?:[^()]|\([^()]*\))*\))?[ \t]*:[^\n]*\n", re.MULTILINE)
-_TOP_LEVEL = re.compile(r"^[^\s#)\]}]", re.MULTILINE)
-_ALIAS = re.compile(r"^([A-Za-z_]\w*)[ \t]*=[ \t]*([A-Za-z_][\w.]*)[ \t]*(?:#[^\n]*)?$", re.MULTILINE)  # `Async = Sync`
+# A class statement up to the end of its first line: its end in the lined text is where its body starts in
+# the text, as a line's start found by _TOP_LEVEL in the lined text is that line's start in the text.
+_CLASS_START = re.compile(r"\nclass[ \t]+(\w+)\b[ \t]*(\((?:[^()]|\([^()]*\))*\))?[ \t]*:[^\n]*(?=\n)")
+_TOP_LEVEL = re.compile(r"\n[^\s#)\]}]")
+_ALIAS = re.compile(r"\n([A-Za-z_]\w*)[ \t]*=[ \t]*([A-Za-z_][\w.]*)[ \t]*(?:#[^\n]*)?(?=\n|\Z)")  # `Async = Sync`
 
 
 def kept_classes(target: str, bases: Mapping[str, Iterable[str]]) -> set[str]:
@@ -202,13 +257,14 @@ def focus_text(text: str, target: str) -> str | None:
     names assigned a class, ``Async = Sync``) and the
     classes that may be descriptors or protocols replaced by ``...``, line numbers kept; None when the
     target is not a top-level class of the text. Parsing a large module then costs what its target does."""
-    spans: dict[str, tuple[int, int, str]] = {}  # name -> (body start, body end, header)
-    for match in _CLASS_START.finditer(text):
-        following = _TOP_LEVEL.search(text, match.end())
+    spans: dict[str, tuple[int, int, str]] = {}  # name -> (body start, body end, header), positions in text
+    whole = lined(text)
+    for match in _CLASS_START.finditer(whole):
+        following = _TOP_LEVEL.search(whole, match.end())
         spans[match[1]] = (match.end(), following.start() if following else len(text), match[2] or "")
     if target not in spans:
         return None
-    aliases = {match[1]: [match[2].rsplit(".", 1)[-1]] for match in _ALIAS.finditer(text)}
+    aliases = {match[1]: [match[2].rsplit(".", 1)[-1]] for match in _ALIAS.finditer(whole)}
     keep = kept_classes(target, {**aliases, **{name: re.findall(r"\w+", header) for name, (_, _, header) in spans.items()}})
     out: list[str] = []
     position = 0

@@ -8,7 +8,7 @@ import ast
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import griffe
 
@@ -18,8 +18,7 @@ FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 EXTRA_KEY = "gen_protocol"
 
 
-@dataclass(frozen=True)
-class SelfAttribute:
+class SelfAttribute(NamedTuple):
     """``self.<name> = value`` or ``self.<name>: annotation = value`` inside a method."""
 
     name: str

@@ -7,8 +7,8 @@ import ast
 import sys
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import griffe
 
@@ -17,8 +17,7 @@ from protodoubles._internal.gen.load.loading import ModuleLoader
 from protodoubles._internal.gen.model.bases import class_at
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     spec: str  # as the user wrote it
     module: str  # dotted module the class is defined or exported in
     qualname: str  # Class, or Outer.Inner

@@ -5,7 +5,7 @@ key: str) -> str``, not ``_KT -> _VT_co``)."""
 from __future__ import annotations
 
 import builtins
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import griffe
 
@@ -26,10 +26,9 @@ _BUILTIN_CLASSES = frozenset(name for name, value in vars(builtins).items() if i
 _ALIAS_HOPS = 8  # `AsyncACLCommands = ACLCommands`: how many assignments a base may go through
 
 
-@dataclass(frozen=True)
-class Base:
+class Base(NamedTuple):
     cls: griffe.Class
-    subst: Subst = field(default_factory=dict)
+    subst: Subst
 
 
 def base_path(expr: griffe.Expr | str) -> str:
@@ -81,8 +80,8 @@ def type_params(cls: griffe.Class, loader: ModuleLoader) -> list[str]:
     found: list[str] = []
     for base in generic or subscripted:
         for item in base.slice.iterate(flat=True) if isinstance(base.slice, griffe.Expr) else ():
-            if isinstance(item, griffe.ExprName) and item.canonical_path not in found and is_type_param(loader, item.canonical_path):
-                found.append(item.canonical_path)
+            if isinstance(item, griffe.ExprName) and (path := loader.path_of(item)) not in found and is_type_param(loader, path):
+                found.append(path)
     return found
 
 
@@ -91,9 +90,9 @@ def type_vars_in(annotation: griffe.Expr | str, loader: ModuleLoader) -> set[str
     if isinstance(annotation, str):
         return set()
     return {
-        item.canonical_path
+        path
         for item in annotation.iterate(flat=True)
-        if isinstance(item, griffe.ExprName) and "." in item.canonical_path and is_type_param(loader, item.canonical_path)
+        if isinstance(item, griffe.ExprName) and "." in (path := loader.path_of(item)) and is_type_param(loader, path)
     }
 
 
@@ -148,7 +147,7 @@ def linearize(cls: griffe.Class, loader: ModuleLoader, warnings: list[str]) -> l
         cache[base.cls.path] = result
         return result
 
-    return walk(Base(cls), 0)
+    return walk(Base(cls, {}), 0)
 
 
 def _merge(sequences: list[list[Base]]) -> list[Base]:

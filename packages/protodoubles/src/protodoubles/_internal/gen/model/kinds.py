@@ -20,6 +20,7 @@ _DATACLASS = frozenset(
     {"dataclass", "dataclasses.dataclass", "attr.s", "attr.attrs", "attrs.define", "attr.define", "pydantic.dataclasses.dataclass"}
 )
 _FROZEN = frozenset({"attr.frozen", "attrs.frozen"})
+_ASSIGNED_VALUE = re.compile(r"[ \t]*(?::[^=\n]*)?=[ \t]*([^\n]*)", re.MULTILINE)  # after a name that starts a line
 # Decorators a protocol writes itself, or that leave a method a method.
 PLAIN_DECORATORS = frozenset(
     [
@@ -146,10 +147,10 @@ def _may_be_descriptor(loader: ModuleLoader, path: str, depth: int) -> bool:
     bound = scan.binding(text, name, module, is_package) if body is None else None
     if bound is not None and bound.source is not None:  # imported (`from .deprecations import deprecated`): read there
         return _may_be_descriptor(loader, bound.source, depth - 1)
-    if bound is not None and re.search(rf"^(?:async[ \t]+)?def[ \t]+{re.escape(name)}\b", text, re.MULTILINE):
+    if bound is not None and scan.line_search(rf"(?:async[ \t]+)?def[ \t]+{re.escape(name)}\b", text):
         return False  # a function, no descriptor class
     if body is None:  # a constant assigned at the top level is no class; a name (`reify = reify_py`) may be
-        assigned = re.search(rf"^{re.escape(name)}[ \t]*(?::[^=\n]*)?=[ \t]*([^\n]*)", text, re.MULTILINE)
+        assigned = scan.line_starting(text, name, _ASSIGNED_VALUE)
         return assigned is None or re.fullmatch(r"[A-Za-z_][\w.]*", assigned[1].split("#")[0].strip()) is not None
     if "__get__" in body:
         return True

@@ -63,7 +63,7 @@ def self_in_bounded_argument(func: griffe.Function, loader: ModuleLoader) -> boo
     -> _SubParsersAction[_T]``): ``Self`` there fails mypy (not within the bound), and pyright binds
     ``self`` to the protocol, where the overload no longer applies. No protocol form holds."""
     names = self_type_names(func, loader) if "staticmethod" not in labels(func) else set()
-    return bool(names) and any(argument.name in names for argument, _, _ in _generic_arguments(func.returns))
+    return bool(names) and any(argument.name in names for argument, _, _ in _generic_arguments(func.returns, loader))
 
 
 def bounded_self(func: griffe.Function, loader: ModuleLoader) -> set[str]:
@@ -71,17 +71,24 @@ def bounded_self(func: griffe.Function, loader: ModuleLoader) -> set[str]:
     real class (``def acquire(self) -> Proxy[Self]``): the protocol is not within that bound, so ``Self``
     cannot stay there (Any can). Empty when it is not."""
     return {
-        a.canonical_path
-        for a, head, index in _generic_arguments(func.returns)
-        if loader.final_path(a.canonical_path) in _SELF and _bounded(loader, head, index)  # also through a re-export
+        path
+        for a, head, index in _generic_arguments(func.returns, loader)
+        if loader.final_path(path := loader.path_of(a)) in _SELF and _bounded(loader, head, index)  # also through a re-export
     }
 
 
-def _generic_arguments(returns: griffe.Expr | str | None) -> list[tuple[griffe.ExprName, str, int]]:
+def _generic_arguments(returns: griffe.Expr | str | None, loader: ModuleLoader) -> list[tuple[griffe.ExprName, str, int]]:
     """Each name given as a type argument to a class outside the standard generics: (name, class, place)."""
     found: list[tuple[griffe.ExprName, str, int]] = []
     for node in subscripts(returns) if isinstance(returns, griffe.Expr) else []:
-        head = node.left.canonical_path if isinstance(node.left, (griffe.ExprName, griffe.ExprAttribute)) else ""
+        left = node.left
+        head = (
+            loader.path_of(left)
+            if isinstance(left, griffe.ExprName)
+            else left.canonical_path
+            if isinstance(left, griffe.ExprAttribute)
+            else ""
+        )
         if "." not in head or head.startswith(("typing.", "typing_extensions.", "collections.", "builtins.", "contextlib.")):
             continue
         arguments = node.slice.elements if isinstance(node.slice, griffe.ExprTuple) else [node.slice]

@@ -301,7 +301,7 @@ class AttributeRendering(PropertyRendering):
             source = self.loader.text(module) if module else None
             if source is None:
                 return None
-            if re.search(rf"^{re.escape(name)}[ \t]*(?::[^=\n]*)?=[ \t]*(?:\w+\.)*Literal\[", source[0], re.M):
+            if scan.line_starting(source[0], name, _LITERAL_VALUE):
                 return path
             bound = scan.binding(source[0], name, module, source[1])
             if bound is None or bound.source is None:
@@ -363,6 +363,7 @@ def _tested_before(name: str, function: griffe.Function, lineno: int) -> bool:
 
 
 _LITERAL_HOPS = 4  # re-exports followed to find a Literal alias
+_LITERAL_VALUE = re.compile(r"[ \t]*(?::[^=\n]*)?=[ \t]*(?:\w+\.)*Literal\[", re.MULTILINE)  # after a name that starts a line
 _BUILTIN_KINDS = frozenset({"str", "int", "bool", "bytes", "builtins.str", "builtins.int", "builtins.bool", "builtins.bytes"})
 
 

@@ -11,6 +11,7 @@ from collections.abc import Set as AbstractSet
 
 import griffe
 
+from protodoubles._internal.gen.load import scan
 from protodoubles._internal.gen.load.loading import ModuleLoader
 from protodoubles._internal.gen.model.bases import Subst, is_type_param
 from protodoubles._internal.gen.model.kinds import PLAIN_DECORATORS
@@ -57,7 +58,7 @@ class DecoratedRendering:
         source = self.loader.text(module) if self.loader.loaded(module) is None else None
         if source is None:
             return True
-        found = re.search(rf"^(?:async[ \t]+)?def[ \t]+{re.escape(name)}\b(.*?):[ \t]*(?:#[^\n]*)?\n", source[0], re.MULTILINE | re.DOTALL)
+        found = scan.line_search(rf"(?:async[ \t]+)?def[ \t]+{re.escape(name)}\b(.*?):[ \t]*(?:#[^\n]*)?\n", source[0], re.DOTALL)
         returns = re.search(r"->([^\n]*Callable\b[^\n]*)", found[1]) if found is not None else None
         # `-> Callable[[_F], _F]` hands the method back unchanged: nothing to read
         return returns is not None and re.search(r"Callable\[\[(\w+)\],\s*\1\]", returns[1]) is None

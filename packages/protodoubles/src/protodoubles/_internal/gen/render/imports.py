@@ -22,6 +22,7 @@ _BUILTIN_NAMES = frozenset(vars(builtins))
 # `TypeVar("_T")` or `TypeVar("_T", bound=Any)`: a TypeVar the protocol can declare itself, instead of importing
 # a stub's private name (`from typing import _T`) or one bound to Any (mypy rejects a class against overloads
 # that use that one)
+_WORD_END = re.compile(r"\b", re.MULTILINE)  # after a name that starts a line: the name, not a prefix of another
 _PLAIN_TYPE_VAR = re.compile(r"(?:typing(?:_extensions)?\.)?TypeVar\(([\'\"])\w+\1(?:, bound=(?:typing\.)?Any)?\)")
 
 
@@ -102,7 +103,7 @@ class Imports:
         return known
 
     def canonical(self, item: griffe.ExprName) -> str:
-        path = item.canonical_path
+        path = self.loader.path_of(item)
         owner, _, name = path.rpartition(".")
         if "(" in path:  # a parameter's annotation naming another parameter: the name outside the function
             scope: object = item.parent
@@ -135,7 +136,7 @@ class Imports:
         attributes = [node for node in nodes if isinstance(node, griffe.ExprAttribute) and isinstance(node.first, griffe.ExprName)]
         chains = {id(node.first): str(node) for node in attributes}
         subscripted |= {id(node.first) for node in attributes if id(node) in subscripted}  # `a.B[...]`: its head too
-        in_type = {id(name) for node in found if _names_type(node.left) for name in _expr_names(node.slice)}
+        in_type = {id(name) for node in found if _names_type(node.left, self.loader) for name in _expr_names(node.slice)}
         # `os.PathLike` written bare: its last name is where the arguments go
         ends = {id(n.last): n for n in attributes if id(n) not in subscripted and id(n.first) not in in_type | subscripted}
         firsts = {id(n.first): n.canonical_path for n in attributes}
@@ -192,7 +193,7 @@ class Imports:
             parts.append(self.add(item.name, canonical))
             if id(item) in chains and canonical == item.name:
                 self._submodule(chains[id(item)])
-            if id(item) not in subscripted and id(item) not in chains and not (id(item) in in_type and _names_type(item)):
+            if id(item) not in subscripted and id(item) not in chains and not (id(item) in in_type and _names_type(item, self.loader)):
                 parts.append(self.bare_arguments(canonical))  # but a bare `type` inside `type[...]`, which must stay bare
         return "".join(parts)
 
@@ -294,11 +295,7 @@ def _class_arguments(loader: ModuleLoader, path: str) -> str:
     generic = re.search(r"\b(?:Generic|Protocol)\[([^\[\]]*)\]", bases or "")
     if generic is not None:
         return "[" + ", ".join([_ANY] * len(generic[1].split(","))) + "]"
-    if (
-        source is not None
-        and bases is None
-        and (scan.type_var_call(source[0], name) or re.search(rf"^{re.escape(name)}\b", source[0], re.MULTILINE))
-    ):
+    if source is not None and bases is None and (scan.type_var_call(source[0], name) or scan.line_starting(source[0], name, _WORD_END)):
         return ""  # a TypeVar, a type alias or a constant, not a class
     if source is not None and bases is not None:
         count = _type_params_in_text(loader, module, source, bases)
@@ -364,8 +361,8 @@ _FIELDS: dict[type[griffe.Expr], tuple[str, ...]] = {}
 _TYPE_PATHS = frozenset({"type", "builtins.type", "typing.Type", "typing_extensions.Type"})
 
 
-def _names_type(expr: griffe.Expr | str) -> bool:
-    return isinstance(expr, griffe.ExprName) and expr.canonical_path in _TYPE_PATHS
+def _names_type(expr: griffe.Expr | str, loader: ModuleLoader) -> bool:
+    return isinstance(expr, griffe.ExprName) and loader.path_of(expr) in _TYPE_PATHS
 
 
 def _expr_names(expr: griffe.Expr | str) -> list[griffe.ExprName]:

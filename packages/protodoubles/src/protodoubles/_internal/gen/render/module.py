@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import griffe
 
@@ -19,8 +19,7 @@ _TYPE_PARAM_FACTORIES = ("TypeVar", "ParamSpec", "TypeVarTuple")
 _TYPING_PARAMS = frozenset({"typing.AnyStr", "typing_extensions.AnyStr"})
 
 
-@dataclass(frozen=True)
-class TypeParam:
+class TypeParam(NamedTuple):
     """A type parameter of the target class, redeclared in the protocol module with a variance that
     matches how the protocol uses it (mypy rejects an invariant one used only in returns)."""
 
@@ -52,8 +51,7 @@ def generate(
     return Rendered(text, block.members, writer.annotations, writer.missing, writer.warnings, weakened)
 
 
-@dataclass
-class ClassBlock:
+class ClassBlock(NamedTuple):
     """One protocol class of a generated module, and what the module's header must declare for it."""
 
     name: str

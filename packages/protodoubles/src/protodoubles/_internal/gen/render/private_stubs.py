@@ -10,9 +10,11 @@ import re
 
 import griffe
 
+from protodoubles._internal.gen.load import scan
 from protodoubles._internal.gen.load.loading import ModuleLoader
 
 _BUILTIN_NAMES = frozenset(vars(builtins))
+_ASSIGNMENT = re.compile(r"\b[ \t]*[:=].*?(?=\n\S|\Z)", re.MULTILINE | re.DOTALL)  # after the name, to the next statement
 _BOUND_TYPE_VAR = re.compile(r"(?:typing(?:_extensions)?\.)?TypeVar\(([\'\"])\w+\1, bound=(?:builtins\.)?(\w+)\)")
 
 
@@ -21,8 +23,8 @@ def _assigned(loader: ModuleLoader, path: str) -> str | None:
     from the module's text: most names are not assigned there, and no module is visited to learn that."""
     module, _, name = path.rpartition(".")
     source = loader.text(module) if module else None
-    found = re.search(rf"^{re.escape(name)}\b[ \t]*[:=].*?(?=^\S)", source[0] + "\n.", re.MULTILINE | re.DOTALL) if source else None
-    return found[0] if found else None
+    found = scan.line_starting(source[0], name, _ASSIGNMENT) if source else None
+    return name + found[0] if found else None
 
 
 def _private(loader: ModuleLoader, path: str) -> griffe.Attribute | None:
@@ -32,7 +34,7 @@ def _private(loader: ModuleLoader, path: str) -> griffe.Attribute | None:
     if not module or top not in loader.stdlib or not (name.startswith("_") or top == "_typeshed"):
         return None
     text = loader.text(module)  # assigned in the stub (under an `if sys...` too), or no alias of it: not visited
-    if text is not None and not re.search(rf"^[ \t]*{re.escape(name)}\b[ \t]*[:=]", text[0], re.MULTILINE):
+    if text is not None and not scan.line_search(rf"[ \t]*{re.escape(name)}\b[ \t]*[:=]", text[0]):
         return None
     found = loader.resolve(path)
     return found if isinstance(found, griffe.Attribute) and found.value is not None else None
