@@ -9,6 +9,7 @@ per call are counted by the server itself (INFO commandstats).
 from __future__ import annotations
 
 import asyncio
+import statistics
 import sys
 import tempfile
 import time
@@ -65,7 +66,7 @@ async def _measure(port: int, always: str, everysec: str, rounds: int, calls: in
     trips = (await _evals(always) - evals_before) / (rounds * calls)
     for handler in handlers:
         await handler.aclose()
-    medians = {name: sorted(values)[len(values) // 2] for name, values in samples.items()}
+    medians = {name: statistics.median(values) for name, values in samples.items()}
     return {**medians, "round trips per call": trips}
 
 

@@ -17,6 +17,11 @@ MAX_BUDGET_USD = 1e9  # far above any real budget, and far below where the arith
 SLACK = 1e-9
 
 
+def checked_limit(limit_usd: float | None) -> float | None:
+    """``budget_usd`` as a finite float from 0 to MAX_BUDGET_USD, or None; else InvalidRequestError."""
+    return None if limit_usd is None else positive_number("budget_usd", limit_usd, allow_zero=True, at_most=MAX_BUDGET_USD)
+
+
 def check_costs(fixed_usd: float, usd_per_token: float) -> None:
     """InvalidRequestError unless both costs are finite numbers >= 0."""
     if not (math.isfinite(fixed_usd) and fixed_usd >= 0 and math.isfinite(usd_per_token) and usd_per_token >= 0):
@@ -35,7 +40,7 @@ class Budget:
     concurrent requests cannot all pass the check against the same remaining money."""
 
     def __init__(self, limit_usd: float | None) -> None:
-        self.limit_usd = None if limit_usd is None else positive_number("budget_usd", limit_usd, allow_zero=True, at_most=MAX_BUDGET_USD)
+        self.limit_usd = checked_limit(limit_usd)
         self._lock = threading.Lock()
         self._reserved = 0.0
         self._spent: defaultdict[str, float] = defaultdict(float)

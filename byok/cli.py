@@ -27,7 +27,7 @@ from byok.errors import (
     StreamInterruptedError,
     printable,
 )
-from byok.ledger import KEY_ENV, URL_ENV, BudgetSettings, BudgetStatus
+from byok.ledger import KEY_ENV, URL_ENV, BudgetSettings, BudgetStatus, budget_place
 from byok.providers import PROVIDERS, base_url_for, keys_from_env, mask_key, public_url, redact
 from byok.types import Message
 
@@ -206,7 +206,7 @@ def _main(
             return EXIT_FAILED  # stdout is closed: nothing could be delivered, so nothing is sent
         out = _Output(stdout)
         budget = BudgetSettings(getattr(args, "budget_usd", None), getattr(args, "budget_url", None), getattr(args, "budget_key", None))
-        if args.command == "budget" and (budget.url or os.environ.get(URL_ENV)) is None:
+        if args.command == "budget" and budget_place(budget.url, budget.key) is None:
             raise InvalidRequestError(f"budget shows a shared budget: give --budget-url or set {URL_ENV}")
         handler = make_handler(budget)
         if args.command == "providers":

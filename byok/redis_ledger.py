@@ -13,15 +13,16 @@ BudgetStoreError before anything is sent.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import math
 import uuid
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from redis import exceptions as redis_errors
 
-from byok.budget import MAX_BUDGET_USD, SLACK, Budget, chargeable, check_costs
+from byok.budget import SLACK, Budget, chargeable, check_costs, checked_limit
 from byok.errors import BudgetExceededError, BudgetStoreError
 from byok.ledger import BudgetPlace, BudgetStatus, Hold
 from byok.ledger_scripts import RESERVE, SETTLE, STATUS, budget_keys, settled_key
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from contracts.redis_client_protocol import RedisClientProtocol
 
 _log = logging.getLogger("byok")
+T = TypeVar("T")
 
 # The longest one round trip to Redis may take before the ledger fails closed. It counts time the event loop
 # spends elsewhere too (a worker importing an SDK on first use blocks it for a second or more), so it is not tight.
@@ -58,7 +60,7 @@ class RedisLedger:
     def __init__(
         self, place: BudgetPlace, limit_usd: float | None, connect: Connect, *, lease_s: float, timeout_s: float = STORE_TIMEOUT_S
     ) -> None:
-        self._limit = None if limit_usd is None else positive_number("budget_usd", limit_usd, allow_zero=True, at_most=MAX_BUDGET_USD)
+        self._limit = checked_limit(limit_usd)
         self._place = place
         self._connect = connect
         self._lease_ms = math.ceil(positive_number("lease_s", lease_s) * 1000)
@@ -87,11 +89,9 @@ class RedisLedger:
         limit = "" if self._limit is None else repr(self._limit)
         args = (limit, repr(fixed_usd), repr(usd_per_token), wanted, minimum, lease, self._lease_ms, repr(SLACK))
         try:
-            reply = await self._run(RESERVE, self._keys, args)
-            try:
-                granted, tokens, amount, committed = _reservation(reply, wanted=wanted, minimum=minimum)
-            except ValueError as exc:
-                raise BudgetStoreError(self._place.shown, "gave an invalid reply", str(exc)) from None
+            granted, tokens, amount, committed = await self._run(
+                RESERVE, self._keys, args, functools.partial(_reservation, wanted=wanted, minimum=minimum)
+            )
         except BaseException:  # the server may have granted it: release it with the next call that gets through
             self._unsent.append((lease, "", 0.0))
             raise
@@ -112,11 +112,7 @@ class RedisLedger:
 
     async def status(self) -> BudgetStatus:
         await self._send_unsent()
-        reply = await self._run(STATUS, self._keys, ())
-        try:
-            return _status(reply)
-        except ValueError as exc:
-            raise BudgetStoreError(self._place.shown, "gave an invalid reply", str(exc)) from None
+        return await self._run(STATUS, self._keys, (), _status)
 
     async def aclose(self) -> None:
         client, self._client = self._client, None
@@ -130,9 +126,7 @@ class RedisLedger:
             lease, provider_id, charge = settlement = self._unsent.pop(0)
             keys = (*self._keys[:3], settled_key(self._place.key, lease))
             try:
-                reply = await self._run(SETTLE, keys, (lease, provider_id, repr(charge), self._lease_ms * 10))
-                if reply not in (0, 1):
-                    raise BudgetStoreError(self._place.shown, "gave an invalid reply", f"a settlement answered {reply!r:.80}")
+                await self._run(SETTLE, keys, (lease, provider_id, repr(charge), self._lease_ms * 10), _settled)
             except BaseException:
                 self._unsent.insert(0, settlement)
                 raise
@@ -144,7 +138,9 @@ class RedisLedger:
             self._client, self._loop = self._connect(self._place.url, self._timeout_s), loop
         return self._client
 
-    async def _run(self, script: str, keys: Sequence[str], args: Sequence[str | int]) -> object:
+    async def _run(self, script: str, keys: Sequence[str], args: Sequence[str | int], parse: Callable[[object], T]) -> T:
+        """Run ``script`` on the server and read its reply with ``parse`` (ValueError: a reply of the wrong
+        shape); every way this fails is a BudgetStoreError."""
         client = self._client_here()
         where = self._place.shown
         try:
@@ -156,7 +152,10 @@ class RedisLedger:
             raise BudgetStoreError(where, "is unreachable", _said(exc)) from None
         except redis_errors.RedisError as exc:
             raise BudgetStoreError(where, "gave an invalid reply", _said(exc)) from None
-        return reply
+        try:
+            return parse(reply)
+        except ValueError as exc:
+            raise BudgetStoreError(where, "gave an invalid reply", str(exc)) from None
 
 
 def _said(exc: BaseException) -> str:
@@ -171,6 +170,13 @@ def _amount(value: object) -> float:
     if not math.isfinite(number) or number < 0:
         raise ValueError(f"an amount is {value!r:.40}")
     return number
+
+
+def _settled(reply: object) -> object:
+    """SETTLE's reply: 1, or 0 when the lease was settled before; ValueError if it is neither."""
+    if reply not in (0, 1):
+        raise ValueError(f"a settlement answered {reply!r:.80}")
+    return reply
 
 
 def _reservation(reply: object, *, wanted: int, minimum: int) -> tuple[bool, int, float, float]:

@@ -5,6 +5,7 @@ express: opt-outs of the type checker and monkeypatch creating attributes the re
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import re
 import subprocess
@@ -53,6 +54,7 @@ def opt_outs(source: str, filename: str, *, tier: bool = False) -> list[str]:
     return sorted(found, key=lambda f: int(f.split(":")[1]))
 
 
+@functools.cache
 def _contract_classes() -> frozenset[str]:
     """The classes this project generates protocols from ([tool.gen_protocol] in pyproject.toml)."""
     settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["gen_protocol"]

@@ -20,7 +20,7 @@ from byok.ledger_scripts import budget_keys
 from byok.redis_ledger import RedisLedger, connect
 from byok.types import Message
 from tests.integration.conftest import HandlerFactory
-from tests.integration.test_cli_e2e import clean_env
+from tests.integration.test_cli_e2e import byok, clean_env
 from tests.loopback import LoopbackServer, Reply
 from tests.redis_server import RedisServer, free_port
 
@@ -155,10 +155,6 @@ async def test_a_budget_key_holding_the_wrong_kind_of_value_fails_closed(redis_s
     with pytest.raises(BudgetStoreError, match=r"gave an invalid reply: .*WRONGTYPE"):
         await worker.reserve(0.1, 0.0, wanted=0, minimum=0)
     await worker.aclose()
-
-
-def byok(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "byok", *args], env=env, capture_output=True, text=True, timeout=60, check=False)
 
 
 def test_byok_budget_shows_what_every_worker_spent(redis_server: RedisServer, server: LoopbackServer) -> None:

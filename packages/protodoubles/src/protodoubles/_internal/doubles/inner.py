@@ -15,6 +15,8 @@ import typing
 from collections.abc import Mapping
 from typing import Any
 
+from protodoubles._internal.doubles.values import type_problem  # values loads this module only when it checks a value
+
 _DEPTH = 6  # nested values looked into; deeper ones are taken as they are
 _ITEMS = 64  # items of a list, tuple or dict looked into
 
@@ -43,8 +45,6 @@ def inner_problem(value: object, depth: int = 0) -> str | None:
 
 
 def _dataclass_problem(value: object, kind: type, depth: int) -> str | None:
-    from protodoubles._internal.doubles.values import type_problem
-
     hints = _hints(kind)
     for field in dataclasses.fields(kind):  # ty: ignore[invalid-argument-type]  # kind is a dataclass: checked by the caller
         held = getattr(value, field.name)
