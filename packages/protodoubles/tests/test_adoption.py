@@ -294,11 +294,25 @@ def test_ask() -> None:
         assert asyncio.run(assistant.Assistant("k").ask("hi")) == "hello"
     made.assert_called_once_with(api_key="k")
 """
+MISSPELT_TEST = """\
+from anthropic.types import Message
+from protodoubles import double, mock_of
+from protodoubles.builders import anthropic as claude
+
+from client_protocol import AnthropicClientProtocol
+
+
+def test_a_reply_with_a_misspelt_key() -> None:
+    data = claude.message("hello").model_dump()
+    data["stop_reasn"] = data.pop("stop_reason")
+    mock_of(double(AnthropicClientProtocol).messages.create).returns(Message.model_validate(data))
+"""
 
 
 def test_inject_and_the_builders_in_a_user_s_project_with_the_extras(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
     """`pip install -e 'protodoubles[pytest,anthropic]'`: a user's wrapper that builds its own SDK client gets a
-    double through inject(), stubbed with a builder; a drifted keyword in the wrapper fails the test."""
+    double through inject(), stubbed with a builder; a drifted keyword in the wrapper fails the test, and so
+    does a stub validated from a dict with a misspelt key."""
     venv = _make_venv(tmp_path_factory.mktemp("extras"), "-e", f"{TOOL}[pytest,anthropic]")
     (tmp_path / "pyproject.toml").write_text(
         '[[tool.gen_protocol.targets]]\nsource = "anthropic:AsyncAnthropic"\noutput = "client_protocol.py"\n'
@@ -316,3 +330,7 @@ def test_inject_and_the_builders_in_a_user_s_project_with_the_extras(tmp_path_fa
     (tmp_path / "assistant.py").write_text(ASSISTANT.replace("max_tokens=64", "max_token=64"), encoding="utf-8")
     drifted = venv.run(*command, cwd=tmp_path, check=False, env=env)
     assert drifted.returncode == 1 and "DoubleSignatureError" in drifted.stdout, drifted.stdout
+    # an SDK object validated from a dict with a misspelt key (the SDK keeps unknown keys) is refused as a stub
+    (tmp_path / "test_misspelt.py").write_text(MISSPELT_TEST, encoding="utf-8")
+    misspelt = venv.run(*command[:-1], "test_misspelt.py", cwd=tmp_path, check=False, env=env)
+    assert misspelt.returncode == 1 and "Message was given key(s) it does not declare: 'stop_reasn'" in misspelt.stdout, misspelt.stdout
