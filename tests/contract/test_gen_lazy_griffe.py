@@ -66,3 +66,22 @@ def test_nothing_changes_where_griffe_is_imported_already() -> None:
     lazy_griffe.install()
     assert sys.modules["griffe"] is before is griffe
     assert griffe.GriffeLoader.__module__ == "griffe._internal.loader"  # the whole package, as imported
+
+
+def test_a_run_loads_no_docstring_parser_and_a_docstring_still_parses() -> None:
+    """griffe's docstring parsers stay unloaded through a run (the stand-in of lazy_griffe._defer_parsers);
+    a docstring parsed afterwards loads them, and griffe's models and package then hold the real names."""
+    found = _in_a_fresh_process(
+        "from protodoubles._internal.gen.cli import main\n"
+        "code = main(['tests/contract/samples/shapes.py:Sensor'])\n"
+        "parsers = [m for m in ('griffe._internal.docstrings.google', 'griffe._internal.docstrings.numpy') if m in sys.modules]\n"
+        "import griffe\n"
+        "sections = griffe.Docstring('Summary.\\n\\nArgs:\\n    x: The x.', parser='google').parsed\n"
+        "models = sys.modules['griffe._internal.models']\n"
+        "real = sys.modules['griffe._internal.docstrings.parsers']\n"
+        "same = models.DocstringStyle is real.DocstringStyle and models.parse is real.parse\n"
+        "public = griffe.DocstringStyle is real.DocstringStyle and griffe.parse is real.parse\n"
+        "print(json.dumps({'code': code, 'loaded in the run': parsers, 'sections': [s.kind.value for s in sections],\n"
+        "  'models': same, 'package': public}))\n"
+    )
+    assert found == {"code": 0, "loaded in the run": [], "sections": ["text", "parameters"], "models": True, "package": True}
