@@ -1,12 +1,16 @@
 """Which file the generator reads for a module (protodoubles._internal.gen.load.loading.ModuleLoader.locate): the one a type
-checker reads, found from each search folder's listing."""
+checker reads, found from each search folder's listing; and which modules it reads in part until a lookup needs
+the rest (parent packages, the classes a focus cut)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+import griffe
 from protodoubles._internal.gen.load.loading import ModuleLoader
+
+from tests.contract.conftest import GenRunner
 
 
 def _tree(root: Path, files: list[str]) -> Path:
@@ -54,3 +58,97 @@ def test_a_module_found_once_is_not_looked_for_again(tmp_path: Path) -> None:
     (folder / "late.pyi").write_text("", encoding="utf-8")
     assert loader.locate("late") == folder / "late.py"  # one run sees one tree
     assert ModuleLoader([str(folder)]).locate("late") == folder / "late.pyi"
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def test_a_parent_package_is_read_when_one_of_its_own_names_is_looked_up(tmp_path: Path) -> None:
+    """``pkg.sub`` asked for: ``pkg/__init__.py`` is an empty module until ``pkg.VALUE`` is looked up; then it
+    is read, takes the empty module's place and keeps the submodule visited meanwhile."""
+    folder = _write(tmp_path, {"pkg/__init__.py": "VALUE: int = 1\nfrom pkg.sub import Box as Box\n", "pkg/sub.py": "class Box: ...\n"})
+    loader = ModuleLoader([str(folder)])
+    sub = loader.module("pkg.sub")
+    assert sub is not None
+    assert [Path(p).name for p in loader.lines.keys()] == ["sub.py"]  # noqa: SIM118  # a LinesCollection is not iterable
+    assert loader.loaded("pkg") is None
+    value = loader.get("pkg.VALUE")
+    package = loader.loaded("pkg")
+    assert value is not None and value.path == "pkg.VALUE"
+    assert package is not None and sorted(package.members) == ["Box", "VALUE", "sub"]
+    assert package.members["sub"] is sub and sub.parent is package
+    assert loader.get("pkg.sub.Box") is sub.members["Box"]
+
+
+def test_a_package_asked_for_itself_is_read(tmp_path: Path) -> None:
+    folder = _write(
+        tmp_path, {"pkg/__init__.py": "VALUE: int = 1\n", "pkg/sub.py": "", "pkg/inner/__init__.py": "", "pkg/inner/leaf.py": ""}
+    )
+    loader = ModuleLoader([str(folder)])
+    assert loader.module("pkg.inner.leaf") is not None
+    package = loader.module("pkg")
+    assert package is not None and "VALUE" in package.members and package.members["inner"].is_module
+
+
+def test_a_name_of_a_submodule_never_resolves_through_its_package_s_exports(tmp_path: Path, gen: GenRunner) -> None:
+    """``from pkg.funcs import list as list`` in the package: ``list[str]`` in ``pkg.sub`` is the builtin, as
+    Python reads it (griffe resolves a name a module lacks in its package, when the package is read)."""
+    folder = _write(
+        tmp_path,
+        {
+            "pkg/__init__.py": "from pkg.funcs import list as list\n",
+            "pkg/funcs.py": "def list(*names: str) -> str:\n    return ','.join(names)\n",
+            "pkg/sub.py": "class Box:\n    def names(self) -> list[str]:\n        return []\n",
+        },
+    )
+    ran = gen("pkg.sub:Box", cwd=folder)
+    assert ran.code == 0, ran.err
+    assert "def names(self) -> list[str]: ..." in ran.out
+    assert "pkg.funcs" not in ran.out
+
+
+def test_a_class_cut_by_the_focus_is_read_whole_when_one_of_its_members_is_looked_up(tmp_path: Path) -> None:
+    """The target's module is visited with the other classes cut (a descriptor keeps its annotations and
+    descriptor methods); looking up a member of a cut class by its path reads the module whole."""
+    folder = _write(
+        tmp_path,
+        {
+            "mod.py": "class Target:\n    def run(self) -> int: ...\n\n"
+            "class Other:\n    size: int\n    def method(self) -> int: ...\n\n"
+            "class Desc:\n    name: str\n    def __get__(self, obj: object, owner: type) -> int: ...\n    def helper(self) -> None: ...\n"
+        },
+    )
+    loader = ModuleLoader([str(folder)])
+    loader.focus_on("mod", "Target")
+    module = loader.module("mod")
+    assert module is not None
+    other, descriptor = loader.get("mod.Other"), loader.get("mod.Desc")
+    assert isinstance(other, griffe.Class) and not other.members
+    assert isinstance(descriptor, griffe.Class) and sorted(descriptor.members) == ["__get__", "name"]
+    method = loader.get("mod.Other.method")
+    assert isinstance(method, griffe.Function) and method.path == "mod.Other.method"
+    whole = loader.loaded("mod")
+    assert whole is not None and whole is not module
+    assert sorted(whole.members["Other"].members) == ["method", "size"]
+    assert sorted(whole.members["Desc"].members) == ["__get__", "helper", "name"]
+
+
+def test_a_base_class_in_a_module_read_for_another_base_has_its_members(tmp_path: Path, gen: GenRunner) -> None:
+    """``class Target(First, Second)``, both bases in one module: the module is visited for ``First`` only
+    (the other classes cut); reading ``Second`` as a base then reads the module whole."""
+    folder = _write(
+        tmp_path,
+        {
+            "bases.py": "class First:\n    def first(self) -> int: ...\n\nclass Second:\n    def second(self) -> str: ...\n",
+            "target.py": "from bases import First, Second\n\nclass Target(First, Second):\n    def own(self) -> None: ...\n",
+        },
+    )
+    ran = gen("target.py:Target", cwd=folder)
+    assert ran.code == 0, ran.err
+    for line in ("def own(self) -> None: ...", "def first(self) -> int: ...", "def second(self) -> str: ..."):
+        assert line in ran.out

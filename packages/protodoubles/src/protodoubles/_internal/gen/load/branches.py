@@ -135,13 +135,14 @@ def _aliases(body: list[ast.stmt]) -> dict[str, list[str]]:
     return found
 
 
-def focus(body: list[ast.stmt], target: str) -> None:
+def focus(body: list[ast.stmt], target: str) -> frozenset[str]:
     """In the target's own module, keep the target class and the classes of that module it derives from
     whole; of every other class keep its bases, annotations and descriptor methods (what an annotation
-    that names it may need) and drop the rest, which griffe would otherwise visit for nothing."""
+    that names it may need) and drop the rest, which griffe would otherwise visit for nothing. The names of
+    the classes cut so: nothing when ``target`` is not a top-level class of ``body``."""
     classes = {node.name: node for node in body if isinstance(node, ast.ClassDef)}
     if target not in classes:
-        return
+        return frozenset()
     keep = kept_classes(target, {**_aliases(body), **{name: _base_names(node) for name, node in classes.items()}})
     for name, node in classes.items():
         if name not in keep:
@@ -151,17 +152,22 @@ def focus(body: list[ast.stmt], target: str) -> None:
                 if isinstance(item, ast.AnnAssign)
                 or (isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in _KEPT_IN_OTHER_CLASSES)
             ] or [_pass(node)]
+    return frozenset(classes) - keep
 
 
 class TypeCheckerBranches(griffe.Extension):
-    """Prunes each module's tree before griffe visits it (see the module docstring); in the module that
-    defines the target class (``target``: the module's file and the class name), also ``focus``."""
+    """Prunes each module's tree before griffe visits it (see the module docstring); in a module to visit
+    for one class only (``targets``: the class by the module's file), also ``focus``, and records in
+    ``cut`` the classes whose bodies it dropped."""
 
     def __init__(self) -> None:
-        self.target: tuple[str, str] | None = None
+        self.targets: dict[str, str] = {}
+        self.cut: dict[str, frozenset[str]] = {}
 
     def on_module_node(self, *, node: ast.AST | griffe.ObjectNode, agent: Any, **kwargs: Any) -> None:
         if isinstance(node, ast.Module):
             node.body = prune(node.body)
-            if self.target is not None and str(getattr(agent, "filepath", "")) == self.target[0]:
-                focus(node.body, self.target[1])
+            path = str(getattr(agent, "filepath", ""))
+            target = self.targets.get(path)
+            if target is not None:
+                self.cut[path] = focus(node.body, target)

@@ -2,7 +2,15 @@
 
 griffe's ``load("pkg")`` visits every module of a package (about 3,200 for ``anthropic``). A protocol
 needs only the class's module, its bases' modules and the modules its annotations name, so each module
-is visited when first asked for, and only that module (its parent packages' ``__init__`` included).
+is visited when first asked for, and only that module.
+
+Some modules are read in part first, and whole when a lookup needs more (``ModuleLoader.get``):
+- a parent package (``pkg`` of ``pkg.sub``) is an empty module until one of its own names is looked up:
+  its ``__init__`` may import hundreds of names, and a submodule's names never resolve through them;
+- the module of the target class, or of a descriptor class an annotation names, is visited with the other
+  classes' bodies cut (``scan.focus_text``, ``branches.focus``: a class that may be a descriptor or a
+  protocol keeps its annotations and descriptor methods, what an annotation that names it is read for),
+  until a member of a cut class is looked up by its path.
 
 Which file: the one mypy and pyright read. For the standard library, the typeshed stubs bundled with
 mypy (a dependency); otherwise, on each search path, an installed ``<pkg>-stubs``
@@ -15,7 +23,6 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 import griffe
@@ -23,41 +30,7 @@ import griffe
 from protodoubles._internal.errors import SourceError
 from protodoubles._internal.gen.load import scan
 from protodoubles._internal.gen.load.branches import TypeCheckerBranches
-
-
-def _typeshed() -> tuple[Path, frozenset[str]]:
-    """The standard library's stubs and the top-level module names they cover: the copy of typeshed that
-    mypy (a dependency of protodoubles) bundles, found beside the generator's own interpreter, so that the
-    protocol matches what mypy checks it against. A newer or older typeshed would write signatures the
-    checker's own stubs disagree with (``deque.insert`` taking ``SupportsIndex`` where mypy's says ``int``)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("mypy")
-    folder = Path(spec.origin).parent / "typeshed" / "stdlib" if spec is not None and spec.origin else None
-    versions = folder / "VERSIONS" if folder is not None else None
-    if folder is None or versions is None or not versions.is_file():
-        raise SourceError("the standard library's stubs were not found: mypy, a dependency of protodoubles, is not installed")
-    names = set()
-    for raw in versions.read_text(encoding="utf-8").splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if ":" in line:
-            names.add(line.split(":", 1)[0].strip().split(".")[0])
-    return folder, frozenset(names)
-
-
-def _module_file(folder: str, parts: Sequence[str], entries: AbstractSet[str], *, stubs_only: bool = False) -> Path | None:
-    """``folder/a/b.pyi``, ``folder/a/b/__init__.pyi``, then the ``.py`` forms. ``entries``, the names in
-    ``folder``, rule out a folder without ``a`` before any file is looked for (most search paths)."""
-    head = parts[0]
-    suffixes = (".pyi",) if stubs_only else (".pyi", ".py")
-    if head not in entries and (len(parts) > 1 or not any(head + suffix in entries for suffix in suffixes)):
-        return None
-    base = os.path.join(folder, *parts)
-    for suffix in suffixes:
-        for candidate in (os.path.join(base, "__init__" + suffix), base + suffix):
-            if os.path.isfile(candidate):
-                return Path(candidate)
-    return None
+from protodoubles._internal.gen.load.finding import module_file, typeshed
 
 
 def _syntax_message(path: Path, exc: SyntaxError) -> str:
@@ -71,20 +44,22 @@ def _syntax_message(path: Path, exc: SyntaxError) -> str:
 class ModuleLoader:
     """A griffe modules collection filled lazily, module by module."""
 
-    def __init__(self, search_paths: Sequence[str], extensions: Sequence[griffe.Extension] = ()) -> None:
+    def __init__(self, search_paths: Sequence[str], extensions: Sequence[griffe.Extension] = (), *, focus: bool = True) -> None:
         self.search_paths = [str(p) for p in search_paths]
+        self.focus = focus  # False: every module is visited whole (a protocol family follows into any class)
         self.branches = TypeCheckerBranches()
         # griffe.load_extensions would add griffe's dataclasses extension, whose one hook (on_package) a visit never calls
         self.extensions = griffe.Extensions(self.branches, *extensions)
         self.collection = griffe.ModulesCollection()
         self.lines = griffe.LinesCollection()
-        self.typeshed, self.stdlib = _typeshed()
+        self.typeshed, self.stdlib = typeshed()
         self._missing: set[str] = set()
         self._loading: set[str] = set()
         self._texts: dict[str, tuple[str, bool] | None] = {}
         self._located: dict[str, Path | None] = {}
         self._listings: dict[str, frozenset[str]] = {}
         self._paths: dict[int, tuple[griffe.ExprName, str]] = {}  # by id, the name kept alive: its id is never reused
+        self._partial: dict[str, frozenset[str] | None] = {}  # module read in part -> classes cut (None: a package not read)
 
     # ----- finding files ----------------------------------------------------------------------------
 
@@ -97,16 +72,16 @@ class ModuleLoader:
     def _find(self, parts: list[str]) -> Path | None:
         if parts[0] in self.stdlib:
             typeshed = str(self.typeshed)
-            found = _module_file(typeshed, parts, self._entries(typeshed), stubs_only=True)
+            found = module_file(typeshed, parts, self._entries(typeshed), stubs_only=True)
             if found is not None:
                 return found
         stub_parts = [f"{parts[0]}-stubs", *parts[1:]]
         for folder in self.search_paths:
-            found = _module_file(folder, stub_parts, self._entries(folder), stubs_only=True)
+            found = module_file(folder, stub_parts, self._entries(folder), stubs_only=True)
             if found is not None:
                 return found
         for folder in self.search_paths:
-            found = _module_file(folder, parts, self._entries(folder))
+            found = module_file(folder, parts, self._entries(folder))
             if found is not None:
                 return found
         return None
@@ -125,12 +100,15 @@ class ModuleLoader:
     # ----- loading ----------------------------------------------------------------------------------
 
     def focus_on(self, module: str, class_name: str) -> None:
-        """Visit only what class ``class_name`` needs of module ``module`` (see ``branches.focus``)."""
-        path = self.locate(module)
-        self.branches.target = (str(path), class_name) if path is not None else None
+        """Visit only what class ``class_name`` needs of module ``module`` (see ``branches.focus``) when the
+        module is first visited; nothing when it is visited already."""
+        path = self.locate(module) if self.focus else None
+        if path is not None and self.loaded(module) is None:
+            self.branches.targets.setdefault(str(path), class_name)
 
     def module(self, dotted: str) -> griffe.Module | None:
-        """Module ``dotted``, visited now if it was not yet (with its parent packages); None if absent."""
+        """Module ``dotted``, visited now if it was not yet (its parent packages only as empty modules to
+        hold it, see the module docstring); None if absent."""
         parts = dotted.split(".")
         parent: griffe.Module | None = None
         for depth in range(1, len(parts) + 1):
@@ -139,16 +117,19 @@ class ModuleLoader:
             if known is None:
                 if name in self._missing:
                     return None
-                known = self._visit(name, parent)
+                known = self._visit(name, parent) if depth == len(parts) else self._package(name, parent)
                 if known is None:
                     self._missing.add(name)
                     return None
             parent = known
+        if parent is not None and dotted in self._partial and self._partial[dotted] is None:
+            parent = self._complete(parent)
         return parent
 
     def loaded(self, dotted: str) -> griffe.Module | None:
-        """Module ``dotted`` if griffe has visited it already."""
-        return self._known(dotted)
+        """Module ``dotted`` if griffe has visited it already (a package not read yet is not)."""
+        found = self._known(dotted)
+        return None if found is None or (dotted in self._partial and self._partial[dotted] is None) else found
 
     def _known(self, dotted: str) -> griffe.Module | None:
         head, _, rest = dotted.partition(".")
@@ -159,7 +140,11 @@ class ModuleLoader:
             found = found.members.get(part)
         return found if isinstance(found, griffe.Module) else None
 
-    def _visit(self, dotted: str, parent: griffe.Module | None) -> griffe.Module | None:
+    def _visit(
+        self, dotted: str, parent: griffe.Module | None, *, replacing: griffe.Module | None = None, in_full: bool = False
+    ) -> griffe.Module | None:
+        """Visit module ``dotted`` (``in_full``: not focused); ``replacing``, the module read in part before,
+        passes it the submodules visited meanwhile."""
         path = self.locate(dotted)
         if path is None:
             return self._namespace(dotted, parent)
@@ -175,7 +160,10 @@ class ModuleLoader:
             raise SourceError(f"{path}: not UTF-8 text (byte {exc.start}); not a Python source file") from None
         self.lines[path] = code.splitlines()
         name = dotted.rpartition(".")[2]
-        focused = scan.focus_text(code, self.branches.target[1]) if self.branches.target and str(path) == self.branches.target[0] else None
+        if in_full:
+            self.branches.targets.pop(str(path), None)
+        target = self.branches.targets.get(str(path))
+        focused = scan.focus_text(code, target) if target else None
         self._loading.add(dotted)
         try:
             module = self._griffe_visit(name, path, focused or code, parent)
@@ -191,12 +179,60 @@ class ModuleLoader:
             raise SourceError(f"{path}: nested too deeply for Python's parser; not read") from None
         finally:
             self._loading.discard(dotted)
-        if parent is None:
-            self.collection.set_member(name, module)
-        else:
-            parent.set_member(name, module)
+        cut = self.branches.cut.pop(str(path), None)
+        if cut:
+            self._partial[dotted] = cut
+        self._attach(module, parent)
+        for child in replacing.members.values() if replacing is not None else ():
+            if isinstance(child, griffe.Module):
+                module.set_member(child.name, child)
         self._expand_wildcards(module)
         return module
+
+    def _attach(self, module: griffe.Module, parent: griffe.Module | None) -> None:
+        if parent is None:
+            self.collection.set_member(module.name, module)
+        else:
+            parent.set_member(module.name, module)
+
+    def _package(self, dotted: str, parent: griffe.Module | None) -> griffe.Module | None:
+        """Package ``dotted`` as the parent of a module asked for: an empty module, its ``__init__`` read
+        when one of its names is looked up (``_complete``)."""
+        path = self.locate(dotted)
+        if path is None or path.stem != "__init__":
+            return self._visit(dotted, parent)  # a namespace package, or a module file where a package was expected
+        module = griffe.Module(
+            dotted.rpartition(".")[2], filepath=path, parent=parent, lines_collection=self.lines, modules_collection=self.collection
+        )
+        self._attach(module, parent)
+        self._partial[dotted] = None
+        return module
+
+    def _complete(self, module: griffe.Module) -> griffe.Module:
+        """A module read in part, now read whole; it takes the place of the part in the tree."""
+        dotted = module.path
+        focused = self._partial.pop(dotted) is not None
+        parent = module.parent if isinstance(module.parent, griffe.Module) else None
+        return self._visit(dotted, parent, replacing=module, in_full=focused) or module
+
+    def whole_class(self, cls: griffe.Class) -> griffe.Class:
+        """``cls`` with its body: its module is read whole if a focus cut the class (and the class of the
+        module read whole is given for one taken from the part read before)."""
+        module = cls.parent
+        if not isinstance(module, griffe.Module):
+            return cls
+        current = self._known(module.path)
+        cut = self._partial.get(module.path, frozenset())
+        if current is not None and cut and cls.name in cut:
+            current = self._complete(current)
+        found = current.members.get(cls.name) if current is not None else None
+        return found if isinstance(found, griffe.Class) else cls
+
+    def _needs_whole(self, module: griffe.Module, names: list[str]) -> bool:
+        """Whether looking up ``names`` (``Client.send``) in ``module`` needs what reading it in part left
+        out: any name of a package not read; a member of a class whose body was cut."""
+        cut = self._partial.get(module.path, frozenset())
+        return cut is None or (len(names) > 1 and names[0] in cut)
 
     def _namespace(self, dotted: str, parent: griffe.Module | None) -> griffe.Module | None:
         """A PEP 420 namespace package (folders of that name, no ``__init__``): an empty module, for its
@@ -207,10 +243,7 @@ class ModuleLoader:
         if not folders:
             return None
         module = griffe.Module(parts[-1], filepath=folders, parent=parent, lines_collection=self.lines, modules_collection=self.collection)
-        if parent is None:
-            self.collection.set_member(parts[-1], module)
-        else:
-            parent.set_member(parts[-1], module)
+        self._attach(module, parent)
         return module
 
     def _griffe_visit(self, name: str, path: Path, code: str, parent: griffe.Module | None) -> griffe.Module:
@@ -256,11 +289,13 @@ class ModuleLoader:
         module: griffe.Module | None = None
         depth = 0
         for depth in range(len(parts), 0, -1):
-            module = self._known(".".join(parts[:depth])) or self.module(".".join(parts[:depth]))
+            module = self.module(".".join(parts[:depth]))
             if module is not None:
                 break
         if module is None:
             return None
+        if depth < len(parts) and self._needs_whole(module, parts[depth:]):
+            module = self._complete(module)
         found: griffe.Object | griffe.Alias = module
         for part in parts[depth:]:
             if isinstance(found, griffe.Alias):
@@ -317,7 +352,7 @@ class ModuleLoader:
         """The next path in a re-export chain, read from the module's text; ``path`` itself when it is
         the definition; None when the text does not say."""
         module, _, name = path.rpartition(".")
-        if not module or self._known(module) is not None:
+        if not module or self.loaded(module) is not None:
             return None
         source = self.text(module)
         if source is None:

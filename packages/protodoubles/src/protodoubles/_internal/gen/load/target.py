@@ -70,9 +70,9 @@ def load_class(target: Target, *, focus: bool = True) -> tuple[griffe.Class, Mod
     """The target class, with only the modules it lives in visited (others load on demand)."""
     from protodoubles._internal.gen.load.source import FactsExtension
 
-    loader = ModuleLoader(target.search_paths, [FactsExtension()])
+    loader = ModuleLoader(target.search_paths, [FactsExtension()], focus=focus)
     try:
-        if focus:  # a protocol family (protodoubles._internal.gen.render.family) may follow into other classes of the module
+        if focus:  # a protocol family (protodoubles._internal.gen.render.family) may follow into any class: all read whole
             # where the class is defined, read from the texts (`pkg:Client` re-exported from `pkg._client`)
             defined = loader.text_path(f"{target.module}.{target.qualname.split('.')[0]}")
             loader.focus_on(*defined.rsplit(".", 1))

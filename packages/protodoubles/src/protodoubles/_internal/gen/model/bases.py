@@ -124,13 +124,17 @@ def direct_bases(cls: griffe.Class, subst: Subst, loader: ModuleLoader, warnings
 
 
 def class_at(loader: ModuleLoader, path: str) -> griffe.Class | None:
-    """The class at ``path``, through names assigned a class (``AsyncACLCommands = ACLCommands``)."""
+    """The class at ``path`` with its body, through names assigned a class (``AsyncACLCommands =
+    ACLCommands``). A module not visited yet is visited for this class only (``ModuleLoader.focus_on``)."""
+    module, _, name = loader.text_path(path).rpartition(".")
+    if module:
+        loader.focus_on(module, name)
     found = loader.resolve(path)
     for _ in range(_ALIAS_HOPS):
         if not (isinstance(found, griffe.Attribute) and isinstance(found.value, (griffe.ExprName, griffe.ExprAttribute))):
             break
         found = loader.resolve(base_path(found.value))
-    return found if isinstance(found, griffe.Class) else None
+    return loader.whole_class(found) if isinstance(found, griffe.Class) else None
 
 
 def linearize(cls: griffe.Class, loader: ModuleLoader, warnings: list[str]) -> list[Base]:
