@@ -143,3 +143,22 @@ def test_searches_for_a_name_match_a_pattern_per_name(module: str) -> None:
 def test_names_in_all_with_any_quotes() -> None:
     text = "__all__ = ['a', \"b\"]  # 'c'\n__all__ += ['d\"]\nx = ['e']\n'f'"
     assert [n for n in "abcdef" if scan.listed_in_all(text, n)] == ["a", "b", "c", "d"]
+
+
+SPELLINGS = "class Spaced  (Base): ...\nclass\tTabbed: ...\nclass Plain: ...\nclass PlainLonger: ...\n    class Nested: ...\n"
+
+
+@pytest.mark.parametrize("module", ["openai._client", "anthropic._base_client", "sqlalchemy.orm.session", "sqlalchemy.sql.selectable"])
+def test_defines_class_is_a_search_for_the_class_statement(module: str) -> None:
+    """defines_class (a string search) answers as the list of the module's class statements does."""
+    spec = importlib.util.find_spec(module)
+    assert spec is not None and spec.origin is not None
+    text = Path(spec.origin).read_text(encoding="utf-8")
+    names = sorted(set(re.findall(r"\b[A-Za-z_]\w*\b", text)))
+    assert [n for n in names if scan.defines_class(text, n)] == sorted(n for n in scan._class_starts(text) if n in names)
+
+
+def test_defines_class_with_other_spellings() -> None:
+    found = [n for n in ("Spaced", "Tabbed", "Plain", "PlainLonger", "Plai", "Nested", "Base") if scan.defines_class(SPELLINGS, n)]
+    assert found == ["Spaced", "Tabbed", "Plain", "PlainLonger"]
+    assert scan.defines_class("class First: ...\n", "First")  # on the text's first line

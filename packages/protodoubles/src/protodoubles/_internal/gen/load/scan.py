@@ -122,7 +122,7 @@ def binding(text: str, name: str, module: str, is_package: bool) -> Binding | No
     """Where module ``module`` (source ``text``) gets ``name`` from, or None when that is not clear."""
     if not name.isidentifier():
         return _binding_by_search(text, name, module, is_package)
-    if name in _class_starts(text) and name not in _plain_import_words(text):
+    if defines_class(text, name) and name not in _plain_import_words(text):
         return Binding(None)  # a class of the module, as the index says below, without reading the whole text
     index = _index(text)
     found = [_imported(module, is_package, relative, names, name) for relative, names in index.imports_from if name in names]
@@ -183,7 +183,7 @@ def type_var_call(text: str, name: str) -> str | None:
     fits on one line; the empty string when ``name`` is not assigned a TypeVar; None when unclear (imported)."""
     assigned = line_starting(text, name, _ASSIGNED) if _WORD.fullmatch(name) else None  # its first assignment
     if assigned is None:  # imported (``from tvmod import T as T``): the module it comes from says; else not a TypeVar
-        if name in _class_starts(text):
+        if defines_class(text, name):
             return ""  # a class of the module (defined, so not imported), known without reading the whole text
         imported = name in _imported_names(text) and name not in _index(text).defined  # a class here is no TypeVar
         return None if imported else ""
@@ -204,6 +204,23 @@ def _class_starts(text: str) -> dict[str, list[int]]:
     for match in _CLASS_LINE.finditer(lined(text)):
         starts.setdefault(match[1], []).append(match.start())
     return starts
+
+
+def defines_class(text: str, name: str) -> bool:
+    """Whether a top-level ``class name`` statement is in the text (``name`` an identifier): ``name in
+    _class_starts(text)``, found by a string search for the usual spelling (one space after ``class``)
+    instead of listing every class of a long module first."""
+    whole = lined(text)
+    head = "\nclass " + name
+    start = whole.find(head)
+    while start != -1:
+        end = start + len(head)
+        if end == len(whole) or not (whole[end].isalnum() or whole[end] == "_"):
+            return True
+        start = whole.find(head, start + 1)
+    if "\nclass\t" in whole or "\nclass  " in whole:  # another spelling somewhere: list the classes
+        return name in _class_starts(text)
+    return False
 
 
 def _starts(text: str, name: str) -> list[int]:

@@ -74,8 +74,12 @@ def load_class(target: Target, *, focus: bool = True) -> tuple[griffe.Class, Mod
     try:
         if focus:  # a protocol family (protodoubles._internal.gen.render.family) may follow into any class: all read whole
             # where the class is defined, read from the texts (`pkg:Client` re-exported from `pkg._client`)
-            defined = loader.text_path(f"{target.module}.{target.qualname.split('.')[0]}")
+            head, *rest = target.qualname.split(".")
+            defined = loader.text_path(f"{target.module}.{head}")
             loader.focus_on(*defined.rsplit(".", 1))
+            found = loader.get(".".join([defined, *rest])) if defined != f"{target.module}.{head}" else None
+            if isinstance(found, griffe.Class):
+                return found, loader  # the re-exporting module's own text need not be visited
         module = loader.module(target.module)
     except SourceError as exc:
         raise GenerationError(str(exc)) from None
