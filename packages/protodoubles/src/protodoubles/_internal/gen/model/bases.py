@@ -101,13 +101,14 @@ def owned_type_params(owner: griffe.Class, loader: ModuleLoader) -> frozenset[st
     return frozenset(param for base in linearize(owner, loader, []) for param in type_params(base.cls, loader))
 
 
-def direct_bases(cls: griffe.Class, subst: Subst, loader: ModuleLoader, warnings: list[str]) -> list[Base]:
+def direct_bases(cls: griffe.Class, subst: Subst, loader: ModuleLoader, warnings: list[str], *, whole: bool = True) -> list[Base]:
+    """The bases of ``cls`` with their type arguments (``whole``: as ``class_at`` reads them)."""
     out: list[Base] = []
     for expr in cls.bases:
         path = base_path(expr)
         if path in _NOT_BASES:
             continue
-        resolved = class_at(loader, path)
+        resolved = class_at(loader, path, whole=whole)
         if resolved is None:
             warnings.append(f"base class {path} cannot be found; its members are left out")
             continue
@@ -123,9 +124,10 @@ def direct_bases(cls: griffe.Class, subst: Subst, loader: ModuleLoader, warnings
     return out
 
 
-def class_at(loader: ModuleLoader, path: str) -> griffe.Class | None:
-    """The class at ``path`` with its body, through names assigned a class (``AsyncACLCommands =
-    ACLCommands``). A module not visited yet is visited for this class only (``ModuleLoader.focus_on``)."""
+def class_at(loader: ModuleLoader, path: str, *, whole: bool = True) -> griffe.Class | None:
+    """The class at ``path``, through names assigned a class (``AsyncACLCommands = ACLCommands``), with its
+    body (``whole``; else perhaps cut to its annotations and descriptor methods, see ModuleLoader). A
+    module not visited yet is visited for this class only (``ModuleLoader.focus_on``)."""
     module, _, name = loader.text_path(path).rpartition(".")
     if module:
         loader.focus_on(module, name)
@@ -134,7 +136,9 @@ def class_at(loader: ModuleLoader, path: str) -> griffe.Class | None:
         if not (isinstance(found, griffe.Attribute) and isinstance(found.value, (griffe.ExprName, griffe.ExprAttribute))):
             break
         found = loader.resolve(base_path(found.value))
-    return loader.whole_class(found) if isinstance(found, griffe.Class) else None
+    if not isinstance(found, griffe.Class):
+        return None
+    return loader.whole_class(found) if whole else found
 
 
 def linearize(cls: griffe.Class, loader: ModuleLoader, warnings: list[str]) -> list[Base]:

@@ -76,10 +76,11 @@ def descriptor_get(loader: ModuleLoader, path: str, warnings: list[str]) -> tupl
         return None
     if not _may_be_descriptor(loader, path, 4):
         return None
-    found = class_at(loader, path)  # also `reify = reify_py`, `if TYPE_CHECKING: ro_property = property`
+    # what a descriptor is read for, a class cut by a focus keeps: its annotations and __get__ (see ModuleLoader)
+    found = class_at(loader, path, whole=False)  # also `reify = reify_py`, `if TYPE_CHECKING: ro_property = property`
     if found is None:
         return None
-    for owner in [found, *(b.cls for b in direct_bases(found, {}, loader, warnings))]:
+    for owner in [found, *(b.cls for b in direct_bases(found, {}, loader, warnings, whole=False))]:
         getter = owner.members.get("__get__")
         stub_overloads = owner.overloads.get("__get__") if isinstance(owner.overloads, dict) else None
         if getter is None and stub_overloads:  # a stub's overloads with no implementation
