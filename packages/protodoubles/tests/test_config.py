@@ -84,3 +84,23 @@ def test_annotate_fixtures_refuses_a_top_level_tool_that_is_not_a_table(project:
     code = annotate_main(["--check", "tests"])
     out, err = capsys.readouterr()
     one_line_error(Ran(code, out, err), "tool must be a table")
+
+
+def test_the_tables_read_are_kept_for_the_same_text_only(project: Project) -> None:
+    """A pyproject.toml read once is read from .protodoubles_cache/pyproject.json while its text is the same
+    (a record edited by hand shows which was read); a changed text is parsed again; a bad one is never kept."""
+    from protodoubles._internal import cache
+    from protodoubles._internal.config import read_project
+
+    text = '[tool.gen_protocol]\ncommand = "first"\n[project]\nname = "shop"\n'
+    project.write("pyproject.toml", text)
+    assert read_project(project.root).command == "first"
+    record = cache.load(project.root, "pyproject.json")
+    assert record["text"] == text and record["data"] == {"tool": {"gen_protocol": {"command": "first"}}}
+    cache.save(project.root, "pyproject.json", {**record, "data": {"tool": {"gen_protocol": {"command": "from the record"}}}})
+    assert read_project(project.root).command == "from the record"
+    project.write("pyproject.toml", text.replace("first", "second"))
+    assert read_project(project.root).command == "second"
+    project.write("pyproject.toml", "[tool.gen_protocol\n")
+    one_line_error(project.gen(), "pyproject.toml")
+    assert cache.load(project.root, "pyproject.json")["text"] == text.replace("first", "second")

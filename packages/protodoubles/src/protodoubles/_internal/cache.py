@@ -7,7 +7,6 @@ cannot be written is not kept: a cache never fails a run.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -19,6 +18,8 @@ _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache dire
 
 def file_hash(path: Path | str) -> str | None:
     """The SHA-256 of a file's bytes; None when there is no file to read."""
+    import hashlib  # only the runs that keep freshness records hash files
+
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
@@ -42,7 +43,7 @@ def save(root: Path, name: str, data: dict[str, object]) -> None:
         _make(folder)
         temp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
         os.replace(temp, folder / name)
-    except OSError:
+    except (OSError, TypeError, ValueError):  # TypeError: a value JSON has no form for (a TOML date)
         temp.unlink(missing_ok=True)
 
 
