@@ -4,6 +4,7 @@ the rest (parent packages, the classes a focus cut)."""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -152,3 +153,20 @@ def test_a_base_class_in_a_module_read_for_another_base_has_its_members(tmp_path
     assert ran.code == 0, ran.err
     for line in ("def own(self) -> None: ...", "def first(self) -> int: ...", "def second(self) -> str: ..."):
         assert line in ran.out
+
+
+def test_the_public_names_of_typing_are_no_type_variables_but_anystr() -> None:
+    """What model.bases.is_type_param takes without reading the stubs: in the typeshed the generator reads,
+    the only public module-level TypeVar, ParamSpec or TypeVarTuple of those modules is typing.AnyStr."""
+    from protodoubles._internal.gen.model.bases import PUBLIC_NAMES_NOT_TYPE_VARS
+
+    loader = ModuleLoader(sys.path)
+    found = []
+    for module in sorted(PUBLIC_NAMES_NOT_TYPE_VARS):
+        source = loader.text(module)
+        assert source is not None, module
+        declared = re.findall(
+            r"^([A-Za-z]\w*)[ \t]*(?::[^=\n]*)?=[ \t]*(?:\w+\.)?(?:TypeVar|ParamSpec|TypeVarTuple)\(", source[0], re.MULTILINE
+        )
+        found += [f"{module}.{name}" for name in declared]
+    assert found == ["typing.AnyStr"]

@@ -59,8 +59,15 @@ def _arguments(expr: griffe.Expr | str) -> list[griffe.Expr | str] | None:
     return list(index.elements) if isinstance(index, griffe.ExprTuple) else [index]
 
 
+# Modules whose public names (no leading underscore) are never type variables but for AnyStr, in the typeshed
+# the generator reads (tests/contract/test_gen_loading.py checks it): no text of theirs is read to find out.
+PUBLIC_NAMES_NOT_TYPE_VARS = frozenset({"typing", "typing_extensions", "collections.abc", "builtins"})
+
+
 def is_type_param(loader: ModuleLoader, path: str, hops: int = 4) -> bool:
     module, _, name = path.rpartition(".")
+    if module in PUBLIC_NAMES_NOT_TYPE_VARS and not name.startswith("_"):
+        return name == "AnyStr"
     source = loader.text(module) if module and loader.loaded(module) is None else None
     if source is not None:
         call = scan.type_var_call(source[0], name)
