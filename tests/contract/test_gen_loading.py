@@ -170,3 +170,33 @@ def test_the_public_names_of_typing_are_no_type_variables_but_anystr() -> None:
         )
         found += [f"{module}.{name}" for name in declared]
     assert found == ["typing.AnyStr"]
+
+
+def test_a_name_bound_by_wildcard_imports_is_followed_in_the_texts(tmp_path: Path) -> None:
+    """``from ._config import *`` in a package ``__init__`` (httpx's): the one module whose ``__all__`` (or,
+    without one, whose top level) binds the name is where it is defined; no module is visited to find out.
+    When two modules export it, or an ``__all__`` is built up, the texts do not say."""
+    folder = _write(
+        tmp_path,
+        {
+            "pkg/__init__.py": "from ._api import *\nfrom ._config import *\nfrom ._plain import *\n",
+            "pkg/_api.py": "__all__ = ['get']\ndef get() -> None: ...\nclass Timeout: ...\n",
+            "pkg/_config.py": "__all__ = ['Timeout', 'Limits']\nclass Timeout: ...\nclass Limits: ...\n",
+            "pkg/_plain.py": "class Plain: ...\nclass _Hidden: ...\nclass Limits: ...\n",
+            "both/__init__.py": "from .one import *\nfrom .two import *\n",
+            "both/one.py": "__all__ = ['Twice']\nclass Twice: ...\n",
+            "both/two.py": "__all__ = ['Twice']\nclass Twice: ...\n",
+            "grown/__init__.py": "from .parts import *\n",
+            "grown/parts.py": "__all__ = ['A']\n__all__ += ['B']\n__all__ += _extra.names\nclass A: ...\nclass B: ...\nclass C: ...\n",
+        },
+    )
+    loader = ModuleLoader([str(folder)])
+    assert loader.text_path("pkg.Timeout") == "pkg._config.Timeout"  # _api defines one too, but does not export it
+    assert loader.text_path("pkg.get") == "pkg._api.get"
+    assert loader.text_path("pkg.Plain") == "pkg._plain.Plain"
+    assert loader.text_path("pkg.Limits") == "pkg.Limits"  # _config and _plain both export it: unclear
+    assert loader.text_path("pkg._Hidden") == "pkg._Hidden"
+    assert loader.text_path("both.Twice") == "both.Twice"
+    assert loader.text_path("grown.B") == "grown.parts.B"  # listed, if by `+=`
+    assert loader.text_path("grown.C") == "grown.C"  # maybe in the names added
+    assert loader.loaded("pkg") is None and not loader.lines.keys()  # a LinesCollection is not iterable

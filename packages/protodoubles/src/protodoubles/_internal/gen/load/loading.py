@@ -20,8 +20,6 @@ package first, then the package itself, where a ``.pyi`` beside a ``.py`` wins.
 from __future__ import annotations
 
 import os
-import re
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,15 +28,7 @@ import griffe
 from protodoubles._internal.errors import SourceError
 from protodoubles._internal.gen.load import scan
 from protodoubles._internal.gen.load.branches import TypeCheckerBranches
-from protodoubles._internal.gen.load.finding import module_file, typeshed
-
-
-def _syntax_message(path: Path, exc: SyntaxError) -> str:
-    hint = ""
-    line = (exc.text or "").strip()
-    if sys.version_info < (3, 12) and re.match(r"(class|def|async def)\s+\w+\s*\[|type\s+\w+", line):
-        hint = " (PEP 695 type parameters need Python 3.12 or later)"
-    return f"{path}:{exc.lineno}: syntax error: {exc.msg}{hint}"
+from protodoubles._internal.gen.load.finding import module_file, syntax_message, typeshed
 
 
 class ModuleLoader:
@@ -172,9 +162,9 @@ class ModuleLoader:
                 try:
                     module = self._griffe_visit(name, path, code, parent)
                 except SyntaxError as whole:
-                    raise SourceError(_syntax_message(path, whole)) from None
+                    raise SourceError(syntax_message(path, whole)) from None
             else:
-                raise SourceError(_syntax_message(path, exc)) from None
+                raise SourceError(syntax_message(path, exc)) from None
         except (RecursionError, MemoryError):  # the parser's own limits: an expression nested thousands deep
             raise SourceError(f"{path}: nested too deeply for Python's parser; not read") from None
         finally:
@@ -360,12 +350,26 @@ class ModuleLoader:
         text, is_package = source
         found = scan.binding(text, name, module, is_package)
         if found is None:
-            return None
+            return self._star_step(text, name, module, is_package)
         if found.source is None:
             return path
         if not self._readable(found.source):
             return path  # `try: from ._speedups import X`: a compiled module has no source to read
         return found.source
+
+    def _star_step(self, text: str, name: str, module: str, is_package: bool) -> str | None:
+        """``name`` bound in ``module`` only by ``from .x import *`` lines (httpx's ``__init__``): the one
+        module of theirs whose text says it exports the name; None when that is not clear."""
+        sources = scan.star_sources(text, name, module, is_package)
+        exporting: list[str] = []
+        for source in sources or ():
+            found = self.text(source)
+            exports = scan.star_exports(found[0], name, source, found[1]) if found is not None else None
+            if exports is None:
+                return None
+            if exports:
+                exporting.append(source)
+        return f"{exporting[0]}.{name}" if len(exporting) == 1 and self._readable(f"{exporting[0]}.{name}") else None
 
     def _visit_step(self, path: str) -> str | None:
         found = self.get(path)

@@ -167,6 +167,34 @@ def _binding_by_search(text: str, name: str, module: str, is_package: bool) -> B
     return _decide(text, name, defined is not None, found)
 
 
+def star_sources(text: str, name: str, module: str, is_package: bool) -> list[str] | None:
+    """The modules ``from m import *`` lines of ``module`` name, when ``name`` can come from nowhere else in
+    its text (not defined, imported by name or mentioned on a plain import line); None otherwise."""
+    index = _index(text)
+    if not name.isidentifier() or name in index.defined or name in _imported_names(text) or name in index.plain_import_words:
+        return None
+    found = [_absolute(module, is_package, relative) for relative, names in index.imports_from if names.strip() == "*"]
+    return found or None
+
+
+_ALL_CHANGED = re.compile(r"__all__[ \t]*(?:\+=|\.(?:extend|append)\b)|__all__[ \t]*=[^\n]*\+")
+
+
+def star_exports(text: str, name: str, module: str, is_package: bool) -> bool | None:
+    """Whether ``from module import *`` binds ``name`` (source ``text``): listed in a plain ``__all__``, or
+    public and bound at the top level where there is none; None when the text does not say clearly (an
+    ``__all__`` built up, a wildcard import of its own, a name bound twice)."""
+    if "__all__" in text:
+        if listed_in_all(text, name):
+            return True
+        if _ALL_CHANGED.search(text) or len(re.findall(r"^__all__\b", text, re.MULTILINE)) != 1:
+            return None
+        return False
+    if name.startswith("_") or star_sources(text, name, module, is_package):
+        return None if not name.startswith("_") else False
+    return binding(text, name, module, is_package) is not None
+
+
 @functools.lru_cache(maxsize=64)
 def _imported_names(text: str) -> frozenset[str]:
     """Every name the module's ``from ... import`` statements bind or mention, read once per module text."""
