@@ -101,3 +101,21 @@ def test_a_check_whose_targets_are_all_recorded_fresh_does_not_load_the_generato
     assert run() == "0 False"
     (project / "client.py").write_text(SOURCE.replace("-> str", "-> bytes"))
     assert run() == "1 True"
+
+
+def test_a_changed_module_read_only_as_text_forgets_the_record(tmp_path: Path, gen: GenRunner) -> None:
+    """``shop.types`` is read as text only, to follow ``Money`` to where it is defined; moving ``Money`` out
+    changes the protocol's import, so the record that hashed shop/types.py no longer holds."""
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    (shop / "__init__.py").write_text("")
+    (shop / "_money.py").write_text("class Money: ...\n")
+    (shop / "_cash.py").write_text("class Money: ...\n")
+    (shop / "types.py").write_text("from shop._money import Money as Money\n")
+    (shop / "cart.py").write_text("from shop.types import Money\n\nclass Cart:\n    def total(self) -> Money: ...\n")
+    (tmp_path / "pyproject.toml").write_text("[[tool.gen_protocol.targets]]\nsource = 'shop.cart:Cart'\noutput = 'cart_protocol.py'\n")
+    assert gen(cwd=tmp_path).code == 0
+    assert "from shop._money import Money" in (tmp_path / "cart_protocol.py").read_text()
+    (shop / "types.py").write_text("from shop._cash import Money as Money\n")
+    run = gen("--check", cwd=tmp_path)
+    assert run.code == 1, run.out

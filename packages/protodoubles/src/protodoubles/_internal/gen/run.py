@@ -62,7 +62,7 @@ def render(options: Options, project: Project) -> Rendering:
     _validate(rendered.text, options)
     strength = f"{shown} ({rendered.members} members): {rendered.strength()}"
     generated = Generated(options.source, name, options.output, rendered.text, rendered.members, strength, tuple(rendered.warnings))
-    files = tuple(Path(p) for p in loader.lines.keys())  # noqa: SIM118  # a LinesCollection is not iterable
+    files = tuple(loader.read_files())
     return Rendering(options, generated, report, files, tuple(loader.search_paths))
 
 

@@ -206,8 +206,7 @@ class ModuleLoader:
         return self._visit(dotted, parent, replacing=module, in_full=focused) or module
 
     def whole_class(self, cls: griffe.Class) -> griffe.Class:
-        """``cls`` with its body: its module is read whole if a focus cut the class (and the class of the
-        module read whole is given for one taken from the part read before)."""
+        """``cls`` with its body: its module read whole if a focus cut it (the class read whole given)."""
         module = cls.parent
         if not isinstance(module, griffe.Module):
             return cls
@@ -383,6 +382,11 @@ class ModuleLoader:
         """Whether the module that ``path`` names a member of (or ``path`` itself) has a source to read."""
         module = path.rpartition(".")[0]
         return any(self._known(m) is not None or self.locate(m) is not None for m in (module, path) if m)
+
+    def read_files(self) -> list[Path]:
+        """Every file the run read, visited or scanned as text (a freshness record hashes each of them)."""
+        scanned = {path for module, text in self._texts.items() if text is not None and (path := self.locate(module))}
+        return sorted({Path(p) for p in self.lines.keys()} | scanned)  # noqa: SIM118  # a LinesCollection is not iterable
 
     def text(self, module: str) -> tuple[str, bool] | None:
         """The source a type checker reads for ``module`` and whether it is a package ``__init__``."""
