@@ -62,14 +62,20 @@ def test_edge_case_answers() -> None:
         assert scan.binding(EDGES, unclear, "pkg.mod", False) is None, unclear
 
 
-@pytest.mark.parametrize("module", ["openai", "openai._client", "anthropic._client", "anthropic._base_client"])
-def test_sdk_modules_match_the_search(module: str) -> None:
+def _text_and_names(module: str) -> tuple[str, list[str]]:
+    """An installed module's source and every word in it that could be a name."""
     spec = importlib.util.find_spec(module)
     assert spec is not None and spec.origin is not None
     text = Path(spec.origin).read_text(encoding="utf-8")
-    names = sorted(set(re.findall(r"\b[A-Za-z_]\w*\b", text)))
+    return text, sorted(set(re.findall(r"\b[A-Za-z_]\w*\b", text)))
+
+
+@pytest.mark.parametrize("module", ["openai", "openai._client", "anthropic._client", "anthropic._base_client"])
+def test_sdk_modules_match_the_search(module: str) -> None:
+    text, names = _text_and_names(module)
     assert len(names) > 100
-    is_package = spec.submodule_search_locations is not None
+    spec = importlib.util.find_spec(module)
+    is_package = spec is not None and spec.submodule_search_locations is not None
     for name in names:
         assert scan.binding(text, name, module, is_package) == scan._binding_by_search(text, name, module, is_package), name
 
@@ -126,12 +132,10 @@ def test_focus_keeps_lines_at_the_first_and_last_line() -> None:
 @pytest.mark.parametrize("module", ["openai._client", "anthropic._base_client", "sqlalchemy.orm.session"])
 def test_searches_for_a_name_match_a_pattern_per_name(module: str) -> None:
     """line_starting and listed_in_all find what a pattern compiled for each name finds, on every name of a module."""
-    spec = importlib.util.find_spec(module)
-    assert spec is not None and spec.origin is not None
-    text = Path(spec.origin).read_text(encoding="utf-8")
+    text, names = _text_and_names(module)
     rest = re.compile(r"\b[ \t]*(?::[^=\n]*)?=[ \t]*([^\n]*)", re.MULTILINE)
     found = 0
-    for name in sorted(set(re.findall(r"\b[A-Za-z_]\w*\b", text))):
+    for name in names:
         expected = scan.line_search(re.escape(name) + rest.pattern, text)
         match = scan.line_starting(text, name, rest)
         assert (match and (match.groups(), match.end())) == (expected and (expected.groups(), expected.end())), name
@@ -151,10 +155,7 @@ SPELLINGS = "class Spaced  (Base): ...\nclass\tTabbed: ...\nclass Plain: ...\ncl
 @pytest.mark.parametrize("module", ["openai._client", "anthropic._base_client", "sqlalchemy.orm.session", "sqlalchemy.sql.selectable"])
 def test_defines_class_is_a_search_for_the_class_statement(module: str) -> None:
     """defines_class (a string search) answers as the list of the module's class statements does."""
-    spec = importlib.util.find_spec(module)
-    assert spec is not None and spec.origin is not None
-    text = Path(spec.origin).read_text(encoding="utf-8")
-    names = sorted(set(re.findall(r"\b[A-Za-z_]\w*\b", text)))
+    text, names = _text_and_names(module)
     assert [n for n in names if scan.defines_class(text, n)] == sorted(n for n in scan._class_starts(text) if n in names)
 
 
