@@ -6,7 +6,7 @@ is visited when first asked for, and only that module.
 
 Some modules are read in part first, and whole when a lookup needs more (``ModuleLoader.get``):
 - a parent package (``pkg`` of ``pkg.sub``) is an empty module until one of its own names is looked up:
-  its ``__init__`` may import hundreds of names, and a submodule's names never resolve through them;
+  its ``__init__`` may import hundreds of names, none of them a name for its submodules (griffe looks there);
 - the module of the target class, or of a descriptor class an annotation names, is visited with the other
   classes' bodies cut (``scan.focus_text``, ``branches.focus``: a class that may be a descriptor or a
   protocol keeps its annotations and descriptor methods, what an annotation that names it is read for),
