@@ -1,12 +1,9 @@
 """Which file a type checker reads for a module: the standard library's from the typeshed stubs mypy
-bundles; elsewhere a stub before a source, a package folder before a module file. And what is said of a
-file that is not Python the running interpreter can parse."""
+bundles; elsewhere a stub before a source, a package folder before a module file."""
 
 from __future__ import annotations
 
 import os
-import re
-import sys
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from pathlib import Path
@@ -47,11 +44,3 @@ def module_file(folder: str, parts: Sequence[str], entries: AbstractSet[str], *,
             if os.path.isfile(candidate):
                 return Path(candidate)
     return None
-
-
-def syntax_message(path: Path, exc: SyntaxError) -> str:
-    hint = ""
-    line = (exc.text or "").strip()
-    if sys.version_info < (3, 12) and re.match(r"(class|def|async def)\s+\w+\s*\[|type\s+\w+", line):
-        hint = " (PEP 695 type parameters need Python 3.12 or later)"
-    return f"{path}:{exc.lineno}: syntax error: {exc.msg}{hint}"

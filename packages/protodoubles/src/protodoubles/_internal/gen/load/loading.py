@@ -25,10 +25,10 @@ from pathlib import Path
 
 import griffe
 
-from protodoubles._internal.errors import SourceError
+from protodoubles._internal.errors import SourceError, syntax_message
 from protodoubles._internal.gen.load import scan
 from protodoubles._internal.gen.load.branches import TypeCheckerBranches
-from protodoubles._internal.gen.load.finding import module_file, syntax_message, typeshed
+from protodoubles._internal.gen.load.finding import module_file, typeshed
 
 
 class ModuleLoader:
@@ -112,14 +112,14 @@ class ModuleLoader:
                     self._missing.add(name)
                     return None
             parent = known
-        if parent is not None and dotted in self._partial and self._partial[dotted] is None:
+        if parent is not None and self._partial.get(dotted, ()) is None:  # a package not read yet
             parent = self._complete(parent)
         return parent
 
     def loaded(self, dotted: str) -> griffe.Module | None:
         """Module ``dotted`` if griffe has visited it already (a package not read yet is not)."""
         found = self._known(dotted)
-        return None if found is None or (dotted in self._partial and self._partial[dotted] is None) else found
+        return None if found is None or self._partial.get(dotted, ()) is None else found
 
     def _known(self, dotted: str) -> griffe.Module | None:
         head, _, rest = dotted.partition(".")

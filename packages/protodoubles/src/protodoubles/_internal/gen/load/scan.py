@@ -190,8 +190,10 @@ def star_exports(text: str, name: str, module: str, is_package: bool) -> bool | 
         if _ALL_CHANGED.search(text) or len(re.findall(r"^__all__\b", text, re.MULTILINE)) != 1:
             return None
         return False
-    if name.startswith("_") or star_sources(text, name, module, is_package):
-        return None if not name.startswith("_") else False
+    if name.startswith("_"):
+        return False
+    if star_sources(text, name, module, is_package):
+        return None  # it may come through a wildcard import of the module's own
     return binding(text, name, module, is_package) is not None
 
 
