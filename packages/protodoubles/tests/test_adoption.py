@@ -128,6 +128,43 @@ def test_gen_protocol_in_a_src_layout_writes_a_protocol_mypy_accepts_with_the_cl
     assert report.returncode == 0, report.stdout
 
 
+TILL_FILES = {
+    "src/shop/__init__.py": "from ._money import *\nfrom ._tools import list as list\n",
+    "src/shop/_money.py": "__all__ = ['Money']\n\nclass Money:\n    def __init__(self, cents: int) -> None:\n        self.cents = cents\n",
+    "src/shop/_tools.py": "def list(*names: str) -> str:\n    return ', '.join(names)\n",
+    "src/shop/till.py": "from shop import Money\n\nclass Till:\n    def take(self, amount: Money) -> list[Money]:\n        return [amount]\n",
+    "pyproject.toml": "[project]\nname = 'shop'\nversion = '1.0'\n\n"
+    "[[tool.gen_protocol.targets]]\nsource = 'shop.till:Till'\noutput = 'tests/protocols/till_protocol.py'\n",
+}
+
+
+@pytest.mark.parametrize("venv_name", ["installed", "editable"])
+def test_a_package_that_re_exports_by_wildcard_in_a_user_s_project(venv_name: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """Installed plainly and with -e: a target whose annotation names a type the package re-exports with
+    ``from ._money import *``, in a package that also exports a function named ``list``. The protocol imports
+    ``Money`` from where it is defined and keeps ``list`` the builtin; the pyproject tables are recorded;
+    ``--check`` finds it fresh; mypy accepts the class."""
+    venv: Venv = request.getfixturevalue(venv_name)
+    for name, text in TILL_FILES.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    done = venv.run("gen-protocol", cwd=tmp_path, check=False)
+    assert done.returncode == 0, done.stderr
+    output = tmp_path / "tests" / "protocols" / "till_protocol.py"
+    protocol = output.read_text(encoding="utf-8")
+    assert "from shop._money import Money" in protocol and "def take(self, amount: Money) -> list[Money]: ..." in protocol, protocol
+    assert "shop._tools" not in protocol, protocol
+    assert (tmp_path / ".protodoubles_cache" / "pyproject.json").is_file()
+    checked = venv.run("gen-protocol", "--check", cwd=tmp_path, check=False)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    check = tmp_path / "check_till.py"
+    check.write_text("from shop.till import Till\nfrom tests.protocols.till_protocol import TillProtocol\n\nheld: TillProtocol = Till()\n")
+    for package in (tmp_path / "tests", tmp_path / "tests" / "protocols"):
+        (package / "__init__.py").write_text("", encoding="utf-8")
+    report = _mypy(venv.python, output, check, cwd=tmp_path)
+    assert report.returncode == 0, report.stdout
+
+
 def test_after_an_editable_install_mypy_names_a_drift_in_a_test_using_double(editable: Venv, shop: Path) -> None:
     assert editable.run("gen-protocol", cwd=shop, check=False).returncode == 0
     (shop / "tests" / "__init__.py").write_text("", encoding="utf-8")
